@@ -1,0 +1,152 @@
+package dev.herald.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class ConfigLoaderTest {
+    private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    private static final SecretResolver NO_ENV = SecretResolver.withEnvironment(Map.of());
+
+    private static HeraldConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, NO_ENV);
+    }
+
+    private static String minimal(String extra) {
+        return extra + "\nworkspaces:\n  - id: acme\n    api_keys: [ { name: backend, sha256: \"" + SHA
+                + "\", permissions: [messages.send] } ]\n";
+    }
+
+    private static String error(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml)).getMessage();
+    }
+
+    @Test
+    void readsTheKeysTheFoundationNames() {
+        var config = parse("""
+                server: { port: 9000, ops_port: 9001, max_body: 1MiB, public_url: "https://h.example.com/" }
+                store: { kind: sqlite, path: /tmp/x/herald.db }
+                webhook: { allow_private_networks: true }
+                workspaces:
+                  - id: acme
+                    sandbox: "true"
+                    api_keys: [ { name: backend, sha256: "%s", permissions: [messages.send, users.track] } ]
+                """.formatted(SHA.toUpperCase()));
+        assertEquals(9000, config.server().port());
+        assertEquals(9001, config.server().opsPort());
+        assertEquals(1024 * 1024, config.server().maxBodyBytes());
+        assertEquals("https://h.example.com", config.server().publicUrl().orElseThrow().toString());
+        assertEquals(Path.of("/tmp/x/herald.db"), config.store().path());
+        assertTrue(config.webhook().allowPrivateNetworks());
+        var ws = config.workspace("acme").orElseThrow();
+        assertTrue(ws.sandbox());
+        assertEquals(SHA, ws.apiKeys().get(0).sha256());
+        assertEquals(Set.of("messages.send", "users.track"), ws.apiKeys().get(0).permissions());
+    }
+
+    @Test
+    void appliesDefaultsWhenSectionsAreAbsent() {
+        var config = parse(minimal(""));
+        assertEquals(8080, config.server().port());
+        assertEquals(4L * 1024 * 1024, config.server().maxBodyBytes());
+        assertFalse(config.webhook().allowPrivateNetworks());
+        assertFalse(config.workspaces().get(0).sandbox());
+        assertEquals(Duration.ofHours(24), config.delivery().maxAge());
+        assertEquals(Path.of("data", "herald.db"), config.store().path());
+    }
+
+    @Test
+    void namesAnUnknownKeyWithItsPath() {
+        String message = error(minimal("server: { prot: 1 }"));
+        assertTrue(message.startsWith("server.prot: unknown key"), message);
+    }
+
+    @Test
+    void namesABadValueWithItsPath() {
+        assertEquals("server.port: must be between 0 and 65535, was 70000", error(minimal("server: { port: 70000 }")));
+        assertEquals("server.port: must be a whole number, was \"eighty\"",
+                error(minimal("server: { port: eighty }")));
+        assertTrue(error(minimal("server: { max_body: lots }")).startsWith("server.max_body: must be a size"));
+        assertTrue(error(minimal("delivery: { max_age: soon }")).startsWith("delivery.max_age: must be a duration"));
+    }
+
+    @Test
+    void rejectsABadKeyHashAndAnUnknownPermission() {
+        String bad = error("workspaces: [ { id: acme, api_keys: [ { name: k, sha256: nothex } ] } ]");
+        assertTrue(bad.startsWith("workspaces[acme].api_keys[0].sha256: must be the 64-hex-character SHA-256"), bad);
+        String perm = error("workspaces: [ { id: acme, api_keys: [ { name: k, sha256: \"" + SHA
+                + "\", permissions: [mesages.send] } ] } ]");
+        assertTrue(perm.startsWith("workspaces[acme].api_keys[0].permissions[0]: unknown permission \"mesages.send\""),
+                perm);
+    }
+
+    @Test
+    void rejectsDuplicateWorkspacesAndSharedKeys() {
+        String ws = "  - id: acme\n    api_keys: [ { name: k, sha256: \"" + SHA + "\" } ]\n";
+        assertTrue(error("workspaces:\n" + ws + ws).contains("duplicate workspace id \"acme\""));
+        String shared = "workspaces:\n" + ws + ws.replace("acme", "other");
+        assertTrue(error(shared).contains("the same key is already configured"), error(shared));
+    }
+
+    @Test
+    void requiresWorkspacesAndKeys() {
+        assertEquals("workspaces: at least one workspace is required", error("server: { port: 1 }"));
+        assertEquals("workspaces[acme].api_keys: at least one key is required", error("workspaces: [ { id: acme } ]"));
+    }
+
+    @Test
+    void reportsYamlSyntaxErrorsWithTheirLine() {
+        String message = error("server: { port: 1\nworkspaces: [");
+        assertTrue(message.startsWith("config is not valid YAML at line"), message);
+    }
+
+    @Test
+    void resolvesEnvironmentAndFileReferences(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("port");
+        Files.writeString(file, "9100\n");
+        var env = SecretResolver.withEnvironment(Map.of("OPS", "9101"));
+        var config = ConfigLoader.parse(minimal("server: { port: \"${file:" + file + "}\", ops_port: \"${env:OPS}\" }"),
+                env);
+        assertEquals(9100, config.server().port());
+        assertEquals(9101, config.server().opsPort());
+    }
+
+    @Test
+    void namesAMissingEnvironmentVariable() {
+        assertEquals("server.port: environment variable NOPE is not set",
+                error(minimal("server: { port: \"${env:NOPE}\" }")));
+    }
+
+    @Test
+    void neverPrintsASecret() {
+        var secret = Secret.of("hunter2");
+        assertEquals("[REDACTED]", secret.toString());
+        assertEquals("hunter2", secret.reveal());
+    }
+
+    @Test
+    void loadsAFileAndReportsAMissingOne(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("herald.yaml");
+        Files.writeString(file, minimal("server: { port: 1234 }"));
+        assertEquals(1234, ConfigLoader.load(file, NO_ENV).server().port());
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml"), NO_ENV));
+        assertTrue(e.getMessage().endsWith("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void embeddedDefaultIsOneSandboxWorkspace() {
+        var config = HeraldConfig.embeddedDefault(SHA);
+        assertEquals(1, config.workspaces().size());
+        assertTrue(config.workspaces().get(0).sandbox());
+        assertTrue(config.workspaces().get(0).apiKeys().get(0).allows(Permissions.MESSAGES_SEND));
+    }
+}
