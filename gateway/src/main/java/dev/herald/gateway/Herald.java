@@ -1,0 +1,197 @@
+package dev.herald.gateway;
+
+import dev.herald.channel.Sender;
+import dev.herald.channel.WebhookMessage;
+import dev.herald.channel.webhook.WebhookSender;
+import dev.herald.config.HeraldConfig;
+import dev.herald.gateway.api.ApiPipeline;
+import dev.herald.gateway.api.DispatchStatusEndpoint;
+import dev.herald.gateway.api.IngressGate;
+import dev.herald.gateway.api.MessagesSendEndpoint;
+import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.gateway.delivery.DeliveryEngine;
+import dev.herald.gateway.delivery.Expander;
+import dev.herald.gateway.delivery.RetryPolicy;
+import dev.herald.gateway.delivery.Senders;
+import dev.herald.gateway.http.NettyServer;
+import dev.herald.gateway.ops.OpsRoutes;
+import dev.herald.gateway.store.SqliteStore;
+import dev.herald.gateway.store.Store;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Herald: store, senders, scheduler and the API and ops listeners, wired explicitly from one
+ * configuration (no reflection, no service loading). Tests start it the same way production does, on port
+ * 0, optionally replacing a sender or the clock through {@link Overrides}.
+ *
+ * <p>{@link #close()} stops gracefully: readiness goes false, the API stops accepting connections, requests
+ * already received are answered, the scheduler stops claiming, running sends finish (up to
+ * {@code server.shutdown_timeout}), then the store is flushed and released.
+ */
+public final class Herald implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(Herald.class);
+
+    /**
+     * Replacements for tests and benchmarks.
+     *
+     * @param clock   the time source for everything time-dependent
+     * @param random  the jitter source of the retry policy
+     * @param webhook a webhook sender to use instead of the HTTP one
+     */
+    public record Overrides(Clock clock, RandomGenerator random, Optional<Sender<WebhookMessage>> webhook) {
+        public Overrides {
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(random, "random");
+            Objects.requireNonNull(webhook, "webhook");
+        }
+
+        /** Production: the system clock, a random jitter source, real senders. */
+        public static Overrides none() {
+            return new Overrides(Clock.systemUTC(), RandomGenerator.getDefault(), Optional.empty());
+        }
+
+        /** The same overrides with another webhook sender. */
+        public Overrides withWebhook(Sender<WebhookMessage> sender) {
+            return new Overrides(clock, random, Optional.of(sender));
+        }
+    }
+
+    private final HeraldConfig config;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Store store;
+    private DeliveryEngine engine;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private NettyServer api;
+    private NettyServer ops;
+
+    private Herald(HeraldConfig config) {
+        this.config = config;
+    }
+
+    /** Starts Herald with real senders and the system clock. */
+    public static Herald start(HeraldConfig config) throws InterruptedException {
+        return start(config, Overrides.none());
+    }
+
+    /** Starts Herald with the given replacements. */
+    public static Herald start(HeraldConfig config, Overrides overrides) throws InterruptedException {
+        Herald herald = new Herald(config);
+        try {
+            herald.wire(overrides);
+            return herald;
+        } catch (RuntimeException | InterruptedException | Error e) {
+            herald.closeResources();
+            throw e;
+        }
+    }
+
+    private void wire(Overrides o) throws InterruptedException {
+        Clock clock = o.clock();
+        store = SqliteStore.open(config.store());
+        resources.push(store);
+
+        Sender<WebhookMessage> webhook = o.webhook().orElseGet(() -> WebhookSender.create(config.webhook(), clock));
+        Senders senders = new Senders(webhook);
+        resources.push(senders);
+
+        engine = new DeliveryEngine(store, senders, config.workspaces(), config.delivery(),
+                new RetryPolicy(config.delivery(), o.random()), clock);
+        engine.start();
+        resources.push(engine);
+
+        var expander = new Expander(clock);
+        var endpoints = List.of(
+                new MessagesSendEndpoint(store, expander, config.delivery(), engine::wake).endpoint(),
+                new DispatchStatusEndpoint(store, clock).endpoint());
+        var pipeline = new ApiPipeline(endpoints, new ApiKeyAuthenticator(config.workspaces()), IngressGate.open(),
+                clock);
+
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        var server = config.server();
+        api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), pipeline);
+        ops = NettyServer.start(boss, workers, server.bindAddress(), server.opsPort(), 64 * 1024,
+                new OpsRoutes(ready::get));
+        ready.set(true);
+    }
+
+    /** The API port (useful when configured as 0). */
+    public int apiPort() {
+        return api.port();
+    }
+
+    /** The ops port. */
+    public int opsPort() {
+        return ops.port();
+    }
+
+    /** Tells the scheduler to look for due work now (tests that move a fake clock). */
+    public void wakeScheduler() {
+        engine.wake();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ready.set(false);
+        Duration timeout = config.server().shutdownTimeout();
+        try {
+            if (api != null) {
+                api.stopAccepting();
+                if (!api.awaitInFlight(timeout)) {
+                    logger.warn("{} requests were still in flight at shutdown", api.inFlight());
+                }
+                api.closeConnections();
+            }
+            if (engine != null) {
+                engine.stopClaiming();
+                if (!engine.awaitIdle(timeout)) {
+                    logger.warn("{} sends were still running at shutdown; they are retried at the next start",
+                            engine.inFlight());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ops != null) {
+            ops.stopAccepting();
+            ops.closeConnections();
+        }
+        closeResources();
+    }
+
+    private void closeResources() {
+        while (!resources.isEmpty()) {
+            AutoCloseable r = resources.pop();
+            try {
+                r.close();
+            } catch (Exception e) {
+                logger.warn("closing {} failed: {}", r.getClass().getSimpleName(), e.toString());
+            }
+        }
+        for (EventLoopGroup g : new EventLoopGroup[] {workers, boss}) {
+            if (g != null) {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            }
+        }
+    }
+}

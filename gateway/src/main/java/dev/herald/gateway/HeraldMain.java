@@ -1,0 +1,129 @@
+package dev.herald.gateway;
+
+import dev.herald.config.ConfigException;
+import dev.herald.config.ConfigLoader;
+import dev.herald.config.HeraldConfig;
+import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.gateway.store.StoreLockedException;
+import dev.herald.gateway.store.StoreUnavailableException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code herald [--config FILE]}. Without a file (and without {@code HERALD_CONFIG}) Herald
+ * starts on the embedded default: SQLite under {@code ./data}, one sandbox workspace, and an API key printed
+ * once at first start and stored only as a hash.
+ */
+public final class HeraldMain {
+    private static final Logger logger = LoggerFactory.getLogger(HeraldMain.class);
+    static final Path EMBEDDED_KEY_HASH = Path.of("data", "default-api-key.sha256");
+
+    private HeraldMain() {
+    }
+
+    /** Entry point. Exit status 2 for a bad configuration, 1 when the store or a port cannot be used. */
+    public static void main(String[] args) throws InterruptedException {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        fail(2, "--config needs a file");
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> {
+                    System.out.println("usage: herald [--config FILE]   (or HERALD_CONFIG=FILE; none: embedded default)");
+                    return;
+                }
+                default -> fail(2, "unknown argument " + args[i] + " (usage: herald [--config FILE])");
+            }
+        }
+        if (configFile == null && System.getenv("HERALD_CONFIG") != null && !System.getenv("HERALD_CONFIG").isBlank()) {
+            configFile = Path.of(System.getenv("HERALD_CONFIG"));
+        }
+        HeraldConfig config = null;
+        try {
+            config = configFile != null ? ConfigLoader.load(configFile) : embeddedDefault(System.out);
+        } catch (ConfigException e) {
+            fail(2, "configuration error: " + e.getMessage());
+        }
+        Herald herald = null;
+        try {
+            herald = Herald.start(config);
+        } catch (StoreLockedException | StoreUnavailableException e) {
+            fail(1, e.getMessage());
+        } catch (RuntimeException e) {
+            if (rootCause(e) instanceof BindException bind) {
+                fail(1, "cannot listen on port " + config.server().port() + " or " + config.server().opsPort() + ": "
+                        + bind.getMessage());
+            }
+            throw e;
+        }
+        Herald running = herald;
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("herald-shutdown").unstarted(() -> {
+            logger.info("stopping");
+            running.close();
+            logger.info("stopped");
+            stopped.countDown();
+        }));
+        logger.info("Herald ready: API on {}:{}, ops on {}:{}, store {}", config.server().bindAddress(),
+                running.apiPort(), config.server().bindAddress(), running.opsPort(), config.store().path());
+        stopped.await();
+    }
+
+    /** The embedded default, generating and printing its API key the first time. */
+    static HeraldConfig embeddedDefault(PrintStream out) {
+        try {
+            String hash;
+            if (Files.exists(EMBEDDED_KEY_HASH)) {
+                hash = Files.readString(EMBEDDED_KEY_HASH, StandardCharsets.US_ASCII).trim();
+                out.println("Herald: embedded default configuration (sandbox workspace \"default\"); the API key was "
+                        + "printed at first start. Delete " + EMBEDDED_KEY_HASH + " to generate a new one.");
+            } else {
+                byte[] bytes = new byte[32];
+                new SecureRandom().nextBytes(bytes);
+                String key = "hk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+                hash = ApiKeyAuthenticator.sha256Hex(key);
+                Files.createDirectories(EMBEDDED_KEY_HASH.getParent());
+                Files.writeString(EMBEDDED_KEY_HASH, hash + "\n", StandardCharsets.US_ASCII);
+                out.println("""
+                        Herald: embedded default configuration (sandbox workspace "default", nothing leaves this machine).
+                        Your API key, shown only this once (Herald keeps just its SHA-256 in %s):
+
+                            %s
+
+                        Try: curl -s -X POST http://127.0.0.1:8080/messages/send \\
+                               -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
+                               -d '{"external_user_ids":["u1"],"messages":{"webhook":{"url":"https://example.test/hook","request_method":"POST","body":"hi"}}}'
+                        """.formatted(EMBEDDED_KEY_HASH, key, key));
+            }
+            return HeraldConfig.embeddedDefault(hash);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read or write " + EMBEDDED_KEY_HASH + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable cur = t;
+        while (cur.getCause() != null && cur.getCause() != cur) {
+            cur = cur.getCause();
+        }
+        return cur;
+    }
+
+    private static void fail(int status, String message) {
+        System.err.println("herald: " + message);
+        System.exit(status);
+    }
+}

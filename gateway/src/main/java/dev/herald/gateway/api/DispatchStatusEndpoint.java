@@ -1,0 +1,97 @@
+package dev.herald.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.gateway.http.ApiException;
+import dev.herald.gateway.http.ApiResponse;
+import dev.herald.gateway.http.Json;
+import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.DeliveryStatus;
+import dev.herald.gateway.store.DispatchRow;
+import dev.herald.gateway.store.Store;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code GET /herald/v1/dispatches/{dispatch_id}}: a dispatch and its deliveries with their states. Any key
+ * of the owning workspace may read it; another workspace gets 404, as if it did not exist.
+ */
+public final class DispatchStatusEndpoint {
+    private record Snapshot(DispatchRow dispatch, List<DeliveryRow> deliveries) {
+    }
+
+    private final Store store;
+    private final Clock clock;
+
+    /** The endpoint. */
+    public DispatchStatusEndpoint(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The route. */
+    public Endpoint endpoint() {
+        return Endpoint.get("/herald/v1/dispatches/{dispatch_id}", new Access.AnyKey(), this::handle);
+    }
+
+    CompletionStage<ApiResponse> handle(ApiCall call) {
+        String id = call.pathParam("dispatch_id");
+        String workspace = call.principal().workspaceId();
+        return store.read(tx -> {
+            Optional<DispatchRow> d = tx.dispatches().find(id).filter(r -> r.workspace().equals(workspace));
+            return d.isEmpty() ? null : new Snapshot(d.get(), tx.deliveries().forDispatch(id));
+        }).thenApply(snapshot -> {
+            if (snapshot == null) {
+                throw new ApiException(404, "Dispatch not found: " + id);
+            }
+            return ApiResponse.json(200, render(snapshot));
+        });
+    }
+
+    private ObjectNode render(Snapshot s) {
+        ObjectNode out = Json.object();
+        out.put("dispatch_id", s.dispatch().id());
+        out.put("status", status(s));
+        out.put("created_at", s.dispatch().createdAt().toString());
+        s.dispatch().campaignId().ifPresent(c -> out.put("campaign_id", c));
+        s.dispatch().sendId().ifPresent(c -> out.put("send_id", c));
+        ArrayNode list = out.putArray("deliveries");
+        for (DeliveryRow d : s.deliveries()) {
+            ObjectNode n = list.addObject();
+            n.put("id", d.id().toString());
+            n.put("channel", d.channel().wireName());
+            n.put("recipient", d.recipient());
+            n.put("address", d.address());
+            n.put("status", d.status().dbName());
+            n.put("attempts", d.attempts());
+            n.put("last_error", d.lastError().orElse(null));
+            n.put("provider_message_id", d.providerMessageId().orElse(null));
+            n.put("updated_at", d.updatedAt().toString());
+            if (d.status() == DeliveryStatus.QUEUED) {
+                n.put("next_attempt_at", d.nextAttemptAt().toString());
+            }
+            d.detail().ifPresent(detail -> n.set("payload", parseOrText(detail)));
+        }
+        out.put("message", "success");
+        return out;
+    }
+
+    private String status(Snapshot s) {
+        if (s.dispatch().status().equals(DispatchRow.ACCEPTED)) {
+            return s.dispatch().notBefore().isAfter(clock.instant()) ? "scheduled" : "accepted";
+        }
+        boolean pending = s.deliveries().stream().anyMatch(d -> !d.status().isFinished());
+        return pending ? "in_progress" : "completed";
+    }
+
+    private static JsonNode parseOrText(String detail) {
+        try {
+            return Json.parse(detail);
+        } catch (Exception e) {
+            return Json.MAPPER.getNodeFactory().textNode(detail);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.herald.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.gateway.http.ApiException;
+import dev.herald.gateway.http.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Validates a {@code /messages/send} body (braze-api.md §2, errors per §1.4) into the normalised request
+ * Herald stores: {@code recipients} as a list of {@code {external_user_id}} / {@code {user_alias}} objects,
+ * de-duplicated; booleans coerced; every messaging object validated; nothing else kept.
+ */
+final class SendRequestParser {
+    static final int MAX_RECIPIENTS = 50;
+    static final String TOO_MANY = "The max number of external_ids and aliases per request was exceeded";
+    static final String NO_RECIPIENTS = "No Recipients";
+    static final String NO_MESSAGE = "No message to send";
+    /** Braze messaging objects Herald knows of but does not deliver (yet). */
+    static final Set<String> NOT_DELIVERED = Set.of("content_card", "kindle_push", "web_push", "whats_app",
+            "windows_phone8_push", "windows_universal_push", "apple_push", "android_push", "email", "sms");
+
+    private final Map<String, Function<JsonNode, ObjectNode>> messageObjects;
+
+    /** A parser that accepts these messaging objects (name → validator to stored form). */
+    SendRequestParser(Map<String, Function<JsonNode, ObjectNode>> messageObjects) {
+        this.messageObjects = Map.copyOf(messageObjects);
+    }
+
+    ObjectNode parse(JsonNode body) {
+        ObjectNode out = Json.object();
+        ArrayNode recipients = recipients(body);
+        boolean broadcast = Lenient.bool(body, "broadcast", false);
+        boolean audience = body.hasNonNull("segment_id") || body.hasNonNull("audience");
+        if (broadcast && !recipients.isEmpty()) {
+            throw ApiException.badRequest("broadcast cannot be true when external_user_ids or user_aliases are given");
+        }
+        if (audience || broadcast) {
+            throw ApiException.badRequest("Herald does not support segment_id, audience or broadcast sends yet: "
+                    + "list the recipients in external_user_ids or user_aliases");
+        }
+        if (recipients.isEmpty()) {
+            throw ApiException.badRequest(NO_RECIPIENTS);
+        }
+        out.set("recipients", recipients);
+        Lenient.string(body, "campaign_id", "campaign_id").ifPresent(v -> out.put("campaign_id", v));
+        Lenient.string(body, "send_id", "send_id").ifPresent(v -> out.put("send_id", v));
+        out.put("recipient_subscription_state", subscriptionState(body));
+        Lenient.bool(body, "override_frequency_capping", false);
+        out.set("messages", messages(body.get("messages")));
+        return out;
+    }
+
+    private static String subscriptionState(JsonNode body) {
+        String s = Lenient.string(body, "recipient_subscription_state", "recipient_subscription_state")
+                .orElse("subscribed");
+        if (!s.equals("opted_in") && !s.equals("subscribed") && !s.equals("all")) {
+            throw ApiException.badRequest("recipient_subscription_state must be opted_in, subscribed or all, was " + s);
+        }
+        return s;
+    }
+
+    private static ArrayNode recipients(JsonNode body) {
+        Set<String> seen = new LinkedHashSet<>();
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        JsonNode ids = body.get("external_user_ids");
+        if (ids != null && !ids.isNull()) {
+            List<JsonNode> list = ids.isArray() ? toList(ids) : List.of(ids);
+            for (JsonNode id : list) {
+                if (!id.isTextual() || id.asText().isBlank()) {
+                    throw ApiException.badRequest("external_user_ids must be an array of non-empty strings");
+                }
+                if (seen.add("external_id:" + id.asText())) {
+                    out.addObject().put("external_user_id", id.asText());
+                }
+            }
+        }
+        JsonNode aliases = body.get("user_aliases");
+        if (aliases != null && !aliases.isNull()) {
+            List<JsonNode> list = aliases.isArray() ? toList(aliases) : List.of(aliases); // the docs' own example sends one object
+            for (JsonNode a : list) {
+                String name = a.path("alias_name").isTextual() ? a.path("alias_name").asText() : "";
+                String label = a.path("alias_label").isTextual() ? a.path("alias_label").asText() : "";
+                if (!a.isObject() || name.isBlank() || label.isBlank()) {
+                    throw ApiException.badRequest("user_aliases must be objects with alias_name and alias_label strings");
+                }
+                if (seen.add("alias:" + label + ":" + name)) {
+                    ObjectNode alias = out.addObject().putObject("user_alias");
+                    alias.put("alias_name", name);
+                    alias.put("alias_label", label);
+                }
+            }
+        }
+        if (out.size() > MAX_RECIPIENTS) {
+            throw new ApiException(400, TOO_MANY, List.of(out.size() + " recipients given, at most " + MAX_RECIPIENTS
+                    + " allowed"));
+        }
+        return out;
+    }
+
+    private ObjectNode messages(JsonNode messages) {
+        if (messages == null || messages.isNull()) {
+            throw ApiException.badRequest(NO_MESSAGE);
+        }
+        if (!messages.isObject()) {
+            throw ApiException.badRequest("messages must be an object of messaging objects");
+        }
+        ObjectNode out = Json.object();
+        List<String> undeliverable = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : messages.properties()) {
+            String name = e.getKey();
+            if (e.getValue() == null || e.getValue().isNull()) {
+                continue;
+            }
+            Function<JsonNode, ObjectNode> validator = messageObjects.get(name);
+            if (validator != null) {
+                out.set(name, validator.apply(e.getValue()));
+            } else if (NOT_DELIVERED.contains(name)) {
+                undeliverable.add(name);
+            } else {
+                throw ApiException.badRequest("Unknown messaging object \"" + name + "\" in messages");
+            }
+        }
+        if (!undeliverable.isEmpty()) {
+            throw new ApiException(400, "Herald does not deliver " + String.join(", ", undeliverable)
+                    + " messages yet; nothing was sent", undeliverable.stream()
+                    .map(n -> n + ": not supported").toList());
+        }
+        if (out.isEmpty()) {
+            throw ApiException.badRequest(NO_MESSAGE);
+        }
+        return out;
+    }
+
+    private static List<JsonNode> toList(JsonNode array) {
+        List<JsonNode> list = new ArrayList<>(array.size());
+        array.forEach(list::add);
+        return list;
+    }
+}

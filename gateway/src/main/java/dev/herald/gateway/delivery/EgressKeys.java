@@ -1,0 +1,27 @@
+package dev.herald.gateway.delivery;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * The egress key of a delivery: what it leaves Herald through, so limits, breakers and pauses apply per
+ * webhook host, relay or credential rather than per workspace.
+ */
+public final class EgressKeys {
+    private EgressKeys() {
+    }
+
+    /** {@code webhook:host:port}; a URL whose host is a template shares {@code webhook:templated}. */
+    public static String webhook(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (uri.getHost() != null) {
+                int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+                return "webhook:" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+            }
+        } catch (IllegalArgumentException templated) {
+            // a Liquid URL is resolved only at send time
+        }
+        return "webhook:templated";
+    }
+}

@@ -1,0 +1,34 @@
+package dev.herald.gateway.delivery;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Identifier generation: dispatch ids as Braze shapes them, delivery ids as time-ordered UUIDs. */
+public final class Ids {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Ids() {
+    }
+
+    /** A dispatch id: 32 lower-case hex characters, unguessable. */
+    public static String dispatchId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * A delivery id: a version-7 UUID (RFC 9562), millisecond time first, so ids created together sit
+     * together in the journal's index.
+     */
+    public static UUID deliveryId(Clock clock) {
+        long millis = clock.millis();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (millis << 16) | 0x7000L | (r.nextLong() & 0x0fffL);
+        long lsb = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.herald.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A response: a status, extra headers and a JSON body (every response has one).
+ *
+ * @param headers extra headers, in order; {@code Content-Type} and {@code Content-Length} are added on write
+ */
+public record ApiResponse(int status, Map<String, String> headers, byte[] body) {
+
+    /** A JSON response. */
+    public static ApiResponse json(int status, JsonNode body) {
+        return new ApiResponse(status, Map.of(), Json.bytes(body));
+    }
+
+    /** The Braze envelope {@code {"message", "errors"}} with {@code status}. */
+    public static ApiResponse error(int status, String message, List<String> errors) {
+        return json(status, Json.envelope(message, errors));
+    }
+
+    /** The same response with one more header. */
+    public ApiResponse withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new ApiResponse(status, Map.copyOf(h), body);
+    }
+
+    /** The same response with more headers. */
+    public ApiResponse withHeaders(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.putAll(more);
+        return new ApiResponse(status, Map.copyOf(h), body);
+    }
+}

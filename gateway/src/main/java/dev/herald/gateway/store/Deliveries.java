@@ -1,0 +1,195 @@
+package dev.herald.gateway.store;
+
+import dev.herald.channel.Channel;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The {@code delivery} table: one row per message per address, with its state and retry schedule. */
+public final class Deliveries {
+    private static final String COLUMNS = "id, dispatch_id, workspace, channel, recipient, address, egress_key, lane, "
+            + "status, attempts, next_attempt_at, expires_at, last_error, provider_message_id, detail, created_at, "
+            + "updated_at";
+    private static final String D_COLUMNS = "d." + COLUMNS.replace(", ", ", d.");
+
+    private final StoreTx tx;
+
+    Deliveries(StoreTx tx) {
+        this.tx = tx;
+    }
+
+    /**
+     * Inserts a delivery unless the same (dispatch, recipient, channel, address) exists, which makes
+     * expansion idempotent.
+     *
+     * @return whether a row was inserted
+     */
+    public boolean insert(NewDelivery d, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO delivery (id, dispatch_id, workspace, channel, recipient, "
+                + "address, egress_key, lane, status, attempts, next_attempt_at, expires_at, last_error, created_at, "
+                + "updated_at) VALUES (?,?,?,?,?,?,?,?,?,0,?,?,?,?,?) "
+                + "ON CONFLICT (dispatch_id, recipient, channel, address) DO NOTHING");
+        ps.setString(1, d.id().toString());
+        ps.setString(2, d.dispatchId());
+        ps.setString(3, d.workspace());
+        ps.setString(4, d.channel().wireName());
+        ps.setString(5, d.recipient());
+        ps.setString(6, d.address());
+        ps.setString(7, d.egressKey());
+        ps.setString(8, d.lane().dbName());
+        ps.setString(9, d.status().dbName());
+        ps.setLong(10, Rows.millis(d.nextAttemptAt()));
+        ps.setLong(11, Rows.millis(d.expiresAt()));
+        Rows.setOptional(ps, 12, d.lastError());
+        ps.setLong(13, Rows.millis(now));
+        ps.setLong(14, Rows.millis(now));
+        return ps.executeUpdate() == 1;
+    }
+
+    /** Every delivery of a dispatch, in creation order. */
+    public List<DeliveryRow> forDispatch(String dispatchId) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM delivery WHERE dispatch_id = ? "
+                + "ORDER BY created_at, id");
+        ps.setString(1, dispatchId);
+        List<DeliveryRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Claims up to {@code limit} due deliveries of one lane: each becomes {@code sending} with its attempt
+     * counted. Due deliveries already past their age limit become {@code expired} instead.
+     */
+    public List<ClaimedDelivery> claimDue(Lane lane, Instant now, int limit) throws SQLException {
+        PreparedStatement select = tx.prepare("SELECT " + D_COLUMNS + ", p.kind AS p_kind, p.request AS p_request "
+                + "FROM delivery d JOIN dispatch p ON p.id = d.dispatch_id "
+                + "WHERE d.status = 'queued' AND d.lane = ? AND d.next_attempt_at <= ? "
+                + "ORDER BY d.next_attempt_at LIMIT ?");
+        select.setString(1, lane.dbName());
+        select.setLong(2, Rows.millis(now));
+        select.setInt(3, limit);
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        List<DeliveryRow> expired = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                DeliveryRow row = row(rs);
+                if (!row.expiresAt().isAfter(now)) {
+                    expired.add(row);
+                } else {
+                    claimed.add(new ClaimedDelivery(withAttempt(row, now), rs.getString("p_kind"),
+                            rs.getString("p_request")));
+                }
+            }
+        }
+        PreparedStatement claim = tx.prepare("UPDATE delivery SET status = 'sending', attempts = attempts + 1, "
+                + "updated_at = ? WHERE id = ? AND status = 'queued'");
+        for (ClaimedDelivery c : claimed) {
+            claim.setLong(1, Rows.millis(now));
+            claim.setString(2, c.delivery().id().toString());
+            claim.addBatch();
+        }
+        if (!claimed.isEmpty()) {
+            claim.executeBatch();
+        }
+        for (DeliveryRow row : expired) {
+            expire(row, now);
+        }
+        return claimed;
+    }
+
+    private void expire(DeliveryRow row, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE delivery SET status = 'expired', last_error = ?, updated_at = ? "
+                + "WHERE id = ? AND status = 'queued'");
+        String reason = "expired: not sent before its age limit (" + row.expiresAt() + ")"
+                + row.lastError().map(e -> "; last error: " + e).orElse("");
+        ps.setString(1, reason);
+        ps.setLong(2, Rows.millis(now));
+        ps.setString(3, row.id().toString());
+        ps.executeUpdate();
+    }
+
+    /**
+     * Records an attempt's result if the delivery is still {@code sending}.
+     *
+     * @return false when the delivery was no longer {@code sending} (a late or duplicate result, dropped)
+     */
+    public boolean recordAttempt(DeliveryUpdate u, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE delivery SET status = ?, "
+                + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
+                + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
+                + "updated_at = ? WHERE id = ? AND status = 'sending'");
+        ps.setString(1, u.status().dbName());
+        if (u.nextAttemptAt().isPresent()) {
+            ps.setLong(2, Rows.millis(u.nextAttemptAt().get()));
+        } else {
+            ps.setNull(2, java.sql.Types.BIGINT);
+        }
+        Rows.setOptional(ps, 3, u.lastError());
+        Rows.setOptional(ps, 4, u.providerMessageId());
+        Rows.setOptional(ps, 5, u.detail());
+        ps.setLong(6, Rows.millis(now));
+        ps.setString(7, u.id().toString());
+        return ps.executeUpdate() == 1;
+    }
+
+    /**
+     * Makes every delivery left {@code sending} by a stopped process due again. Run once at start: the
+     * store has a single owner, so anything still {@code sending} was interrupted.
+     */
+    public int requeueInterrupted(Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE delivery SET status = 'queued', next_attempt_at = ?, "
+                + "updated_at = ? WHERE status = 'sending'");
+        ps.setLong(1, Rows.millis(now));
+        ps.setLong(2, Rows.millis(now));
+        return ps.executeUpdate();
+    }
+
+    /** The earliest {@code next_attempt_at} among queued deliveries, for the scheduler's sleep. */
+    public java.util.Optional<Instant> nextDue() throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'queued'");
+        try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                long v = rs.getLong(1);
+                return rs.wasNull() ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(v));
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes up to {@code limit} finished deliveries last updated before {@code before}.
+     *
+     * @return how many were deleted
+     */
+    public int purgeFinished(Instant before, int limit) throws SQLException {
+        PreparedStatement ps = tx.prepare("DELETE FROM delivery WHERE id IN (SELECT id FROM delivery "
+                + "WHERE status NOT IN ('queued', 'sending') AND updated_at < ? LIMIT ?)");
+        ps.setLong(1, Rows.millis(before));
+        ps.setInt(2, limit);
+        return ps.executeUpdate();
+    }
+
+    private static DeliveryRow withAttempt(DeliveryRow r, Instant now) {
+        return new DeliveryRow(r.id(), r.dispatchId(), r.workspace(), r.channel(), r.recipient(), r.address(),
+                r.egressKey(), r.lane(), DeliveryStatus.SENDING, r.attempts() + 1, r.nextAttemptAt(), r.expiresAt(),
+                r.lastError(), r.providerMessageId(), r.detail(), r.createdAt(), now);
+    }
+
+    static DeliveryRow row(ResultSet rs) throws SQLException {
+        return new DeliveryRow(UUID.fromString(rs.getString("id")), rs.getString("dispatch_id"),
+                rs.getString("workspace"), Channel.fromWireName(rs.getString("channel")), rs.getString("recipient"),
+                rs.getString("address"), rs.getString("egress_key"), Lane.fromDb(rs.getString("lane")),
+                DeliveryStatus.fromDb(rs.getString("status")), rs.getInt("attempts"),
+                Rows.instant(rs, "next_attempt_at"), Rows.instant(rs, "expires_at"), Rows.optional(rs, "last_error"),
+                Rows.optional(rs, "provider_message_id"), Rows.optional(rs, "detail"), Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,328 @@
+package dev.herald.gateway.store;
+
+import dev.herald.config.StoreConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded journal on SQLite (WAL, {@code synchronous=FULL}).
+ *
+ * <p>One writer thread owns every write. It takes whatever is queued (up to {@value #MAX_BATCH} writes,
+ * never waiting to fill a batch), runs each in its own SAVEPOINT so one failure fails only its caller,
+ * then commits once: one fsync for the whole batch. A failed commit fails every write of the batch, so no
+ * caller is told "durable" for a write that is not. Reads run on a small pool of reader threads with their
+ * own connections. An exclusive lock on {@code <path>.lock} keeps a second process off the same file.
+ */
+public final class SqliteStore implements Store {
+    static final int MAX_BATCH = 256;
+    private static final int READERS = 2;
+    private static final Logger logger = LoggerFactory.getLogger(SqliteStore.class);
+
+    /** Commits the writer's transaction; a seam so tests can make the fsync fail. */
+    @FunctionalInterface
+    interface Committer {
+        void commit(Connection connection) throws SQLException;
+    }
+
+    private record PendingWrite<T>(Work<T> work, CompletableFuture<T> future, boolean ingress) {
+    }
+
+    private final Path path;
+    private final int ingressCapacity;
+    private final AtomicInteger ingressQueued = new AtomicInteger();
+    private final LinkedBlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
+    private final Connection writeConnection;
+    private final StoreTx writeTx;
+    private final Committer committer;
+    private final Thread writer;
+    private final ExecutorService readers;
+    private final List<Connection> readConnections = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<StoreTx> readTx;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean closing;
+
+    private SqliteStore(Path path, int ingressCapacity, Connection writeConnection, Committer committer,
+                        FileChannel lockChannel, FileLock lock) {
+        this.path = path;
+        this.ingressCapacity = ingressCapacity;
+        this.writeConnection = writeConnection;
+        this.writeTx = new StoreTx(writeConnection);
+        this.committer = committer;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.readers = Executors.newFixedThreadPool(READERS, Thread.ofPlatform().daemon(true)
+                .name("herald-store-reader-", 1).factory());
+        this.readTx = ThreadLocal.withInitial(this::openReader);
+        this.writer = Thread.ofPlatform().daemon(true).name("herald-store-writer").unstarted(this::runWriter);
+        this.writer.start();
+    }
+
+    /**
+     * Opens (creating if needed) the store at {@code config.path()}.
+     *
+     * @throws StoreLockedException     if another process holds the store
+     * @throws StoreUnavailableException if the file cannot be opened or migrated
+     */
+    public static SqliteStore open(StoreConfig config) {
+        return open(config, Connection::commit);
+    }
+
+    static SqliteStore open(StoreConfig config, Committer committer) {
+        Path path = config.path().toAbsolutePath();
+        FileChannel lockChannel = null;
+        try {
+            Files.createDirectories(path.getParent());
+            Path lockPath = Path.of(path + ".lock");
+            lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = tryLock(lockChannel);
+            if (lock == null) {
+                lockChannel.close();
+                throw new StoreLockedException("store " + path + " is in use by another Herald process (" + lockPath
+                        + " is locked); stop that process or point store.path elsewhere");
+            }
+            lockChannel.truncate(0);
+            lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            Connection writeConnection = connect(path);
+            writeConnection.setAutoCommit(false);
+            Schema.migrate(writeConnection);
+            return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, lockChannel, lock);
+        } catch (IOException | SQLException e) {
+            closeQuietly(lockChannel);
+            throw new StoreUnavailableException("cannot open store " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            return null;
+        }
+    }
+
+    private static Connection connect(Path path) throws SQLException {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.setBusyTimeout(10_000);
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        return cfg.createConnection("jdbc:sqlite:" + path);
+    }
+
+    private StoreTx openReader() {
+        try {
+            Connection c = connect(path);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA query_only = 1");
+            }
+            c.setAutoCommit(false);
+            readConnections.add(c);
+            return new StoreTx(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot open a read connection to " + path, e);
+        }
+    }
+
+    @Override
+    public <T> CompletableFuture<T> writeIngress(Work<T> work) {
+        if (ingressQueued.incrementAndGet() > ingressCapacity) {
+            ingressQueued.decrementAndGet();
+            return CompletableFuture.failedFuture(new StoreOverloadedException(ingressCapacity));
+        }
+        return enqueue(work, true);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(Work<T> work) {
+        return enqueue(work, false);
+    }
+
+    private <T> CompletableFuture<T> enqueue(Work<T> work, boolean ingress) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (closing) {
+            if (ingress) {
+                ingressQueued.decrementAndGet();
+            }
+            future.completeExceptionally(new StoreUnavailableException("store is closed", null));
+            return future;
+        }
+        queue.add(new PendingWrite<>(work, future, ingress));
+        return future;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> read(Work<T> work) {
+        if (closing) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("store is closed", null));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            StoreTx tx = readTx.get();
+            try {
+                return work.run(tx);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            } finally {
+                try {
+                    tx.connection().rollback(); // ends the read transaction so WAL checkpoints can proceed
+                } catch (SQLException ignored) {
+                    // the next read starts a fresh transaction anyway
+                }
+            }
+        }, readers);
+    }
+
+    private void runWriter() {
+        List<PendingWrite<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            PendingWrite<?> first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            if (first == null) {
+                if (closing && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+            runBatch(batch);
+            batch.clear();
+        }
+    }
+
+    private void runBatch(List<PendingWrite<?>> batch) {
+        int n = batch.size();
+        Object[] results = new Object[n];
+        Throwable[] errors = new Throwable[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                PendingWrite<?> w = batch.get(i);
+                if (w.ingress()) {
+                    ingressQueued.decrementAndGet();
+                }
+                Savepoint sp = writeConnection.setSavepoint();
+                try {
+                    results[i] = w.work().run(writeTx);
+                    writeConnection.releaseSavepoint(sp);
+                } catch (Exception | StackOverflowError e) {
+                    errors[i] = e;
+                    writeConnection.rollback(sp);
+                    writeConnection.releaseSavepoint(sp);
+                }
+            }
+            committer.commit(writeConnection);
+        } catch (SQLException | RuntimeException e) {
+            failBatch(batch, e);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            complete(batch.get(i), results[i], errors[i]);
+        }
+    }
+
+    private void failBatch(List<PendingWrite<?>> batch, Exception cause) {
+        logger.error("store commit failed; {} writes in the batch were not kept: {}", batch.size(), cause.toString());
+        try {
+            writeConnection.rollback();
+        } catch (SQLException e) {
+            logger.error("store rollback after a failed commit also failed: {}", e.toString());
+        }
+        var failure = new StoreUnavailableException("the write could not be made durable: " + cause.getMessage(),
+                cause);
+        for (PendingWrite<?> w : batch) {
+            w.future().completeExceptionally(failure);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(PendingWrite<T> w, Object result, Throwable error) {
+        if (error != null) {
+            w.future().completeExceptionally(error);
+        } else {
+            w.future().complete((T) result);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        PendingWrite<?> left;
+        while ((left = queue.poll()) != null) {
+            left.future().completeExceptionally(new StoreUnavailableException("store is closed", null));
+        }
+        readers.shutdown();
+        try {
+            readers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Connection c : readConnections) {
+            closeQuietly(c);
+        }
+        try (Statement s = writeConnection.createStatement()) {
+            writeConnection.commit();
+            writeConnection.setAutoCommit(true);
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            logger.warn("store checkpoint at close failed: {}", e.toString());
+        }
+        writeTx.closeStatements();
+        closeQuietly(writeConnection);
+        try {
+            lock.release();
+        } catch (IOException e) {
+            logger.warn("releasing the store lock failed: {}", e.toString());
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing more to do at close
+        }
+    }
+}

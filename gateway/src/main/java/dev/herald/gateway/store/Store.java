@@ -1,0 +1,41 @@
+package dev.herald.gateway.store;
+
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The journal every accepted request, delivery, retry and event lives in. A write's stage completes only
+ * once the write is durable (committed and fsync'd); if it cannot be made durable the stage fails with
+ * {@link StoreUnavailableException} and nothing of it is kept.
+ *
+ * <p>Work runs on threads the store owns, never on the caller's (a Netty event loop must never run JDBC).
+ * Stages complete on a store thread: continuations must be short or hop to their own executor.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Work run against the journal inside a transaction (writes) or on a read connection (reads). */
+    @FunctionalInterface
+    interface Work<T> {
+        /** Runs the work; an exception rolls back this work only. */
+        T run(StoreTx tx) throws SQLException;
+    }
+
+    /**
+     * Runs an ingress write (an API request). The queue for these is bounded: when full, the stage fails at
+     * once with {@link StoreOverloadedException} and nothing is stored.
+     */
+    <T> CompletableFuture<T> writeIngress(Work<T> work);
+
+    /**
+     * Runs an internal write (claims, outcomes, expansion, purge). Not bounded by the ingress queue: these
+     * are already bounded by the scheduler's in-flight limit and must never be dropped.
+     */
+    <T> CompletableFuture<T> write(Work<T> work);
+
+    /** Runs a read on a read connection; sees every write whose stage has completed. */
+    <T> CompletableFuture<T> read(Work<T> work);
+
+    /** Finishes queued writes, then closes connections and releases the store. Idempotent. */
+    @Override
+    void close();
+}

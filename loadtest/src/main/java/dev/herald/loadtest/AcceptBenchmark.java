@@ -1,0 +1,111 @@
+package dev.herald.loadtest;
+
+import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Durable accept throughput and latency of {@code POST /messages/send} (one recipient, a webhook message, a
+ * sandbox workspace so nothing leaves the machine) over keep-alive connections, beside a bare Netty server
+ * that answers 201 without doing anything, driven by the same generator in the same run. Herald runs from its
+ * own jar in its own JVM, exactly as {@code bin/herald} starts it; every 201 it returns was fsync'd first.
+ */
+final class AcceptBenchmark {
+    static final String BODY = "{\"external_user_ids\":[\"user-1\"],\"messages\":{\"webhook\":{"
+            + "\"url\":\"https://bench.example/hook\",\"request_method\":\"POST\","
+            + "\"request_headers\":{\"Content-Type\":\"application/json\"},\"body\":\"{\\\"order\\\":42}\"}}}";
+    private static final String KEY = "bench-key";
+
+    record Options(int connections, Duration warmup, Duration measure, long maxRequests, int rounds, Path heraldJar) {
+    }
+
+    private record Row(String name, LoadGenerator.Result result, String rss) {
+    }
+
+    private AcceptBenchmark() {
+    }
+
+    static void run(Options o) throws Exception {
+        Path dir = Files.createTempDirectory("herald-bench");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<Row> bare = new ArrayList<>();
+        List<Row> herald = new ArrayList<>();
+        for (int round = 1; round <= o.rounds(); round++) {
+            bare.add(bare(o, java, dir));
+            herald.add(herald(o, java, dir.resolve("round-" + round)));
+        }
+        print(o, median(bare), median(herald));
+    }
+
+    private static Row bare(Options o, String java, Path dir) throws Exception {
+        int port = freePort();
+        var cmd = List.of(java, "-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
+                String.valueOf(port));
+        try (var child = ChildProcess.start("bare netty server", cmd, dir.resolve("bare.log"))) {
+            child.awaitPort(port, Duration.ofSeconds(30));
+            var result = new LoadGenerator(port, o.connections(), "/messages/send", KEY, BODY)
+                    .run(o.warmup(), o.measure(), o.maxRequests());
+            return new Row("bare netty (ceiling)", result, child.rss());
+        }
+    }
+
+    private static Row herald(Options o, String java, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        int port = freePort();
+        int ops = freePort();
+        Path config = dir.resolve("herald.yaml");
+        Files.writeString(config, """
+                server: { bind: 127.0.0.1, port: %d, ops_port: %d }
+                store: { kind: sqlite, path: %s }
+                workspaces:
+                  - id: bench
+                    sandbox: true
+                    api_keys: [ { name: bench, sha256: "%s", permissions: [messages.send] } ]
+                """.formatted(port, ops, dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY)));
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
+        if (Runtime.version().feature() >= 24) {
+            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        }
+        cmd.addAll(List.of("-jar", o.heraldJar().toString(), "--config", config.toString()));
+        try (var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"))) {
+            child.awaitPort(ops, Duration.ofSeconds(60));
+            child.awaitPort(port, Duration.ofSeconds(10));
+            var result = new LoadGenerator(port, o.connections(), "/messages/send", KEY, BODY)
+                    .run(o.warmup(), o.measure(), o.maxRequests());
+            return new Row("herald (durable accept)", result, child.rss());
+        }
+    }
+
+    private static Row median(List<Row> rows) {
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingDouble(r -> r.result().throughput()));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static void print(Options o, Row bare, Row herald) {
+        System.out.printf("%naccept benchmark: POST /messages/send, 1 recipient, webhook, sandbox workspace; %d keep-alive "
+                        + "connections; %ds warm-up + %ds measured; %d round(s), median shown; JDK %s, %d cores%n",
+                o.connections(), o.warmup().toSeconds(), o.measure().toSeconds(), o.rounds(), Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-26s %10s %9s %9s %9s %8s  %s%n", "", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
+                "server RSS");
+        for (Row r : List.of(bare, herald)) {
+            var x = r.result();
+            System.out.printf("%-26s %10.0f %9.2f %9.2f %9.2f %8d  %s%n", r.name(), x.throughput(),
+                    x.p50Micros() / 1000, x.p99Micros() / 1000, x.p999Micros() / 1000, x.errors(), r.rss());
+        }
+        System.out.printf("ratio herald / ceiling: %.2f%n", herald.result().throughput() / bare.result().throughput());
+    }
+
+    static int freePort() throws IOException {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.herald.loadtest;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The ceiling: a Netty HTTP server with Herald's pipeline shape that answers every request 201 with a
+ * {@code /messages/send}-shaped body and does nothing else. Run as its own process: {@code BareServer PORT}.
+ */
+public final class BareServer {
+    private static final byte[] BODY = "{\"dispatch_id\":\"00000000000000000000000000000000\",\"message\":\"success\"}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private BareServer() {
+    }
+
+    /** Serves until killed. */
+    public static void main(String[] args) throws InterruptedException {
+        int port = Integer.parseInt(args[0]);
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+                                new HttpObjectAggregator(4 * 1024 * 1024), new Answer());
+                    }
+                })
+                .bind("127.0.0.1", port).sync().channel().closeFuture().sync();
+    }
+
+    private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+                    Unpooled.wrappedBuffer(BODY));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
+            ctx.writeAndFlush(response);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.herald.loadtest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections to 127.0.0.1, each
+ * sending its next request as soon as the previous answer arrives. A warm-up phase is run and discarded;
+ * the measured phase stops at its duration or at {@code maxRequests}, whichever comes first.
+ */
+final class LoadGenerator {
+
+    /** What one run measured. */
+    record Result(long requests, long errors, Duration elapsed, double p50Micros, double p99Micros,
+                  double p999Micros, double maxMicros) {
+        double throughput() {
+            return requests / (elapsed.toNanos() / 1e9);
+        }
+    }
+
+    private final int port;
+    private final int connections;
+    private final String path;
+    private final String apiKey;
+    private final byte[] body;
+
+    LoadGenerator(int port, int connections, String path, String apiKey, String body) {
+        this.port = port;
+        this.connections = connections;
+        this.path = path;
+        this.apiKey = apiKey;
+        this.body = body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    Result run(Duration warmup, Duration measure, long maxRequests) throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        var recorder = new Recorder(3);
+        var completed = new AtomicLong();
+        var errors = new AtomicLong();
+        var done = new CountDownLatch(connections);
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long stopAt = measureFrom + measure.toNanos();
+        ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body));
+        try {
+            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                                    new Connection(payload, recorder, completed, errors, done, measureFrom, stopAt,
+                                            maxRequests));
+                        }
+                    });
+            for (int i = 0; i < connections; i++) {
+                b.connect("127.0.0.1", port).sync();
+            }
+            long limit = warmup.plus(measure).plusSeconds(60).toMillis();
+            if (!done.await(limit, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("load generator did not finish in time");
+            }
+            long end = Math.min(System.nanoTime(), stopAt);
+            var h = recorder.getIntervalHistogram();
+            return new Result(completed.get(), errors.get(), Duration.ofNanos(end - measureFrom),
+                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
+                    h.getMaxValue());
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final ByteBuf payload;
+        private final Recorder recorder;
+        private final AtomicLong completed;
+        private final AtomicLong errors;
+        private final CountDownLatch done;
+        private final long measureFrom;
+        private final long stopAt;
+        private final long maxRequests;
+        private long sentAt;
+
+        Connection(ByteBuf payload, Recorder recorder, AtomicLong completed, AtomicLong errors, CountDownLatch done,
+                   long measureFrom, long stopAt, long maxRequests) {
+            this.payload = payload;
+            this.recorder = recorder;
+            this.completed = completed;
+            this.errors = errors;
+            this.done = done;
+            this.measureFrom = measureFrom;
+            this.stopAt = stopAt;
+            this.maxRequests = maxRequests;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            send(ctx);
+        }
+
+        private void send(ChannelHandlerContext ctx) {
+            FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+                    payload.duplicate());
+            r.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            r.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
+            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, payload.readableBytes());
+            sentAt = System.nanoTime();
+            ctx.writeAndFlush(r);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            long now = System.nanoTime();
+            if (now >= measureFrom && now <= stopAt) {
+                recorder.recordValue(Math.max(1, (now - sentAt) / 1_000));
+                completed.incrementAndGet();
+                if (response.status().code() / 100 != 2) {
+                    errors.incrementAndGet();
+                }
+            }
+            if (now < stopAt && completed.get() < maxRequests) {
+                send(ctx);
+            } else {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            done.countDown();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors.incrementAndGet();
+            ctx.close();
+        }
+    }
+}
