@@ -22,3 +22,11 @@ herald_pick_jdk() {
   [ "$bestv" -ge 21 ] && { echo "$best"; return 0; }
   return 1
 }
+
+# herald_mvn JDK ARGS... : Maven on that JDK (quietening JDK 24+'s sun.misc.Unsafe notices from Maven's own libraries).
+herald_mvn() {
+  local jdk=$1; shift
+  local opts="${MAVEN_OPTS:-}"
+  [ "$(herald_jdk_version "$jdk")" -ge 24 ] && opts="$opts --sun-misc-unsafe-memory-access=allow"
+  MAVEN_OPTS="$opts" JAVA_HOME="$jdk" mvn "$@"
+}

@@ -15,6 +15,7 @@ import dev.herald.gateway.delivery.RetryPolicy;
 import dev.herald.gateway.delivery.Senders;
 import dev.herald.gateway.http.NettyServer;
 import dev.herald.gateway.ops.OpsRoutes;
+import dev.herald.gateway.store.Purger;
 import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.store.Store;
 import io.netty.channel.EventLoopGroup;
@@ -106,6 +107,9 @@ public final class Herald implements AutoCloseable {
         Clock clock = o.clock();
         store = SqliteStore.open(config.store());
         resources.push(store);
+        var purger = new Purger(store, config.store().retention(), clock);
+        purger.start();
+        resources.push(purger);
 
         Sender<WebhookMessage> webhook = o.webhook().orElseGet(() -> WebhookSender.create(config.webhook(), clock));
         Senders senders = new Senders(webhook);
@@ -118,13 +122,14 @@ public final class Herald implements AutoCloseable {
 
         var expander = new Expander(clock);
         var endpoints = List.of(
-                new MessagesSendEndpoint(store, expander, config.delivery(), engine::wake).endpoint(),
-                new DispatchStatusEndpoint(store, clock).endpoint());
+                new MessagesSendEndpoint(store, expander, config.delivery(), clock, engine::wake).endpoint(),
+                new DispatchStatusEndpoint(store, clock, engine::isSending).endpoint());
         var pipeline = new ApiPipeline(endpoints, new ApiKeyAuthenticator(config.workspaces()), IngressGate.open(),
                 clock);
 
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // One I/O thread per core: more only adds context switches on the small machines Herald targets.
+        workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
         var server = config.server();
         api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), pipeline);
         ops = NettyServer.start(boss, workers, server.bindAddress(), server.opsPort(), 64 * 1024,

@@ -53,7 +53,7 @@ public final class HeraldMain {
         }
         HeraldConfig config = null;
         try {
-            config = configFile != null ? ConfigLoader.load(configFile) : embeddedDefault(System.out);
+            config = configFile != null ? ConfigLoader.load(configFile) : embeddedDefault(EMBEDDED_KEY_HASH, System.out);
         } catch (ConfigException e) {
             fail(2, "configuration error: " + e.getMessage());
         }
@@ -83,20 +83,20 @@ public final class HeraldMain {
     }
 
     /** The embedded default, generating and printing its API key the first time. */
-    static HeraldConfig embeddedDefault(PrintStream out) {
+    static HeraldConfig embeddedDefault(Path keyHashFile, PrintStream out) {
         try {
             String hash;
-            if (Files.exists(EMBEDDED_KEY_HASH)) {
-                hash = Files.readString(EMBEDDED_KEY_HASH, StandardCharsets.US_ASCII).trim();
+            if (Files.exists(keyHashFile)) {
+                hash = Files.readString(keyHashFile, StandardCharsets.US_ASCII).trim();
                 out.println("Herald: embedded default configuration (sandbox workspace \"default\"); the API key was "
-                        + "printed at first start. Delete " + EMBEDDED_KEY_HASH + " to generate a new one.");
+                        + "printed at first start. Delete " + keyHashFile + " to generate a new one.");
             } else {
                 byte[] bytes = new byte[32];
                 new SecureRandom().nextBytes(bytes);
                 String key = "hk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
                 hash = ApiKeyAuthenticator.sha256Hex(key);
-                Files.createDirectories(EMBEDDED_KEY_HASH.getParent());
-                Files.writeString(EMBEDDED_KEY_HASH, hash + "\n", StandardCharsets.US_ASCII);
+                Files.createDirectories(keyHashFile.getParent());
+                Files.writeString(keyHashFile, hash + "\n", StandardCharsets.US_ASCII);
                 out.println("""
                         Herald: embedded default configuration (sandbox workspace "default", nothing leaves this machine).
                         Your API key, shown only this once (Herald keeps just its SHA-256 in %s):
@@ -106,11 +106,11 @@ public final class HeraldMain {
                         Try: curl -s -X POST http://127.0.0.1:8080/messages/send \\
                                -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
                                -d '{"external_user_ids":["u1"],"messages":{"webhook":{"url":"https://example.test/hook","request_method":"POST","body":"hi"}}}'
-                        """.formatted(EMBEDDED_KEY_HASH, key, key));
+                        """.formatted(keyHashFile, key, key));
             }
             return HeraldConfig.embeddedDefault(hash);
         } catch (IOException e) {
-            throw new ConfigException("cannot read or write " + EMBEDDED_KEY_HASH + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot read or write " + keyHashFile + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,15 +12,28 @@ public final class Bench {
     private Bench() {
     }
 
+    /** {@code drive PORT KEY SECONDS CONNECTIONS}: the generator alone, against a server already running. */
+    private static void drive(String[] args) throws Exception {
+        int seconds = Math.min(600, Integer.parseInt(args[3]));
+        var r = new LoadGenerator(Integer.parseInt(args[1]), Integer.parseInt(args[4]), "/messages/send", args[2],
+                AcceptBenchmark.BODY).run(Duration.ofSeconds(1), Duration.ofSeconds(seconds), 5_000_000);
+        System.out.printf("%.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d%n", r.throughput(), r.p50Micros() / 1000,
+                r.p99Micros() / 1000, r.errors());
+    }
+
     /** Runs the named benchmark. */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("drive")) {
+            drive(args);
+            return;
+        }
         if (args.length == 0 || !args[0].equals("accept")) {
-            System.err.println("usage: loadtest/bench accept [--connections 32] [--warmup 3] [--seconds 10] "
+            System.err.println("usage: loadtest/bench accept [--connections 32] [--warmup 10] [--seconds 10] "
                     + "[--max-requests 2000000] [--rounds 1]");
             System.exit(2);
         }
         int connections = 32;
-        int warmup = 3;
+        int warmup = 10;
         int seconds = 10;
         long max = 2_000_000;
         int rounds = 1;

@@ -79,7 +79,18 @@ public final class ApiPipeline implements RequestProcessor {
                 throw new ApiException(403, FORBIDDEN);
             }
             var call = new ApiCall(request, principal, body, params, clock.instant());
-            return gate.admit(endpoint, call).thenCompose(admitted -> admitted.decorate(endpoint.handler().handle(call)));
+            return gate.admit(endpoint, call)
+                    .thenCompose(admitted -> admitted.decorate(run(endpoint.handler(), call)))
+                    .exceptionally(ApiErrors::toResponse);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(ApiErrors.toResponse(e));
+        }
+    }
+
+    /** The handler's response, with any failure (thrown or completed) turned into an error response. */
+    private static CompletionStage<ApiResponse> run(Endpoint.Handler handler, ApiCall call) {
+        try {
+            return handler.handle(call).exceptionally(ApiErrors::toResponse);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(ApiErrors.toResponse(e));
         }

@@ -13,7 +13,9 @@ import dev.herald.gateway.store.Store;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 /**
  * {@code GET /herald/v1/dispatches/{dispatch_id}}: a dispatch and its deliveries with their states. Any key
@@ -25,11 +27,13 @@ public final class DispatchStatusEndpoint {
 
     private final Store store;
     private final Clock clock;
+    private final Predicate<UUID> sending;
 
-    /** The endpoint. */
-    public DispatchStatusEndpoint(Store store, Clock clock) {
+    /** The endpoint; {@code sending} tells which deliveries have an attempt running right now. */
+    public DispatchStatusEndpoint(Store store, Clock clock, Predicate<UUID> sending) {
         this.store = store;
         this.clock = clock;
+        this.sending = sending;
     }
 
     /** The route. */
@@ -65,12 +69,13 @@ public final class DispatchStatusEndpoint {
             n.put("channel", d.channel().wireName());
             n.put("recipient", d.recipient());
             n.put("address", d.address());
-            n.put("status", d.status().dbName());
+            boolean running = d.status() == DeliveryStatus.QUEUED && sending.test(d.id());
+            n.put("status", running ? DeliveryStatus.SENDING.dbName() : d.status().dbName());
             n.put("attempts", d.attempts());
             n.put("last_error", d.lastError().orElse(null));
             n.put("provider_message_id", d.providerMessageId().orElse(null));
             n.put("updated_at", d.updatedAt().toString());
-            if (d.status() == DeliveryStatus.QUEUED) {
+            if (d.status() == DeliveryStatus.QUEUED && !running) {
                 n.put("next_attempt_at", d.nextAttemptAt().toString());
             }
             d.detail().ifPresent(detail -> n.set("payload", parseOrText(detail)));

@@ -11,6 +11,7 @@ import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -26,9 +27,12 @@ public final class MessagesSendEndpoint {
     private final DeliveryConfig delivery;
     private final SendRequestParser parser = new SendRequestParser(Map.of("webhook", WebhookObject::validate));
     private final Runnable onAccepted;
+    private final Clock clock;
 
     /** The endpoint; {@code onAccepted} runs after each durable accept (it wakes the scheduler). */
-    public MessagesSendEndpoint(Store store, Expander expander, DeliveryConfig delivery, Runnable onAccepted) {
+    public MessagesSendEndpoint(Store store, Expander expander, DeliveryConfig delivery, Clock clock,
+                                Runnable onAccepted) {
+        this.clock = clock;
         this.store = store;
         this.expander = expander;
         this.delivery = delivery;
@@ -44,7 +48,7 @@ public final class MessagesSendEndpoint {
         ObjectNode request = parser.parse(call.body());
         Instant now = call.receivedAt();
         Lane lane = call.request().header("X-Braze-Bulk").isPresent() ? Lane.BULK : Lane.STANDARD;
-        String id = Ids.dispatchId();
+        String id = Ids.dispatchId(clock);
         String json = Json.text(request);
         var dispatch = new NewDispatch(id, call.principal().workspaceId(), "messages.send", lane, json, now,
                 now.plus(delivery.maxAge()), Optional.ofNullable(request.path("campaign_id").textValue()),

@@ -54,6 +54,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Cache<String, JsonNode> requests = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(5)).build();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.Set<java.util.UUID> sending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean parked;
     private final Object idle = new Object();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon(true).name("herald-outcome-retry").factory());
@@ -85,7 +87,14 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Tells the scheduler there may be new due work (a new dispatch, a finished attempt). */
     public void wake() {
-        LockSupport.unpark(loop);
+        if (parked) { // saves a futex call per accept while the scheduler is busy anyway
+            LockSupport.unpark(loop);
+        }
+    }
+
+    /** Whether an attempt of this delivery is running now (the status API shows it as {@code sending}). */
+    public boolean isSending(java.util.UUID deliveryId) {
+        return sending.contains(deliveryId);
     }
 
     /** Attempts running now. */
@@ -99,7 +108,9 @@ public final class DeliveryEngine implements AutoCloseable {
             try {
                 int started = claiming ? claimAndStart() : 0;
                 if (started == 0 || inFlight.get() >= config.maxInFlight()) {
+                    parked = true;
                     LockSupport.parkNanos(this, pollNanos);
+                    parked = false;
                 }
             } catch (RuntimeException e) {
                 logger.error("scheduler cycle failed; retrying in 1 s: {}", e.toString());
@@ -156,6 +167,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void attempt(ClaimedDelivery c) {
         inFlight.incrementAndGet();
+        sending.add(c.delivery().id());
         Optional<String> detail = Optional.empty();
         CompletionStage<SendOutcome> attempt;
         WorkspaceConfig ws = workspaces.get(c.delivery().workspace());
@@ -216,6 +228,7 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private void finished(ClaimedDelivery c, Throwable failure) {
+        sending.remove(c.delivery().id());
         if (failure != null) {
             logger.error("could not record the outcome of delivery {}; it stays 'sending' and is retried at the next "
                     + "start: {}", c.delivery().id(), rootMessage(failure));
@@ -239,7 +252,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Stops claiming new work; attempts already running continue. */
     public void stopClaiming() {
         claiming = false;
-        wake();
+        LockSupport.unpark(loop);
     }
 
     /** Waits until no attempt is running; false if the timeout passed first. */

@@ -13,11 +13,15 @@ public final class Ids {
     private Ids() {
     }
 
-    /** A dispatch id: 32 lower-case hex characters, unguessable. */
-    public static String dispatchId() {
-        byte[] b = new byte[16];
+    /**
+     * A dispatch id: 32 lower-case hex characters, the shape Braze returns. The first 12 are the creation
+     * time in milliseconds, so new dispatches append to the journal's indexes instead of touching random
+     * pages; the other 20 are random (80 bits), so ids stay unguessable.
+     */
+    public static String dispatchId(Clock clock) {
+        byte[] b = new byte[10];
         RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return String.format("%012x", clock.millis() & 0xffffffffffffL) + HexFormat.of().formatHex(b);
     }
 
     /**

@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.random.RandomGenerator;
 
 /**
- * When a failed attempt is tried again: exponential backoff with full jitter (a random delay between zero
- * and {@code min(cap, base × 2^(attempt-1))}), never sooner than the provider's {@code Retry-After}.
+ * When a failed attempt is tried again: exponential backoff with full jitter (a random delay up to
+ * {@code min(cap, base × 2^(attempt-1))}), never sooner than the provider's {@code Retry-After}, and never
+ * sooner than a tenth of the base, so an unlucky draw cannot turn a failing provider into a busy loop.
  */
 public final class RetryPolicy {
     private final Duration base;
@@ -35,7 +36,9 @@ public final class RetryPolicy {
     /** How long to wait after {@code attempt} failed attempts, given the provider's request. */
     public Duration delay(int attempt, Duration providerRetryAfter) {
         long ceiling = ceiling(attempt).toMillis();
-        Duration jittered = Duration.ofMillis(ceiling == 0 ? 0 : random.nextLong(ceiling + 1));
+        long floor = base.toMillis() / 10;
+        long drawn = ceiling <= floor ? floor : floor + random.nextLong(ceiling - floor + 1);
+        Duration jittered = Duration.ofMillis(drawn);
         return jittered.compareTo(providerRetryAfter) >= 0 ? jittered : providerRetryAfter;
     }
 

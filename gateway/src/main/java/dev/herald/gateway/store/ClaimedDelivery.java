@@ -1,7 +1,7 @@
 package dev.herald.gateway.store;
 
 /**
- * A delivery the scheduler now owns ({@code sending}), with what is needed to build its message.
+ * A delivery the scheduler now owns (it is {@code sending} while the claim lasts), with what is needed to build its message.
  *
  * @param delivery     the row, with {@code attempts} already counting this attempt
  * @param dispatchKind the dispatch's kind

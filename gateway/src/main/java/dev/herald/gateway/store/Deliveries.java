@@ -65,14 +65,16 @@ public final class Deliveries {
     }
 
     /**
-     * Claims up to {@code limit} due deliveries of one lane: each becomes {@code sending} with its attempt
-     * counted. Due deliveries already past their age limit become {@code expired} instead.
+     * Claims up to {@code limit} due deliveries of one lane that this process is not already sending. A claim
+     * is held in memory (the writer's TEMP table), not written to the journal: the row stays {@code queued}
+     * until {@link #recordAttempt} writes its outcome. Due deliveries already past their age limit become
+     * {@code expired} instead. Only the writer connection may claim.
      */
     public List<ClaimedDelivery> claimDue(Lane lane, Instant now, int limit) throws SQLException {
         PreparedStatement select = tx.prepare("SELECT " + D_COLUMNS + ", p.kind AS p_kind, p.request AS p_request "
                 + "FROM delivery d JOIN dispatch p ON p.id = d.dispatch_id "
                 + "WHERE d.status = 'queued' AND d.lane = ? AND d.next_attempt_at <= ? "
-                + "ORDER BY d.next_attempt_at LIMIT ?");
+                + "AND d.id NOT IN (SELECT id FROM temp.claimed) ORDER BY d.next_attempt_at LIMIT ?");
         select.setString(1, lane.dbName());
         select.setLong(2, Rows.millis(now));
         select.setInt(3, limit);
@@ -89,15 +91,10 @@ public final class Deliveries {
                 }
             }
         }
-        PreparedStatement claim = tx.prepare("UPDATE delivery SET status = 'sending', attempts = attempts + 1, "
-                + "updated_at = ? WHERE id = ? AND status = 'queued'");
+        PreparedStatement claim = tx.prepare("INSERT INTO temp.claimed (id) VALUES (?)");
         for (ClaimedDelivery c : claimed) {
-            claim.setLong(1, Rows.millis(now));
-            claim.setString(2, c.delivery().id().toString());
-            claim.addBatch();
-        }
-        if (!claimed.isEmpty()) {
-            claim.executeBatch();
+            claim.setString(1, c.delivery().id().toString());
+            claim.executeUpdate();
         }
         for (DeliveryRow row : expired) {
             expire(row, now);
@@ -117,15 +114,19 @@ public final class Deliveries {
     }
 
     /**
-     * Records an attempt's result if the delivery is still {@code sending}.
+     * Records a claimed attempt's result, counts the attempt and releases the claim. Written only if the
+     * delivery is still {@code queued}, so a late or duplicate result never moves it backwards.
      *
-     * @return false when the delivery was no longer {@code sending} (a late or duplicate result, dropped)
+     * @return false when the delivery had already moved on (the result is dropped)
      */
     public boolean recordAttempt(DeliveryUpdate u, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE delivery SET status = ?, "
+        PreparedStatement release = tx.prepare("DELETE FROM temp.claimed WHERE id = ?");
+        release.setString(1, u.id().toString());
+        release.executeUpdate();
+        PreparedStatement ps = tx.prepare("UPDATE delivery SET status = ?, attempts = attempts + 1, "
                 + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
                 + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
-                + "updated_at = ? WHERE id = ? AND status = 'sending'");
+                + "updated_at = ? WHERE id = ? AND status = 'queued'");
         ps.setString(1, u.status().dbName());
         if (u.nextAttemptAt().isPresent()) {
             ps.setLong(2, Rows.millis(u.nextAttemptAt().get()));
@@ -141,8 +142,8 @@ public final class Deliveries {
     }
 
     /**
-     * Makes every delivery left {@code sending} by a stopped process due again. Run once at start: the
-     * store has a single owner, so anything still {@code sending} was interrupted.
+     * Makes every delivery a stopped process left {@code sending} due again. Claims are not written to the
+     * journal, so only a journal from an older Herald can hold such rows; run once at start.
      */
     public int requeueInterrupted(Instant now) throws SQLException {
         PreparedStatement ps = tx.prepare("UPDATE delivery SET status = 'queued', next_attempt_at = ?, "

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The result of one attempt, written only if the delivery is still {@code sending} (so a late or duplicate
+ * The result of one attempt, written only if the delivery is still waiting on it (so a late or duplicate
  * result never moves it backwards).
  *
  * @param nextAttemptAt when the next attempt is due (for {@link DeliveryStatus#QUEUED}); otherwise unchanged

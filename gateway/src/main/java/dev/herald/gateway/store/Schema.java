@@ -49,11 +49,20 @@ final class Schema {
                       updated_at INTEGER NOT NULL,
                       UNIQUE (dispatch_id, recipient, channel, address))""",
                     "CREATE INDEX delivery_due ON delivery (lane, next_attempt_at) WHERE status = 'queued'",
-                    "CREATE INDEX delivery_dispatch ON delivery (dispatch_id)",
-                    "CREATE INDEX delivery_finished ON delivery (updated_at) WHERE status NOT IN ('queued', 'sending')",
-                    "CREATE INDEX delivery_interrupted ON delivery (status) WHERE status = 'sending'"));
+                    "CREATE INDEX delivery_finished ON delivery (updated_at) WHERE status NOT IN ('queued', 'sending')"));
 
     private Schema() {
+    }
+
+    /**
+     * The in-memory claims of the writer connection: deliveries this process is sending right now. A TEMP
+     * table lives only as long as the connection, is never written to the journal, and so costs no fsync.
+     */
+    static void createClaims(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS claimed (id TEXT PRIMARY KEY)");
+        }
+        c.commit();
     }
 
     /** Brings the database up to the newest version, in one transaction per migration. */

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +30,10 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded journal on SQLite (WAL, {@code synchronous=FULL}).
+ *
+ * <p>Claims live in memory: the writer connection's TEMP table {@code claimed} (never written to disk) holds
+ * the deliveries this process is sending, so a claim costs no fsync; the journal keeps them {@code queued}
+ * until their outcome is written, and a crash simply leaves them due again.
  *
  * <p>One writer thread owns every write. It takes whatever is queued (up to {@value #MAX_BATCH} writes,
  * never waiting to fill a batch), runs each in its own SAVEPOINT so one failure fails only its caller,
@@ -113,6 +116,7 @@ public final class SqliteStore implements Store {
             Connection writeConnection = connect(path);
             writeConnection.setAutoCommit(false);
             Schema.migrate(writeConnection);
+            Schema.createClaims(writeConnection);
             return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, lockChannel, lock);
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
@@ -134,6 +138,8 @@ public final class SqliteStore implements Store {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         cfg.setBusyTimeout(10_000);
         cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        cfg.setCacheSize(-32 * 1024); // KiB: keep the hot index pages in memory
+        cfg.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "4000"); // fewer, larger checkpoints
         return cfg.createConnection("jdbc:sqlite:" + path);
     }
 
@@ -231,14 +237,15 @@ public final class SqliteStore implements Store {
                 if (w.ingress()) {
                     ingressQueued.decrementAndGet();
                 }
-                Savepoint sp = writeConnection.setSavepoint();
+                // Prepared once and reused: the JDBC Savepoint API re-parses its SQL on every call.
+                writeTx.prepare("SAVEPOINT w").execute();
                 try {
                     results[i] = w.work().run(writeTx);
-                    writeConnection.releaseSavepoint(sp);
+                    writeTx.prepare("RELEASE w").execute();
                 } catch (Exception | StackOverflowError e) {
                     errors[i] = e;
-                    writeConnection.rollback(sp);
-                    writeConnection.releaseSavepoint(sp);
+                    writeTx.prepare("ROLLBACK TO w").execute();
+                    writeTx.prepare("RELEASE w").execute();
                 }
             }
             committer.commit(writeConnection);

@@ -9,6 +9,7 @@ import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
 import dev.herald.channel.WebhookMessage;
+import dev.herald.channel.testkit.HttpPeer;
 import dev.herald.channel.testkit.SenderContract;
 import dev.herald.config.WebhookConfig;
 import java.io.IOException;
@@ -31,12 +32,12 @@ final class WebhookSenderTest extends SenderContract<WebhookMessage> {
     private static final WebhookConfig LOOPBACK_ALLOWED = new WebhookConfig(true, Duration.ofSeconds(2),
             Duration.ofSeconds(2), 16);
 
-    private LoopbackHttpPeer peer;
+    private HttpPeer peer;
     private WebhookSender sender;
 
     @BeforeEach
     void start() throws IOException {
-        peer = new LoopbackHttpPeer();
+        peer = new HttpPeer();
         sender = WebhookSender.create(LOOPBACK_ALLOWED, CLOCK);
     }
 
@@ -150,7 +151,7 @@ final class WebhookSenderTest extends SenderContract<WebhookMessage> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            LoopbackHttpPeer.reply(ex, 200, Map.of(), "");
+            HttpPeer.reply(ex, 200, Map.of(), "");
         });
         var fast = new WebhookConfig(true, Duration.ofMillis(500), Duration.ofMillis(300), 4);
         try (var impatient = WebhookSender.create(fast, CLOCK)) {

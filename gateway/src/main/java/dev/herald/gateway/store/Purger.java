@@ -1,0 +1,71 @@
+package dev.herald.gateway.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes finished deliveries, then dispatches with none left, once they are older than
+ * {@code store.retention}; in batches of {@value #BATCH} rows, each its own write, so ingress is never held
+ * up for long.
+ */
+public final class Purger implements AutoCloseable {
+    static final int BATCH = 1000;
+    private static final Logger logger = LoggerFactory.getLogger(Purger.class);
+
+    private final Store store;
+    private final Duration retention;
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon(true).name("herald-purge").factory());
+
+    /** A purger; call {@link #start()} to run it periodically. */
+    public Purger(Store store, Duration retention, Clock clock) {
+        this.store = store;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Runs a purge now and then every tenth of the retention, at most every 10 minutes. */
+    public void start() {
+        long periodSeconds = Math.max(1, Math.min(retention.toSeconds() / 10, 600));
+        timer.scheduleWithFixedDelay(this::purgeSafely, 5, periodSeconds, TimeUnit.SECONDS);
+    }
+
+    private void purgeSafely() {
+        try {
+            purge();
+        } catch (RuntimeException e) {
+            logger.warn("purge failed; next try at the next period: {}", e.toString());
+        }
+    }
+
+    /** Purges everything finished before now − retention; returns how many rows were deleted. */
+    public long purge() {
+        Instant cutoff = clock.instant().minus(retention);
+        long deleted = 0;
+        int n;
+        do {
+            n = store.write(tx -> tx.deliveries().purgeFinished(cutoff, BATCH)).join();
+            deleted += n;
+        } while (n == BATCH);
+        do {
+            n = store.write(tx -> tx.dispatches().purge(cutoff, BATCH)).join();
+            deleted += n;
+        } while (n == BATCH);
+        if (deleted > 0) {
+            logger.info("purged {} finished rows older than {}", deleted, cutoff);
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.herald.gateway;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.config.ConfigLoader;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.SecretResolver;
+import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.gateway.http.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A Herald started by its own composition root on 127.0.0.1:0 against a temporary SQLite file, with an HTTP
+ * client and helpers for the API. Workspaces: {@code acme} (keys {@link #KEY} with messages.send and
+ * {@link #RO_KEY} with users.track only) and {@code other} ({@link #OTHER_KEY}).
+ */
+final class GatewayFixture implements AutoCloseable {
+    static final String KEY = "test-key-acme";
+    static final String RO_KEY = "test-key-read-only";
+    static final String OTHER_KEY = "test-key-other";
+
+    record Response(int status, java.net.http.HttpHeaders headers, JsonNode json, String raw) {
+        String message() {
+            return json.path("message").asText();
+        }
+    }
+
+    final Path dir;
+    final Herald herald;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayFixture(Path dir, Herald herald) {
+        this.dir = dir;
+        this.herald = herald;
+    }
+
+    static String yaml(Path dir, String extra) {
+        return """
+                server: { bind: 127.0.0.1, port: 0, ops_port: 0, max_body: 64KiB, shutdown_timeout: 5s }
+                store: { path: "%s" }
+                webhook: { allow_private_networks: true, connect_timeout: 1s, response_timeout: 3s }
+                delivery: { retry_base: 100ms, retry_cap: 1s, poll_interval: 50ms }
+                workspaces:
+                  - id: acme
+                    api_keys:
+                      - { name: backend, sha256: "%s", permissions: [messages.send] }
+                      - { name: ro, sha256: "%s", permissions: [users.track] }
+                  - id: other
+                    api_keys: [ { name: other, sha256: "%s", permissions: [messages.send] } ]
+                %s
+                """.formatted(dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY),
+                ApiKeyAuthenticator.sha256Hex(RO_KEY), ApiKeyAuthenticator.sha256Hex(OTHER_KEY), extra);
+    }
+
+    static HeraldConfig config(Path dir) {
+        return ConfigLoader.parse(yaml(dir, ""), SecretResolver.withEnvironment(Map.of()));
+    }
+
+    static GatewayFixture start(Path dir) throws InterruptedException {
+        return start(dir, config(dir), Herald.Overrides.none());
+    }
+
+    static GatewayFixture start(Path dir, HeraldConfig config, Herald.Overrides overrides) throws InterruptedException {
+        return new GatewayFixture(dir, Herald.start(config, overrides));
+    }
+
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + herald.apiPort() + path);
+    }
+
+    Response post(String path, String key, String json, String... headers) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(url(path)).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
+    }
+
+    Response get(String path, String key) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(url(path)).GET().timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return send(b.build());
+    }
+
+    Response send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json;
+        try {
+            json = Json.parse(r.body());
+        } catch (IOException e) {
+            throw new AssertionError("response is not JSON (" + r.statusCode() + "): " + r.body(), e);
+        }
+        return new Response(r.statusCode(), r.headers(), json, r.body());
+    }
+
+    /** Sends and returns the dispatch id, failing unless the answer is 201. */
+    String accept(String json) throws IOException, InterruptedException {
+        Response r = post("/messages/send", KEY, json);
+        if (r.status() != 201) {
+            fail("expected 201, got " + r.status() + " " + r.raw());
+        }
+        return r.json().path("dispatch_id").asText();
+    }
+
+    JsonNode status(String dispatchId) throws IOException, InterruptedException {
+        return get("/herald/v1/dispatches/" + dispatchId, KEY).json();
+    }
+
+    /** Polls the status API until {@code until} holds (the work is asynchronous; the deadline only bounds the test). */
+    JsonNode awaitStatus(String dispatchId, Predicate<JsonNode> until) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = status(dispatchId);
+            if (until.test(last)) {
+                return last;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("status never reached the expected state: " + last);
+    }
+
+    static boolean allDeliveries(JsonNode status, String state) {
+        var ds = status.path("deliveries");
+        if (ds.isEmpty()) {
+            return false;
+        }
+        for (JsonNode d : ds) {
+            if (!d.path("status").asText().equals(state)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Counts rows straight from the journal file (a second, read-only connection). */
+    static long count(Path dir, String sql) throws SQLException {
+        Path db = dir.resolve("herald.db");
+        if (!Files.exists(db)) {
+            return 0;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    static String webhookSend(String user, URI url, String body) {
+        return """
+                {"external_user_ids":["%s"],"messages":{"webhook":{"url":"%s","request_method":"POST",
+                 "request_headers":{"Content-Type":"application/json","X-Trace":"t-1"},"body":%s}}}"""
+                .formatted(user, url, Json.MAPPER.getNodeFactory().textNode(body));
+    }
+
+    @Override
+    public void close() {
+        herald.close();
+    }
+}

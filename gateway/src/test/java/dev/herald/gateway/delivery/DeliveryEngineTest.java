@@ -1,0 +1,145 @@
+package dev.herald.gateway.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.channel.SendOutcome;
+import dev.herald.channel.WebhookMessage;
+import dev.herald.channel.testkit.MutableClock;
+import dev.herald.channel.testkit.ScriptedSender;
+import dev.herald.config.DeliveryConfig;
+import dev.herald.config.StoreConfig;
+import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.http.Json;
+import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.DeliveryStatus;
+import dev.herald.gateway.store.DispatchRow;
+import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.store.NewDispatch;
+import dev.herald.gateway.store.SqliteStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduler against a real store and a scripted sender; time moves only when the test moves it. */
+final class DeliveryEngineTest {
+    private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
+    private static final RandomGenerator NO_JITTER = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            return 0;
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return 0;
+        }
+    };
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(START);
+    private final ScriptedSender<WebhookMessage> sender = new ScriptedSender<>();
+    private SqliteStore store;
+    private DeliveryEngine engine;
+
+    @BeforeEach
+    void start() {
+        store = SqliteStore.open(new StoreConfig(StoreConfig.Kind.SQLITE, dir.resolve("h.db"), 100, Duration.ofDays(1)));
+        var config = new DeliveryConfig(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1), 16,
+                Duration.ofMillis(20));
+        engine = new DeliveryEngine(store, new Senders(sender), List.of(new WorkspaceConfig("acme", false, List.of())),
+                config, new RetryPolicy(config, NO_JITTER), clock);
+        engine.start();
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+        store.close();
+    }
+
+    private String accept() throws Exception {
+        String id = Ids.dispatchId(clock);
+        JsonNode request = Json.parse("""
+                {"recipients":[{"external_user_id":"u1"}],
+                 "messages":{"webhook":{"url":"http://hooks.example/x","request_method":"POST","request_headers":{},"body":"b"}}}""");
+        Instant now = clock.instant();
+        var d = new NewDispatch(id, "acme", "messages.send", Lane.STANDARD, Json.text(request), now,
+                now.plus(Duration.ofMinutes(10)), Optional.empty(), Optional.empty());
+        var row = new DispatchRow(id, "acme", "messages.send", Lane.STANDARD, d.request(), DispatchRow.ACCEPTED, now,
+                d.expiresAt(), Optional.empty(), Optional.empty(), now, now);
+        store.writeIngress(tx -> {
+            tx.dispatches().insert(d, now);
+            return new Expander(clock).expand(tx, row, request);
+        }).get();
+        engine.wake();
+        return id;
+    }
+
+    private DeliveryRow awaitRow(String dispatch, Predicate<DeliveryRow> until) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        DeliveryRow row = null;
+        while (System.nanoTime() < deadline) {
+            row = store.read(tx -> tx.deliveries().forDispatch(dispatch)).get().get(0);
+            if (until.test(row)) {
+                return row;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("delivery never reached the expected state: " + row);
+    }
+
+    @Test
+    void aRetryWaitsForItsTimeOnTheInjectedClock() throws Exception {
+        sender.thenAnswer(new SendOutcome.Retry("HTTP 503", Duration.ofSeconds(30)));
+        String id = accept();
+        DeliveryRow queued = awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        assertEquals(START.plusSeconds(30), queued.nextAttemptAt());
+
+        clock.advance(Duration.ofSeconds(29));
+        engine.wake();
+        Thread.sleep(200); // the scheduler polls every 20 ms: nothing may be sent before the time comes
+        assertEquals(1, sender.received().size());
+
+        clock.advance(Duration.ofSeconds(1));
+        engine.wake();
+        DeliveryRow delivered = awaitRow(id, r -> r.status() == DeliveryStatus.DELIVERED);
+        assertEquals(2, delivered.attempts());
+        assertEquals(2, sender.received().size());
+        assertEquals(sender.received().get(0).delivery().id(), sender.received().get(1).delivery().id());
+        assertEquals(2, sender.received().get(1).delivery().attempt());
+    }
+
+    @Test
+    void givesUpAtTheAgeLimit() throws Exception {
+        sender.otherwise(new SendOutcome.Retry("HTTP 503", Duration.ofMinutes(4)));
+        String id = accept();
+        awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        clock.advance(Duration.ofMinutes(4));
+        engine.wake();
+        awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 2);
+        clock.advance(Duration.ofMinutes(4));
+        engine.wake();
+        DeliveryRow expired = awaitRow(id, r -> r.status() == DeliveryStatus.EXPIRED);
+        assertEquals(3, expired.attempts());
+    }
+
+    @Test
+    void aSenderThatThrowsIsRetriedNotLost() throws Exception {
+        sender.otherwise(m -> {
+            throw new IllegalStateException("bug in sender");
+        });
+        String id = accept();
+        DeliveryRow row = awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        assertEquals("attempt failed: java.lang.IllegalStateException: bug in sender", row.lastError().orElseThrow());
+    }
+}
