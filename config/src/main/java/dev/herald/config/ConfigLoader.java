@@ -71,12 +71,13 @@ public final class ConfigLoader {
             throw new ConfigException("config must be a mapping of sections (server, store, workspaces, ...)");
         }
         var root = new ConfigNode(tree, "", secrets);
-        root.allowOnly("server", "store", "webhook", "delivery", "workspaces");
+        root.allowOnly("server", "store", "webhook", "delivery", "ratelimit", "workspaces");
         return new HeraldConfig(
                 server(root.objectOrEmpty("server")),
                 store(root.objectOrEmpty("store")),
                 webhook(root.objectOrEmpty("webhook")),
                 delivery(root.objectOrEmpty("delivery")),
+                ratelimit(root.objectOrEmpty("ratelimit")),
                 workspaces(root));
     }
 
@@ -141,6 +142,34 @@ public final class ConfigLoader {
                 n.duration("poll_interval", d.pollInterval()));
     }
 
+    private static RateLimitConfig ratelimit(ConfigNode n) {
+        n.allowOnly("backend", "uri", "nodes", "request_timeout");
+        var d = RateLimitConfig.defaults();
+        String backend = n.string("backend", "local").toLowerCase(Locale.ROOT);
+        RateLimitConfig.Backend kind = switch (backend) {
+            case "local" -> RateLimitConfig.Backend.LOCAL;
+            case "redis" -> RateLimitConfig.Backend.REDIS;
+            default -> throw new ConfigException(n.keyPath("backend") + ": must be local or redis, was \"" + backend
+                    + "\"");
+        };
+        Optional<URI> uri = n.optionalString("uri").map(u -> {
+            try {
+                URI parsed = new URI(u);
+                if (parsed.getScheme() == null || !parsed.getScheme().startsWith("redis")) {
+                    throw new ConfigException(n.keyPath("uri") + ": must be a redis:// or rediss:// URI");
+                }
+                return parsed;
+            } catch (URISyntaxException e) {
+                throw new ConfigException(n.keyPath("uri") + ": must be a redis:// or rediss:// URI", e);
+            }
+        });
+        if (kind == RateLimitConfig.Backend.REDIS && uri.isEmpty()) {
+            throw new ConfigException(n.keyPath("uri") + ": required when backend is redis");
+        }
+        return new RateLimitConfig(kind, uri, n.integer("nodes", d.nodes(), 1, 10_000),
+                n.duration("request_timeout", d.requestTimeout()));
+    }
+
     private static List<WorkspaceConfig> workspaces(ConfigNode root) {
         List<ConfigNode> nodes = root.list("workspaces");
         if (nodes.isEmpty()) {
@@ -162,9 +191,12 @@ public final class ConfigLoader {
                 throw new ConfigException(raw.keyPath("id") + ": duplicate workspace id \"" + id + "\"");
             }
             ConfigNode ws = raw.relabel("workspaces[" + id + "]");
-            ws.allowOnly("id", "sandbox", "api_keys");
+            ws.allowOnly("id", "sandbox", "api_keys", "limits", "apps", "email", "sms");
             List<ApiKeyConfig> keys = apiKeys(ws, keyOwners);
-            out.add(new WorkspaceConfig(id, ws.bool("sandbox", false), keys));
+            boolean sandbox = ws.bool("sandbox", false);
+            out.add(new WorkspaceConfig(id, sandbox, keys, ChannelConfigs.limits(ws.objectOrEmpty("limits")),
+                    ChannelConfigs.apps(ws, sandbox), ws.optionalObject("email").map(ChannelConfigs::email),
+                    ws.optionalObject("sms").map(ChannelConfigs::sms)));
         }
         return out;
     }

@@ -9,12 +9,13 @@ import java.util.Optional;
  * Modules receive their slice ({@link #webhook()}, {@link #store()}, ...), never this record.
  */
 public record HeraldConfig(ServerConfig server, StoreConfig store, WebhookConfig webhook, DeliveryConfig delivery,
-                           List<WorkspaceConfig> workspaces) {
+                           RateLimitConfig ratelimit, List<WorkspaceConfig> workspaces) {
     public HeraldConfig {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(ratelimit, "ratelimit");
         workspaces = List.copyOf(workspaces);
     }
 
@@ -25,12 +26,16 @@ public record HeraldConfig(ServerConfig server, StoreConfig store, WebhookConfig
 
     /**
      * The embedded default used when Herald starts without a file: SQLite under {@code ./data}, one sandbox
-     * workspace named {@code default} whose single key may call every endpoint.
+     * workspace named {@code default} (with an {@code ios} and an {@code android} app) whose single key may
+     * call every endpoint.
      */
     public static HeraldConfig embeddedDefault(String keySha256) {
         var key = new ApiKeyConfig("default", keySha256, Permissions.KNOWN);
-        var workspace = new WorkspaceConfig("default", true, List.of(key));
+        var apps = List.of(new AppConfig("ios", AppConfig.Platform.IOS, Optional.empty(), Optional.empty()),
+                new AppConfig("android", AppConfig.Platform.ANDROID, Optional.empty(), Optional.empty()));
+        var workspace = new WorkspaceConfig("default", true, List.of(key), LimitsConfig.defaults(), apps,
+                Optional.empty(), Optional.empty());
         return new HeraldConfig(ServerConfig.defaults(), StoreConfig.defaults(), WebhookConfig.defaults(),
-                DeliveryConfig.defaults(), List.of(workspace));
+                DeliveryConfig.defaults(), RateLimitConfig.defaults(), List.of(workspace));
     }
 }

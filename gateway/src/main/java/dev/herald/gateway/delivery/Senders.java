@@ -1,6 +1,10 @@
 package dev.herald.gateway.delivery;
 
+import dev.herald.channel.AndroidPushMessage;
+import dev.herald.channel.ApplePushMessage;
+import dev.herald.channel.EmailMessage;
 import dev.herald.channel.OutboundMessage;
+import dev.herald.channel.SmsMessage;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
 import dev.herald.channel.WebhookMessage;
@@ -22,7 +26,16 @@ public final class Senders implements AutoCloseable {
         }
         return switch (message) {
             case WebhookMessage w -> webhook.send(w);
+            case EmailMessage e -> notConfigured(e);
+            case SmsMessage s -> notConfigured(s);
+            case ApplePushMessage a -> notConfigured(a);
+            case AndroidPushMessage a -> notConfigured(a);
         };
+    }
+
+    private static CompletionStage<SendOutcome> notConfigured(OutboundMessage m) {
+        return java.util.concurrent.CompletableFuture.completedFuture(new SendOutcome.Failed(
+                "no " + m.channel().wireName() + " sender is configured for this workspace"));
     }
 
     @Override

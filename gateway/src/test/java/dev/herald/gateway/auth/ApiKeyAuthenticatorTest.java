@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 final class ApiKeyAuthenticatorTest {
     private final ApiKeyAuthenticator auth = new ApiKeyAuthenticator(List.of(
-            new WorkspaceConfig("a", false, List.of(new ApiKeyConfig("k1", ApiKeyAuthenticator.sha256Hex("key-one"),
+            WorkspaceConfig.of("a", false, List.of(new ApiKeyConfig("k1", ApiKeyAuthenticator.sha256Hex("key-one"),
                     Set.of("messages.send")))),
-            new WorkspaceConfig("b", true, List.of(new ApiKeyConfig("k2", ApiKeyAuthenticator.sha256Hex("key-two"),
+            WorkspaceConfig.of("b", true, List.of(new ApiKeyConfig("k2", ApiKeyAuthenticator.sha256Hex("key-two"),
                     Set.of("users.track"))))));
 
     @Test

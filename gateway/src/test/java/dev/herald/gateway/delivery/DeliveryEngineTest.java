@@ -56,7 +56,7 @@ final class DeliveryEngineTest {
         store = SqliteStore.open(new StoreConfig(StoreConfig.Kind.SQLITE, dir.resolve("h.db"), 100, Duration.ofDays(1)));
         var config = new DeliveryConfig(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1), 16,
                 Duration.ofMillis(20));
-        engine = new DeliveryEngine(store, new Senders(sender), List.of(new WorkspaceConfig("acme", false, List.of())),
+        engine = new DeliveryEngine(store, new Senders(sender), List.of(WorkspaceConfig.of("acme", false, List.of())),
                 config, new RetryPolicy(config, NO_JITTER), clock);
         engine.start();
     }

@@ -39,7 +39,7 @@ final class IngressDurabilityTest {
     Path dir;
 
     private ApiPipeline pipeline(Store store) {
-        var ws = new WorkspaceConfig("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
+        var ws = WorkspaceConfig.of("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
                 Set.of("messages.send"))));
         var endpoint = new MessagesSendEndpoint(store, new Expander(Clock.systemUTC()), DeliveryConfig.defaults(), Clock.systemUTC(), () -> {
         });

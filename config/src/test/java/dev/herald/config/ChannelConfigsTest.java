@@ -1,0 +1,126 @@
+package dev.herald.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class ChannelConfigsTest {
+    private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    private static final String PEM = "-----BEGIN PRIVATE KEY-----\\nMIGT\\n-----END PRIVATE KEY-----";
+
+    private static HeraldConfig parse(String workspaceExtra, boolean sandbox, String top) {
+        return ConfigLoader.parse(top + "\nworkspaces:\n  - id: acme\n    sandbox: " + sandbox
+                + "\n    api_keys: [ { name: k, sha256: \"" + SHA + "\" } ]\n" + workspaceExtra,
+                SecretResolver.withEnvironment(Map.of("SMTP_PW", "pw", "TWILIO", "tok")));
+    }
+
+    private static String error(String workspaceExtra, boolean sandbox) {
+        return assertThrows(ConfigException.class, () -> parse(workspaceExtra, sandbox, "")).getMessage();
+    }
+
+    @Test
+    void readsLimitsWithBrazeDefaults() {
+        var ws = parse("    limits: { hourly: 1000, burst_per_second: 5 }\n", false, "").workspaces().get(0);
+        assertEquals(1000, ws.limits().hourly());
+        assertEquals(5, ws.limits().burstPerSecond());
+        assertEquals(3000, ws.limits().usersTrackPer3s());
+        assertEquals(250, ws.limits().broadcastPerMinute());
+    }
+
+    @Test
+    void sandboxAppsNeedNoCredentials() {
+        var ws = parse("    apps: [ { app_id: ios-app, platform: ios }, { app_id: droid, platform: android } ]\n", true, "")
+                .workspaces().get(0);
+        assertEquals(2, ws.apps().size());
+        assertEquals(AppConfig.Platform.IOS, ws.app("ios-app").orElseThrow().platform());
+    }
+
+    @Test
+    void realAppsNeedCredentials() {
+        assertEquals("workspaces[acme].apps[ios-app].apns: required for an ios app outside a sandbox workspace",
+                error("    apps: [ { app_id: ios-app, platform: ios } ]\n", false));
+        assertTrue(error("    apps: [ { app_id: x, platform: blackberry } ]\n", true)
+                .startsWith("workspaces[acme].apps[x].platform: must be ios, android or web"));
+    }
+
+    @Test
+    void readsApnsTokenAuthAndFcm() {
+        var ws = parse("""
+                    apps:
+                      - { app_id: ios-app, platform: ios, apns: { team_id: T1, key_id: K1, signing_key: "%s", topic: com.acme.app, environment: development } }
+                      - { app_id: droid, platform: android, fcm: { project_id: p1, service_account: "{\\"type\\":\\"service_account\\"}" } }
+                """.formatted(PEM), false, "").workspaces().get(0);
+        var apns = ws.app("ios-app").orElseThrow().apns().orElseThrow();
+        var token = assertInstanceOf(ApnsConfig.TokenAuth.class, apns.auth());
+        assertEquals("T1", token.teamId());
+        assertEquals(ApnsConfig.Environment.DEVELOPMENT, apns.environment());
+        assertEquals("apns:T1/K1:development", apns.credentialKey());
+        assertEquals("p1", ws.app("droid").orElseThrow().fcm().orElseThrow().projectId());
+    }
+
+    @Test
+    void apnsNeedsExactlyOneKindOfAuth(@TempDir Path dir) throws Exception {
+        String both = error("    apps: [ { app_id: i, platform: ios, apns: { topic: t } } ]\n", false);
+        assertTrue(both.startsWith("workspaces[acme].apps[i].apns: give either signing_key"), both);
+        Path p12 = dir.resolve("c.p12");
+        Files.write(p12, new byte[] {1, 2});
+        var ws = parse("    apps: [ { app_id: i, platform: ios, apns: { certificate: " + p12 + ", certificate_password: x, "
+                + "topic: t } } ]\n", false, "").workspaces().get(0);
+        assertInstanceOf(ApnsConfig.CertificateAuth.class, ws.app("i").orElseThrow().apns().orElseThrow().auth());
+    }
+
+    @Test
+    void readsSmtpWithSecretsAndSafeDefaults() {
+        var ws = parse("    email: { smtp: { host: mail.example, username: u, password: \"${env:SMTP_PW}\" }, pool: 2 }\n",
+                false, "").workspaces().get(0);
+        var smtp = ws.email().orElseThrow().smtp();
+        assertEquals(587, smtp.port());
+        assertEquals(TlsMode.REQUIRED, smtp.starttls(), "credentials are never sent in the clear by default");
+        assertEquals("pw", smtp.password().orElseThrow().reveal());
+        assertEquals(2, smtp.pool());
+        assertFalse(smtp.finalHop());
+        var local = parse("    email: { smtp: { host: 127.0.0.1, port: 2525, starttls: disabled } }\n", false, "")
+                .workspaces().get(0).email().orElseThrow().smtp();
+        assertEquals(TlsMode.DISABLED, local.starttls());
+        assertTrue(error("    email: { smtp: { host: h, starttls: maybe } }\n", false)
+                .startsWith("workspaces[acme].email.smtp.starttls: must be disabled, optional or required"));
+    }
+
+    @Test
+    void readsSmsGroupsWithTwilioThroughputDefaults() {
+        var sms = parse("""
+                    sms:
+                      twilio: { account_sid: ACtest, auth_token: "${env:TWILIO}" }
+                      subscription_groups:
+                        sg-1: { from: "+15005550006" }
+                        sg-2: { from: "+18005550006" }
+                        sg-3: { from: "12345" }
+                        sg-4: { messaging_service_sid: MG123, mps: 10 }
+                """, false, "").workspaces().get(0).sms().orElseThrow();
+        assertEquals("tok", sms.twilio().authToken().reveal());
+        assertEquals(1.0, sms.subscriptionGroups().get("sg-1").messagesPerSecond());
+        assertEquals(3.0, sms.subscriptionGroups().get("sg-2").messagesPerSecond());
+        assertEquals(100.0, sms.subscriptionGroups().get("sg-3").messagesPerSecond());
+        assertEquals(Optional.of("MG123"), sms.subscriptionGroups().get("sg-4").messagingServiceSid());
+        assertTrue(error("    sms: { twilio: { account_sid: A, auth_token: t }, subscription_groups: { g: { from: \"555\" } } }\n",
+                false).startsWith("workspaces[acme].sms.subscription_groups.g.from: must be an E.164 number"));
+    }
+
+    @Test
+    void readsTheRedisBackend() {
+        var rl = parse("", false, "ratelimit: { backend: redis, uri: \"redis://127.0.0.1:6379\", nodes: 3 }").ratelimit();
+        assertEquals(RateLimitConfig.Backend.REDIS, rl.backend());
+        assertEquals(3, rl.nodes());
+        var e = assertThrows(ConfigException.class, () -> parse("", false, "ratelimit: { backend: redis }"));
+        assertEquals("ratelimit.uri: required when backend is redis", e.getMessage());
+    }
+}
