@@ -18,6 +18,11 @@ import dev.herald.gateway.ops.OpsRoutes;
 import dev.herald.gateway.store.Purger;
 import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.store.Store;
+import dev.herald.gateway.template.TemplateEngine;
+import dev.herald.gateway.users.UsersAliasNewEndpoint;
+import dev.herald.gateway.users.UsersDeleteEndpoint;
+import dev.herald.gateway.users.UsersIdentifyEndpoint;
+import dev.herald.gateway.users.UsersTrackEndpoint;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -115,15 +120,22 @@ public final class Herald implements AutoCloseable {
         Senders senders = new Senders(webhook);
         resources.push(senders);
 
+        var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
+                Math.max(2, Runtime.getRuntime().availableProcessors()));
+        resources.push(templates);
         engine = new DeliveryEngine(store, senders, config.workspaces(), config.delivery(),
-                new RetryPolicy(config.delivery(), o.random()), clock);
+                new RetryPolicy(config.delivery(), o.random()), templates, config.server().publicUrl(), clock);
         engine.start();
         resources.push(engine);
 
         var expander = new Expander(clock);
         var endpoints = List.of(
                 new MessagesSendEndpoint(store, expander, config.delivery(), clock, engine::wake).endpoint(),
-                new DispatchStatusEndpoint(store, clock, engine::isSending).endpoint());
+                new DispatchStatusEndpoint(store, clock, engine::isSending).endpoint(),
+                new UsersTrackEndpoint(store).endpoint(),
+                new UsersDeleteEndpoint(store).endpoint(),
+                new UsersIdentifyEndpoint(store).endpoint(),
+                new UsersAliasNewEndpoint(store).endpoint());
         var pipeline = new ApiPipeline(endpoints, new ApiKeyAuthenticator(config.workspaces()), IngressGate.open(),
                 clock);
 

@@ -13,7 +13,6 @@ import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -25,7 +24,7 @@ public final class MessagesSendEndpoint {
     private final Store store;
     private final Expander expander;
     private final DeliveryConfig delivery;
-    private final SendRequestParser parser = new SendRequestParser(Map.of("webhook", WebhookObject::validate));
+    private final SendRequestParser parser = SendRequestParser.standard();
     private final Runnable onAccepted;
     private final Clock clock;
 
@@ -45,7 +44,7 @@ public final class MessagesSendEndpoint {
     }
 
     CompletionStage<ApiResponse> handle(ApiCall call) {
-        ObjectNode request = parser.parse(call.body());
+        ObjectNode request = parser.parse(call.body(), call.principal().workspace());
         Instant now = call.receivedAt();
         Lane lane = call.request().header("X-Braze-Bulk").isPresent() ? Lane.BULK : Lane.STANDARD;
         String id = Ids.dispatchId(clock);
@@ -57,7 +56,7 @@ public final class MessagesSendEndpoint {
                 dispatch.expiresAt(), dispatch.campaignId(), dispatch.sendId(), now, now);
         return store.writeIngress(tx -> {
             tx.dispatches().insert(dispatch, now);
-            expander.expand(tx, row, request);
+            expander.expand(tx, row, request, call.principal().workspace());
             return null;
         }).thenApply(done -> {
             onAccepted.run();

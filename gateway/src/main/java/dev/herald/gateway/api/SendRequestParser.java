@@ -3,6 +3,7 @@ package dev.herald.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.Json;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Validates a {@code /messages/send} body (braze-api.md §2, errors per §1.4) into the normalised request
@@ -24,16 +25,28 @@ final class SendRequestParser {
     static final String NO_MESSAGE = "No message to send";
     /** Braze messaging objects Herald knows of but does not deliver (yet). */
     static final Set<String> NOT_DELIVERED = Set.of("content_card", "kindle_push", "web_push", "whats_app",
-            "windows_phone8_push", "windows_universal_push", "apple_push", "android_push", "email", "sms");
+            "windows_phone8_push", "windows_universal_push");
+    /** The messaging objects Herald delivers, each with its validator to the stored form. */
+    static final Map<String, BiFunction<JsonNode, WorkspaceConfig, ObjectNode>> DELIVERED = Map.of(
+            "webhook", (o, ws) -> WebhookObject.validate(o),
+            "email", EmailObject::validate,
+            "sms", SmsObject::validate,
+            "apple_push", PushObjects::apple,
+            "android_push", PushObjects::android);
 
-    private final Map<String, Function<JsonNode, ObjectNode>> messageObjects;
+    private final Map<String, BiFunction<JsonNode, WorkspaceConfig, ObjectNode>> messageObjects;
 
     /** A parser that accepts these messaging objects (name → validator to stored form). */
-    SendRequestParser(Map<String, Function<JsonNode, ObjectNode>> messageObjects) {
+    SendRequestParser(Map<String, BiFunction<JsonNode, WorkspaceConfig, ObjectNode>> messageObjects) {
         this.messageObjects = Map.copyOf(messageObjects);
     }
 
-    ObjectNode parse(JsonNode body) {
+    /** A parser for every messaging object Herald delivers. */
+    static SendRequestParser standard() {
+        return new SendRequestParser(DELIVERED);
+    }
+
+    ObjectNode parse(JsonNode body, WorkspaceConfig ws) {
         ObjectNode out = Json.object();
         ArrayNode recipients = recipients(body);
         boolean broadcast = Lenient.bool(body, "broadcast", false);
@@ -53,7 +66,7 @@ final class SendRequestParser {
         Lenient.string(body, "send_id", "send_id").ifPresent(v -> out.put("send_id", v));
         out.put("recipient_subscription_state", subscriptionState(body));
         Lenient.bool(body, "override_frequency_capping", false);
-        out.set("messages", messages(body.get("messages")));
+        out.set("messages", messages(body.get("messages"), ws));
         return out;
     }
 
@@ -104,7 +117,7 @@ final class SendRequestParser {
         return out;
     }
 
-    private ObjectNode messages(JsonNode messages) {
+    ObjectNode messages(JsonNode messages, WorkspaceConfig ws) {
         if (messages == null || messages.isNull()) {
             throw ApiException.badRequest(NO_MESSAGE);
         }
@@ -118,9 +131,9 @@ final class SendRequestParser {
             if (e.getValue() == null || e.getValue().isNull()) {
                 continue;
             }
-            Function<JsonNode, ObjectNode> validator = messageObjects.get(name);
+            BiFunction<JsonNode, WorkspaceConfig, ObjectNode> validator = messageObjects.get(name);
             if (validator != null) {
-                out.set(name, validator.apply(e.getValue()));
+                out.set(name, validator.apply(e.getValue(), ws));
             } else if (NOT_DELIVERED.contains(name)) {
                 undeliverable.add(name);
             } else {

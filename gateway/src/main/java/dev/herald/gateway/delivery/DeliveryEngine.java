@@ -9,7 +9,9 @@ import dev.herald.channel.SendOutcome;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.http.Json;
+import dev.herald.gateway.template.TemplateEngine;
 import dev.herald.gateway.store.ClaimedDelivery;
+import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.DeliveryUpdate;
 import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.Store;
@@ -50,7 +52,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final DeliveryConfig config;
     private final Clock clock;
     private final Outcomes outcomes;
-    private final MessageFactory messages = new MessageFactory();
+    private final MessageFactory messages;
+    private final TemplateEngine templates;
     private final Cache<String, JsonNode> requests = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(5)).build();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -65,8 +68,11 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** An engine over the store and senders; {@link #start()} begins claiming. */
     public DeliveryEngine(Store store, Senders senders, List<WorkspaceConfig> workspaces, DeliveryConfig config,
-                          RetryPolicy retryPolicy, Clock clock) {
+                          RetryPolicy retryPolicy, TemplateEngine templates, Optional<java.net.URI> publicUrl,
+                          Clock clock) {
         this.store = store;
+        this.templates = templates;
+        this.messages = new MessageFactory(templates, publicUrl);
         this.senders = senders;
         this.workspaces = Map.copyOf(workspaces.stream().collect(
                 java.util.stream.Collectors.toMap(WorkspaceConfig::id, w -> w)));
@@ -168,30 +174,55 @@ public final class DeliveryEngine implements AutoCloseable {
     private void attempt(ClaimedDelivery c) {
         inFlight.incrementAndGet();
         sending.add(c.delivery().id());
-        Optional<String> detail = Optional.empty();
-        CompletionStage<SendOutcome> attempt;
         WorkspaceConfig ws = workspaces.get(c.delivery().workspace());
+        CompletableFuture<Outcomes.Write> flow;
         try {
             if (ws == null) {
                 throw new UnsendableException("workspace " + c.delivery().workspace() + " is no longer configured");
             }
-            OutboundMessage message = messages.build(c, request(c));
-            if (ws.sandbox()) {
-                detail = Optional.of(Payloads.describe(message));
-            }
-            attempt = senders.send(ws.sandbox(), message);
+            JsonNode request = request(c);
+            flow = templates.run(() -> messages.build(c, request, ws))
+                    .exceptionally(e -> new Prepared.Unsendable("rendering failed: " + rootMessage(e)))
+                    .thenCompose(prepared -> switch (prepared) {
+                        case Prepared.Ready ready -> send(ws, c, ready.message());
+                        case Prepared.Abort abort -> CompletableFuture.completedFuture(new Outcomes.Write(
+                                terminal(c, DeliveryStatus.ABORTED, abort.reason()), Optional.empty()));
+                        case Prepared.Unsendable u -> CompletableFuture.completedFuture(
+                                outcomes.write(c.delivery(), new SendOutcome.Failed(u.reason()), clock.instant(),
+                                        Optional.empty()));
+                    });
         } catch (UnsendableException e) {
-            attempt = CompletableFuture.completedFuture(new SendOutcome.Failed(e.getMessage()));
+            flow = CompletableFuture.completedFuture(outcomes.write(c.delivery(), new SendOutcome.Failed(e.getMessage()),
+                    clock.instant(), Optional.empty()));
         } catch (RuntimeException e) {
-            attempt = CompletableFuture.failedFuture(e);
+            flow = CompletableFuture.failedFuture(e);
         }
-        Optional<String> kept = detail;
-        attempt.toCompletableFuture()
-                .orTimeout(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        flow.orTimeout(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((write, failure) -> write != null ? write : outcomes.write(c.delivery(),
+                        SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)), clock.instant(),
+                        Optional.empty()))
+                .thenCompose(write -> record(write, 1))
+                .whenComplete((recorded, failure) -> finished(c, failure));
+    }
+
+    /** Sends a ready message; the sandbox's rendered payload is kept for the status API. */
+    private CompletableFuture<Outcomes.Write> send(WorkspaceConfig ws, ClaimedDelivery c, OutboundMessage message) {
+        Optional<String> detail = ws.sandbox() ? Optional.of(Payloads.describe(message)) : Optional.empty();
+        CompletionStage<SendOutcome> sent;
+        try {
+            sent = senders.send(ws, c.delivery(), message);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.toCompletableFuture()
                 .handle((outcome, failure) -> outcome != null ? outcome
                         : SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)))
-                .thenCompose(outcome -> record(outcomes.update(c.delivery(), outcome, clock.instant(), kept), 1))
-                .whenComplete((recorded, failure) -> finished(c, failure));
+                .thenApply(outcome -> outcomes.write(c.delivery(), outcome, clock.instant(), detail));
+    }
+
+    private static DeliveryUpdate terminal(ClaimedDelivery c, DeliveryStatus status, String reason) {
+        return new DeliveryUpdate(c.delivery().id(), status, Optional.empty(), Optional.of(reason), Optional.empty(),
+                Optional.empty());
     }
 
     private JsonNode request(ClaimedDelivery c) throws UnsendableException {
@@ -209,14 +240,21 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** Writes an outcome; a store that cannot commit is retried a few times before the restart path takes over. */
-    private CompletableFuture<Boolean> record(DeliveryUpdate update, int attempt) {
-        return store.write(tx -> tx.deliveries().recordAttempt(update, clock.instant()))
+    private CompletableFuture<Boolean> record(Outcomes.Write write, int attempt) {
+        return store.write(tx -> {
+                    Instant now = clock.instant();
+                    boolean recorded = tx.deliveries().recordAttempt(write.update(), now);
+                    if (recorded && write.effect().isPresent()) {
+                        write.effect().get().apply(tx, now);
+                    }
+                    return recorded;
+                })
                 .exceptionallyCompose(failure -> {
                     if (attempt >= 5 || !running) {
                         return CompletableFuture.failedFuture(failure);
                     }
                     CompletableFuture<Boolean> next = new CompletableFuture<>();
-                    retries.schedule(() -> record(update, attempt + 1).whenComplete((r, e) -> {
+                    retries.schedule(() -> record(write, attempt + 1).whenComplete((r, e) -> {
                         if (e != null) {
                             next.completeExceptionally(e);
                         } else {

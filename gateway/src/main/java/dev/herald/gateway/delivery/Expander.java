@@ -2,10 +2,14 @@ package dev.herald.gateway.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.channel.Channel;
+import dev.herald.config.AppConfig;
+import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.NewDelivery;
+import dev.herald.gateway.store.PushTokenRow;
 import dev.herald.gateway.store.StoreTx;
+import dev.herald.gateway.store.UserRow;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,12 +17,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Turns a dispatch into deliveries: one per recipient per messaging object per address. Idempotent: the
- * journal's unique (dispatch, recipient, channel, address) makes a second expansion insert nothing.
+ * Turns a dispatch into deliveries: one per recipient per messaging object per address, resolving each
+ * recipient in the directory. A webhook needs no profile. Email, SMS and push need a profile with a usable
+ * address that is subscribed as {@code recipient_subscription_state} requires; otherwise that delivery is
+ * created {@code aborted} with the reason (Braze's "User not emailable" and the like) while the other channels
+ * proceed. Push fans out to every valid token of the user's apps of that platform. Idempotent: the journal's
+ * unique (dispatch, recipient, channel, address) makes a second expansion insert nothing.
  */
 public final class Expander {
+    private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
+
     private final Clock clock;
 
     /** An expander stamping ids and times from {@code clock}. */
@@ -26,39 +37,170 @@ public final class Expander {
         this.clock = clock;
     }
 
-    /** The deliveries of a dispatch whose normalised request is {@code request}. */
-    public List<NewDelivery> deliveries(DispatchRow dispatch, JsonNode request) {
-        Instant now = clock.instant();
-        List<NewDelivery> out = new ArrayList<>();
-        for (JsonNode recipient : request.path("recipients")) {
-            String key = Recipients.key(recipient);
-            for (Map.Entry<String, JsonNode> m : request.path("messages").properties()) {
-                Channel channel = Channel.fromWireName(m.getKey());
-                switch (channel) {
-                    case WEBHOOK -> {
-                        String url = m.getValue().path("url").asText();
-                        out.add(new NewDelivery(Ids.deliveryId(clock), dispatch.id(), dispatch.workspace(), channel,
-                                key, url, EgressKeys.webhook(url), dispatch.lane(), DeliveryStatus.QUEUED, now,
-                                dispatch.expiresAt(), Optional.empty()));
-                    }
-                    case EMAIL, SMS, APPLE_PUSH, ANDROID_PUSH -> throw new IllegalStateException(
-                            channel.wireName() + " is validated away before expansion");
-                }
-            }
-        }
-        return out;
-    }
-
     /** Inserts the deliveries of a dispatch and marks it expanded, inside the caller's transaction. */
-    public int expand(StoreTx tx, DispatchRow dispatch, JsonNode request) throws SQLException {
+    public int expand(StoreTx tx, DispatchRow dispatch, JsonNode request, WorkspaceConfig ws) throws SQLException {
         Instant now = clock.instant();
         int inserted = 0;
-        for (NewDelivery d : deliveries(dispatch, request)) {
-            if (tx.deliveries().insert(d, now)) {
-                inserted++;
+        for (JsonNode recipient : request.path("recipients")) {
+            String key = Recipients.key(recipient);
+            Optional<UserRow> user = find(tx, ws.id(), recipient);
+            for (Map.Entry<String, JsonNode> m : request.path("messages").properties()) {
+                Channel channel = Channel.fromWireName(m.getKey());
+                for (NewDelivery d : forChannel(tx, dispatch, request, ws, channel, m.getValue(), key, user, now)) {
+                    if (tx.deliveries().insert(d, now)) {
+                        inserted++;
+                    }
+                }
             }
         }
         tx.dispatches().markExpanded(dispatch.id(), now);
         return inserted;
+    }
+
+    private static Optional<UserRow> find(StoreTx tx, String workspace, JsonNode recipient) throws SQLException {
+        if (recipient.hasNonNull("external_user_id")) {
+            return tx.users().byExternalId(workspace, recipient.get("external_user_id").asText());
+        }
+        JsonNode alias = recipient.path("user_alias");
+        return tx.users().byAlias(workspace, alias.path("alias_label").asText(), alias.path("alias_name").asText());
+    }
+
+    private List<NewDelivery> forChannel(StoreTx tx, DispatchRow d, JsonNode request, WorkspaceConfig ws,
+                                         Channel channel, JsonNode object, String key, Optional<UserRow> user,
+                                         Instant now) throws SQLException {
+        String state = request.path("recipient_subscription_state").asText("subscribed");
+        var make = new Maker(d, key, channel, user, now);
+        return switch (channel) {
+            case WEBHOOK -> {
+                String url = object.path("url").asText();
+                yield List.of(make.queued(url, EgressKeys.webhook(url), Optional.empty()));
+            }
+            case EMAIL -> List.of(email(make, ws, user, state));
+            case SMS -> List.of(sms(tx, make, ws, object, user, state));
+            case APPLE_PUSH -> push(tx, make, ws, object, user, state, AppConfig.Platform.IOS);
+            case ANDROID_PUSH -> push(tx, make, ws, object, user, state, AppConfig.Platform.ANDROID);
+        };
+    }
+
+    private static NewDelivery email(Maker make, WorkspaceConfig ws, Optional<UserRow> user, String state) {
+        if (user.isEmpty()) {
+            return make.aborted("User not emailable: no profile for " + make.recipient);
+        }
+        UserRow u = user.get();
+        if (u.email().isEmpty()) {
+            return make.aborted("User not emailable: the profile has no email address");
+        }
+        if (u.emailInvalid().isPresent()) {
+            return make.aborted("User not emailable: " + u.email().get() + " bounced (" + u.emailInvalid().get()
+                    + "); set the address again with /users/track to retry it");
+        }
+        Optional<String> refusal = subscription(state, u.emailSubscribe(), "email");
+        if (refusal.isPresent()) {
+            return make.aborted(refusal.get());
+        }
+        String egress = ws.email().map(e -> "smtp:" + e.smtp().username().map(n -> n + "@").orElse("")
+                + e.smtp().relay()).orElse("smtp:sandbox");
+        return make.queued(u.email().get(), egress, Optional.empty());
+    }
+
+    private static NewDelivery sms(StoreTx tx, Maker make, WorkspaceConfig ws, JsonNode object, Optional<UserRow> user,
+                                   String state) throws SQLException {
+        String group = object.path("subscription_group_id").asText();
+        if (user.isEmpty()) {
+            return make.aborted("User not reachable by SMS: no profile for " + make.recipient);
+        }
+        UserRow u = user.get();
+        if (u.phone().isEmpty()) {
+            return make.aborted("User not reachable by SMS: the profile has no phone number");
+        }
+        String phone = u.phone().get();
+        if (u.phoneInvalid().isPresent()) {
+            return make.aborted("User not reachable by SMS: " + phone + " was refused (" + u.phoneInvalid().get()
+                    + "); set the number again with /users/track to retry it");
+        }
+        if (!E164.matcher(phone).matches()) {
+            return make.aborted("User not reachable by SMS: \"" + phone + "\" is not an E.164 number such as "
+                    + "+15551234567");
+        }
+        Optional<String> subscribed = tx.users().subscription(u.id(), group);
+        if (!state.equals("all") && !subscribed.equals(Optional.of("subscribed"))) {
+            return make.aborted("User is not subscribed to SMS subscription group " + group);
+        }
+        String sender = ws.sms().map(s -> s.subscriptionGroups().get(group)).map(g -> g.sender()).orElse(group);
+        return make.queued(phone, "sms:" + sender, Optional.empty());
+    }
+
+    private static List<NewDelivery> push(StoreTx tx, Maker make, WorkspaceConfig ws, JsonNode object,
+                                          Optional<UserRow> user, String state, AppConfig.Platform platform)
+            throws SQLException {
+        String kind = platform == AppConfig.Platform.IOS ? "iOS" : "Android";
+        if (user.isEmpty()) {
+            return List.of(make.aborted("User has no " + kind + " push tokens: no profile for " + make.recipient));
+        }
+        UserRow u = user.get();
+        Optional<String> refusal = subscription(state, u.pushSubscribe(), "push");
+        if (refusal.isPresent()) {
+            return List.of(make.aborted(refusal.get()));
+        }
+        List<PushTokenRow> tokens = new ArrayList<>();
+        for (PushTokenRow t : tx.users().pushTokens(u.id())) {
+            Optional<AppConfig> app = ws.app(t.appId());
+            if (app.isPresent() && app.get().platform() == platform && t.invalidReason().isEmpty()) {
+                tokens.add(t);
+            }
+        }
+        if (tokens.isEmpty()) {
+            return List.of(make.aborted("User has no valid " + kind + " push tokens"));
+        }
+        boolean mostRecentOnly = object.path("send_to_most_recent_device_only").asBoolean(false)
+                || object.path("send_to_most_recent_device_only").asText("").equals("true");
+        List<NewDelivery> out = new ArrayList<>();
+        for (PushTokenRow t : mostRecentOnly ? tokens.subList(0, 1) : tokens) {
+            AppConfig app = ws.app(t.appId()).orElseThrow();
+            String egress = platform == AppConfig.Platform.IOS
+                    ? app.apns().map(a -> a.credentialKey()).orElse("apns:sandbox:" + app.appId())
+                    : app.fcm().map(f -> f.credentialKey()).orElse("fcm:sandbox:" + app.appId());
+            out.add(make.queued(t.token(), egress, Optional.of(t.appId())));
+        }
+        return out;
+    }
+
+    /** Why a user may not receive on a channel under {@code recipient_subscription_state}, if they may not. */
+    static Optional<String> subscription(String state, Optional<String> subscribe, String channel) {
+        String s = subscribe.orElse("subscribed");
+        return switch (state) {
+            case "all" -> Optional.empty();
+            case "opted_in" -> s.equals("opted_in") ? Optional.empty()
+                    : Optional.of("User has not opted in to " + channel + " (recipient_subscription_state opted_in)");
+            default -> s.equals("unsubscribed") ? Optional.of("User is unsubscribed from " + channel)
+                    : Optional.empty();
+        };
+    }
+
+    /** Builds the deliveries of one recipient on one channel. */
+    private final class Maker {
+        final DispatchRow d;
+        final String recipient;
+        final Channel channel;
+        final Optional<Long> userId;
+        final Instant now;
+
+        Maker(DispatchRow d, String recipient, Channel channel, Optional<UserRow> user, Instant now) {
+            this.d = d;
+            this.recipient = recipient;
+            this.channel = channel;
+            this.userId = user.map(UserRow::id);
+            this.now = now;
+        }
+
+        NewDelivery queued(String address, String egressKey, Optional<String> appId) {
+            return new NewDelivery(Ids.deliveryId(clock), d.id(), d.workspace(), channel, recipient, address, egressKey,
+                    d.lane(), DeliveryStatus.QUEUED, now, d.expiresAt(), Optional.empty(), userId, appId);
+        }
+
+        NewDelivery aborted(String reason) {
+            return new NewDelivery(Ids.deliveryId(clock), d.id(), d.workspace(), channel, recipient, "", "none",
+                    d.lane(), DeliveryStatus.ABORTED, now, d.expiresAt(), Optional.of(reason), userId, Optional.empty());
+        }
     }
 }

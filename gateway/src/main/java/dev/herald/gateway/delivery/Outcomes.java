@@ -20,6 +20,28 @@ final class Outcomes {
         this.retryPolicy = retryPolicy;
     }
 
+    /** The new state of the delivery and what else changes in the directory, written together. */
+    record Write(DeliveryUpdate update, Optional<DirectoryEffect> effect) {
+    }
+
+    Write write(DeliveryRow d, SendOutcome outcome, Instant now, Optional<String> detail) {
+        return new Write(update(d, outcome, now, detail), effect(d, outcome));
+    }
+
+    /** A dead address is marked in the directory (email and phone for every profile using it; push per token). */
+    static Optional<DirectoryEffect> effect(DeliveryRow d, SendOutcome outcome) {
+        if (!(outcome instanceof SendOutcome.AddressInvalid invalid) || d.address().isEmpty()) {
+            return Optional.empty();
+        }
+        return switch (d.channel()) {
+            case EMAIL -> Optional.of(new DirectoryEffect.EmailBounced(d.workspace(), d.address(), invalid.reason()));
+            case SMS -> Optional.of(new DirectoryEffect.PhoneInvalid(d.workspace(), d.address(), invalid.reason()));
+            case APPLE_PUSH, ANDROID_PUSH -> Optional.of(new DirectoryEffect.TokenInvalid(d.workspace(),
+                    d.appId().orElse(""), d.address(), invalid.since(), invalid.reason()));
+            case WEBHOOK -> Optional.empty();
+        };
+    }
+
     DeliveryUpdate update(DeliveryRow d, SendOutcome outcome, Instant now, Optional<String> detail) {
         return switch (outcome) {
             case SendOutcome.Accepted a -> new DeliveryUpdate(d.id(),

@@ -8,6 +8,8 @@ import dev.herald.channel.SmsMessage;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
 import dev.herald.channel.WebhookMessage;
+import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.store.DeliveryRow;
 import java.util.concurrent.CompletionStage;
 
 /** Chooses the sender for a message: the sandbox for sandbox workspaces, else the channel's sender. */
@@ -20,8 +22,8 @@ public final class Senders implements AutoCloseable {
         this.webhook = webhook;
     }
 
-    CompletionStage<SendOutcome> send(boolean sandboxed, OutboundMessage message) {
-        if (sandboxed) {
+    CompletionStage<SendOutcome> send(WorkspaceConfig ws, DeliveryRow delivery, OutboundMessage message) {
+        if (ws.sandbox()) {
             return sandbox.send(message);
         }
         return switch (message) {

@@ -13,7 +13,7 @@ import java.util.UUID;
 public final class Deliveries {
     private static final String COLUMNS = "id, dispatch_id, workspace, channel, recipient, address, egress_key, lane, "
             + "status, attempts, next_attempt_at, expires_at, last_error, provider_message_id, detail, created_at, "
-            + "updated_at";
+            + "updated_at, user_id, app_id";
     private static final String D_COLUMNS = "d." + COLUMNS.replace(", ", ", d.");
 
     private final StoreTx tx;
@@ -31,7 +31,7 @@ public final class Deliveries {
     public boolean insert(NewDelivery d, Instant now) throws SQLException {
         PreparedStatement ps = tx.prepare("INSERT INTO delivery (id, dispatch_id, workspace, channel, recipient, "
                 + "address, egress_key, lane, status, attempts, next_attempt_at, expires_at, last_error, created_at, "
-                + "updated_at) VALUES (?,?,?,?,?,?,?,?,?,0,?,?,?,?,?) "
+                + "updated_at, user_id, app_id) VALUES (?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?) "
                 + "ON CONFLICT (dispatch_id, recipient, channel, address) DO NOTHING");
         ps.setString(1, d.id().toString());
         ps.setString(2, d.dispatchId());
@@ -47,6 +47,12 @@ public final class Deliveries {
         Rows.setOptional(ps, 12, d.lastError());
         ps.setLong(13, Rows.millis(now));
         ps.setLong(14, Rows.millis(now));
+        if (d.userId().isPresent()) {
+            ps.setLong(15, d.userId().get());
+        } else {
+            ps.setNull(15, java.sql.Types.BIGINT);
+        }
+        Rows.setOptional(ps, 16, d.appId());
         return ps.executeUpdate() == 1;
     }
 
@@ -87,14 +93,19 @@ public final class Deliveries {
                     expired.add(row);
                 } else {
                     claimed.add(new ClaimedDelivery(withAttempt(row, now), rs.getString("p_kind"),
-                            rs.getString("p_request")));
+                            rs.getString("p_request"), java.util.Optional.empty()));
                 }
             }
         }
         PreparedStatement claim = tx.prepare("INSERT INTO temp.claimed (id) VALUES (?)");
-        for (ClaimedDelivery c : claimed) {
+        for (int i = 0; i < claimed.size(); i++) {
+            ClaimedDelivery c = claimed.get(i);
             claim.setString(1, c.delivery().id().toString());
             claim.executeUpdate();
+            if (c.delivery().userId().isPresent()) {
+                claimed.set(i, new ClaimedDelivery(c.delivery(), c.dispatchKind(), c.request(),
+                        tx.users().byId(c.delivery().userId().get())));
+            }
         }
         for (DeliveryRow row : expired) {
             expire(row, now);
@@ -181,7 +192,63 @@ public final class Deliveries {
     private static DeliveryRow withAttempt(DeliveryRow r, Instant now) {
         return new DeliveryRow(r.id(), r.dispatchId(), r.workspace(), r.channel(), r.recipient(), r.address(),
                 r.egressKey(), r.lane(), DeliveryStatus.SENDING, r.attempts() + 1, r.nextAttemptAt(), r.expiresAt(),
-                r.lastError(), r.providerMessageId(), r.detail(), r.createdAt(), now);
+                r.lastError(), r.providerMessageId(), r.detail(), r.createdAt(), now, r.userId(), r.appId());
+    }
+
+    /**
+     * Ends a deleted user's pending deliveries ({@code aborted}) and scrubs the address of all of them, so no
+     * personal data of the user stays in the journal.
+     *
+     * @return how many deliveries were touched
+     */
+    public int forgetUser(long userId, Instant now) throws SQLException {
+        PreparedStatement abort = tx.prepare("UPDATE delivery SET status = 'aborted', last_error = 'user deleted', "
+                + "updated_at = ? WHERE user_id = ? AND status = 'queued'");
+        abort.setLong(1, Rows.millis(now));
+        abort.setLong(2, userId);
+        abort.executeUpdate();
+        PreparedStatement scrub = tx.prepare("UPDATE delivery SET address = 'deleted:' || id, detail = NULL, "
+                + "user_id = NULL WHERE user_id = ?");
+        scrub.setLong(1, userId);
+        return scrub.executeUpdate();
+    }
+
+    /** The delivery a provider knows by this id (Twilio's Message SID), within a workspace. */
+    public java.util.Optional<DeliveryRow> byProviderMessageId(String workspace, String providerMessageId)
+            throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM delivery WHERE provider_message_id = ? "
+                + "AND workspace = ?");
+        ps.setString(1, providerMessageId);
+        ps.setString(2, workspace);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? java.util.Optional.of(row(rs)) : java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Moves a delivery the provider has already accepted to a later state reported afterwards (a delivery
+     * receipt). Only forward moves are written: a late or repeated report changes nothing.
+     *
+     * @return whether the delivery changed
+     */
+    public boolean advance(DeliveryRow d, DeliveryStatus next, java.util.Optional<String> error, Instant now)
+            throws SQLException {
+        if (!d.status().canMoveTo(next) || d.status() == next) {
+            return false;
+        }
+        PreparedStatement ps = tx.prepare("UPDATE delivery SET status = ?, last_error = COALESCE(?, last_error), "
+                + "updated_at = ? WHERE id = ? AND status = ?");
+        ps.setString(1, next.dbName());
+        Rows.setOptional(ps, 2, error);
+        ps.setLong(3, Rows.millis(now));
+        ps.setString(4, d.id().toString());
+        ps.setString(5, d.status().dbName());
+        return ps.executeUpdate() == 1;
+    }
+
+    private static java.util.Optional<Long> userId(ResultSet rs) throws SQLException {
+        long v = rs.getLong("user_id");
+        return rs.wasNull() ? java.util.Optional.empty() : java.util.Optional.of(v);
     }
 
     static DeliveryRow row(ResultSet rs) throws SQLException {
@@ -191,6 +258,6 @@ public final class Deliveries {
                 DeliveryStatus.fromDb(rs.getString("status")), rs.getInt("attempts"),
                 Rows.instant(rs, "next_attempt_at"), Rows.instant(rs, "expires_at"), Rows.optional(rs, "last_error"),
                 Rows.optional(rs, "provider_message_id"), Rows.optional(rs, "detail"), Rows.instant(rs, "created_at"),
-                Rows.instant(rs, "updated_at"));
+                Rows.instant(rs, "updated_at"), userId(rs), Rows.optional(rs, "app_id"));
     }
 }

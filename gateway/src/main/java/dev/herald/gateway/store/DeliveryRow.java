@@ -10,5 +10,5 @@ public record DeliveryRow(UUID id, String dispatchId, String workspace, Channel 
                           String address, String egressKey, Lane lane, DeliveryStatus status, int attempts,
                           Instant nextAttemptAt, Instant expiresAt, Optional<String> lastError,
                           Optional<String> providerMessageId, Optional<String> detail, Instant createdAt,
-                          Instant updatedAt) {
+                          Instant updatedAt, Optional<Long> userId, Optional<String> appId) {
 }

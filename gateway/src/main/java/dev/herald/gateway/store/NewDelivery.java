@@ -14,10 +14,13 @@ import java.util.UUID;
  * @param egressKey  the credential, relay or host it leaves through; rate limits and breakers key on it
  * @param status     {@link DeliveryStatus#QUEUED}, or {@link DeliveryStatus#ABORTED} with a reason
  * @param lastError  the abort reason, if aborted
+ * @param userId     the directory profile it was resolved to, if any (rendering reads it at send time)
+ * @param appId      the app a push token belongs to
  */
 public record NewDelivery(UUID id, String dispatchId, String workspace, Channel channel, String recipient,
                           String address, String egressKey, Lane lane, DeliveryStatus status, Instant nextAttemptAt,
-                          Instant expiresAt, Optional<String> lastError) {
+                          Instant expiresAt, Optional<String> lastError, Optional<Long> userId,
+                          Optional<String> appId) {
     public NewDelivery {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(dispatchId, "dispatchId");
@@ -31,5 +34,7 @@ public record NewDelivery(UUID id, String dispatchId, String workspace, Channel 
         Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(lastError, "lastError");
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(appId, "appId");
     }
 }

@@ -49,7 +49,71 @@ final class Schema {
                       updated_at INTEGER NOT NULL,
                       UNIQUE (dispatch_id, recipient, channel, address))""",
                     "CREATE INDEX delivery_due ON delivery (lane, next_attempt_at) WHERE status = 'queued'",
-                    "CREATE INDEX delivery_finished ON delivery (updated_at) WHERE status NOT IN ('queued', 'sending')"));
+                    "CREATE INDEX delivery_finished ON delivery (updated_at) WHERE status NOT IN ('queued', 'sending')"),
+            List.of("""
+                    CREATE TABLE app_user (
+                      id INTEGER PRIMARY KEY,
+                      workspace TEXT NOT NULL,
+                      braze_id TEXT NOT NULL,
+                      external_id TEXT,
+                      email TEXT,
+                      email_invalid TEXT,
+                      phone TEXT,
+                      phone_invalid TEXT,
+                      email_subscribe TEXT,
+                      push_subscribe TEXT,
+                      time_zone TEXT,
+                      profile TEXT NOT NULL DEFAULT '{}',
+                      custom TEXT NOT NULL DEFAULT '{}',
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL)""",
+                    "CREATE UNIQUE INDEX app_user_external ON app_user (workspace, external_id) WHERE external_id IS NOT NULL",
+                    "CREATE UNIQUE INDEX app_user_braze ON app_user (workspace, braze_id)",
+                    "CREATE INDEX app_user_email ON app_user (workspace, email) WHERE email IS NOT NULL",
+                    "CREATE INDEX app_user_phone ON app_user (workspace, phone) WHERE phone IS NOT NULL",
+                    """
+                    CREATE TABLE user_alias (
+                      workspace TEXT NOT NULL,
+                      alias_label TEXT NOT NULL,
+                      alias_name TEXT NOT NULL,
+                      user_id INTEGER NOT NULL,
+                      PRIMARY KEY (workspace, alias_label, alias_name))""",
+                    "CREATE INDEX user_alias_user ON user_alias (user_id)",
+                    """
+                    CREATE TABLE push_token (
+                      workspace TEXT NOT NULL,
+                      app_id TEXT NOT NULL,
+                      token TEXT NOT NULL,
+                      user_id INTEGER NOT NULL,
+                      device_id TEXT,
+                      registered_at INTEGER NOT NULL,
+                      invalid_reason TEXT,
+                      PRIMARY KEY (workspace, app_id, token))""",
+                    "CREATE INDEX push_token_user ON push_token (user_id)",
+                    """
+                    CREATE TABLE subscription (
+                      user_id INTEGER NOT NULL,
+                      group_id TEXT NOT NULL,
+                      state TEXT NOT NULL,
+                      updated_at INTEGER NOT NULL,
+                      PRIMARY KEY (user_id, group_id))""",
+                    """
+                    CREATE TABLE user_event (
+                      id INTEGER PRIMARY KEY,
+                      user_id INTEGER NOT NULL,
+                      kind TEXT NOT NULL,
+                      name TEXT NOT NULL,
+                      app_id TEXT,
+                      time INTEGER NOT NULL,
+                      data TEXT NOT NULL,
+                      created_at INTEGER NOT NULL)""",
+                    "CREATE INDEX user_event_user ON user_event (user_id)",
+                    "CREATE INDEX user_event_created ON user_event (created_at)",
+                    "ALTER TABLE delivery ADD COLUMN user_id INTEGER",
+                    "ALTER TABLE delivery ADD COLUMN app_id TEXT",
+                    "CREATE INDEX delivery_user ON delivery (user_id) WHERE user_id IS NOT NULL",
+                    "CREATE INDEX delivery_provider_id ON delivery (provider_message_id) "
+                            + "WHERE provider_message_id IS NOT NULL"));
 
     private Schema() {
     }

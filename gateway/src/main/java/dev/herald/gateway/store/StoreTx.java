@@ -15,6 +15,7 @@ public final class StoreTx {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Dispatches dispatches = new Dispatches(this);
     private final Deliveries deliveries = new Deliveries(this);
+    private final Users users = new Users(this);
 
     StoreTx(Connection connection) {
         this.connection = connection;
@@ -28,6 +29,11 @@ public final class StoreTx {
     /** The delivery table. */
     public Deliveries deliveries() {
         return deliveries;
+    }
+
+    /** The user directory. */
+    public Users users() {
+        return users;
     }
 
     PreparedStatement prepare(String sql) throws SQLException {

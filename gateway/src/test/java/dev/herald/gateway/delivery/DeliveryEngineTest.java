@@ -17,6 +17,7 @@ import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.SqliteStore;
+import dev.herald.gateway.template.TemplateEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,20 +51,23 @@ final class DeliveryEngineTest {
     private final ScriptedSender<WebhookMessage> sender = new ScriptedSender<>();
     private SqliteStore store;
     private DeliveryEngine engine;
+    private TemplateEngine templates;
 
     @BeforeEach
     void start() {
         store = SqliteStore.open(new StoreConfig(StoreConfig.Kind.SQLITE, dir.resolve("h.db"), 100, Duration.ofDays(1)));
         var config = new DeliveryConfig(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1), 16,
                 Duration.ofMillis(20));
+        templates = new TemplateEngine(TemplateEngine.Limits.defaults(), 2);
         engine = new DeliveryEngine(store, new Senders(sender), List.of(WorkspaceConfig.of("acme", false, List.of())),
-                config, new RetryPolicy(config, NO_JITTER), clock);
+                config, new RetryPolicy(config, NO_JITTER), templates, Optional.empty(), clock);
         engine.start();
     }
 
     @AfterEach
     void stop() {
         engine.close();
+        templates.close();
         store.close();
     }
 
@@ -79,7 +83,7 @@ final class DeliveryEngineTest {
                 d.expiresAt(), Optional.empty(), Optional.empty(), now, now);
         store.writeIngress(tx -> {
             tx.dispatches().insert(d, now);
-            return new Expander(clock).expand(tx, row, request);
+            return new Expander(clock).expand(tx, row, request, WorkspaceConfig.of("acme", false, List.of()));
         }).get();
         engine.wake();
         return id;

@@ -33,7 +33,7 @@ final class OutcomesTest {
     private static DeliveryRow sending(int attempts, Instant expiresAt) {
         return new DeliveryRow(UUID.randomUUID(), "d", "acme", Channel.WEBHOOK, "r", "http://h/", "webhook:h:80",
                 Lane.STANDARD, DeliveryStatus.SENDING, attempts, NOW, expiresAt, Optional.empty(), Optional.empty(),
-                Optional.empty(), NOW, NOW);
+                Optional.empty(), NOW, NOW, Optional.empty(), Optional.empty());
     }
 
     @Test

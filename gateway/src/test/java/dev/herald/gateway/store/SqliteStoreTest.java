@@ -41,7 +41,8 @@ final class SqliteStoreTest {
 
     private static NewDelivery delivery(String dispatchId, String recipient, Lane lane, Instant due) {
         return new NewDelivery(UUID.randomUUID(), dispatchId, "acme", Channel.WEBHOOK, recipient, "http://h/",
-                "webhook:h:80", lane, DeliveryStatus.QUEUED, due, NOW.plus(Duration.ofHours(1)), Optional.empty());
+                "webhook:h:80", lane, DeliveryStatus.QUEUED, due, NOW.plus(Duration.ofHours(1)), Optional.empty(),
+                Optional.empty(), Optional.empty());
     }
 
     private static void await(CountDownLatch latch) throws SQLException {
@@ -166,7 +167,8 @@ final class SqliteStoreTest {
         try (var store = SqliteStore.open(config(100))) {
             String id = "d".repeat(32);
             var old = new NewDelivery(UUID.randomUUID(), id, "acme", Channel.WEBHOOK, "old", "http://h/", "webhook:h:80",
-                    Lane.STANDARD, DeliveryStatus.QUEUED, NOW, NOW.minusSeconds(1), Optional.of("HTTP 503"));
+                    Lane.STANDARD, DeliveryStatus.QUEUED, NOW, NOW.minusSeconds(1), Optional.of("HTTP 503"), Optional.empty(),
+                    Optional.empty());
             store.write(tx -> {
                 tx.dispatches().insert(dispatch(id), NOW);
                 tx.deliveries().insert(delivery(id, "now", Lane.STANDARD, NOW), NOW);

@@ -1,0 +1,325 @@
+package dev.herald.gateway.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The user directory: {@code app_user}, {@code user_alias}, {@code push_token}, {@code subscription} and
+ * {@code user_event}. Every method runs inside the caller's transaction.
+ */
+public final class Users {
+    private static final String COLUMNS = "id, workspace, braze_id, external_id, email, email_invalid, phone, "
+            + "phone_invalid, email_subscribe, push_subscribe, time_zone, profile, custom, created_at, updated_at";
+
+    private final StoreTx tx;
+
+    Users(StoreTx tx) {
+        this.tx = tx;
+    }
+
+    /** The user with this external id. */
+    public Optional<UserRow> byExternalId(String workspace, String externalId) throws SQLException {
+        return one("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND external_id = ?", workspace, externalId);
+    }
+
+    /** The user with this Herald/Braze id. */
+    public Optional<UserRow> byBrazeId(String workspace, String brazeId) throws SQLException {
+        return one("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND braze_id = ?", workspace, brazeId);
+    }
+
+    /** The user an alias belongs to. */
+    public Optional<UserRow> byAlias(String workspace, String label, String name) throws SQLException {
+        return one("SELECT u.id, u.workspace, u.braze_id, u.external_id, u.email, u.email_invalid, u.phone, "
+                + "u.phone_invalid, u.email_subscribe, u.push_subscribe, u.time_zone, u.profile, u.custom, u.created_at, "
+                + "u.updated_at FROM user_alias a JOIN app_user u ON u.id = a.user_id "
+                + "WHERE a.workspace = ? AND a.alias_label = ? AND a.alias_name = ?", workspace, label, name);
+    }
+
+    /** The most recently updated user with this email address. */
+    public Optional<UserRow> byEmail(String workspace, String email) throws SQLException {
+        return one("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND email = ? ORDER BY updated_at DESC "
+                + "LIMIT 1", workspace, email);
+    }
+
+    /** The most recently updated user with this phone number. */
+    public Optional<UserRow> byPhone(String workspace, String phone) throws SQLException {
+        return one("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND phone = ? ORDER BY updated_at DESC "
+                + "LIMIT 1", workspace, phone);
+    }
+
+    /** Every profile with this email address ({@code column} = email) or phone number ({@code column} = phone). */
+    public List<UserRow> allBy(String workspace, String column, String value) throws SQLException {
+        if (!column.equals("email") && !column.equals("phone")) {
+            throw new IllegalArgumentException("column must be email or phone");
+        }
+        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND " + column
+                + " = ?");
+        ps.setString(1, workspace);
+        ps.setString(2, value);
+        List<UserRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The user with this row id. */
+    public Optional<UserRow> byId(long id) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM app_user WHERE id = ?");
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        }
+    }
+
+    /** Creates an empty profile; returns it. */
+    public UserRow create(String workspace, Optional<String> externalId, Instant now) throws SQLException {
+        byte[] id = new byte[12];
+        ThreadLocalRandom.current().nextBytes(id);
+        String brazeId = HexFormat.of().formatHex(id);
+        PreparedStatement ps = tx.prepare("INSERT INTO app_user (workspace, braze_id, external_id, created_at, "
+                + "updated_at) VALUES (?,?,?,?,?)");
+        ps.setString(1, workspace);
+        ps.setString(2, brazeId);
+        Rows.setOptional(ps, 3, externalId);
+        ps.setLong(4, Rows.millis(now));
+        ps.setLong(5, Rows.millis(now));
+        ps.executeUpdate();
+        return byBrazeId(workspace, brazeId).orElseThrow();
+    }
+
+    /** Writes every mutable field of a profile. */
+    public void update(UserRow u, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE app_user SET external_id = ?, email = ?, email_invalid = ?, phone = ?, "
+                + "phone_invalid = ?, email_subscribe = ?, push_subscribe = ?, time_zone = ?, profile = ?, custom = ?, "
+                + "updated_at = ? WHERE id = ?");
+        Rows.setOptional(ps, 1, u.externalId());
+        Rows.setOptional(ps, 2, u.email());
+        Rows.setOptional(ps, 3, u.emailInvalid());
+        Rows.setOptional(ps, 4, u.phone());
+        Rows.setOptional(ps, 5, u.phoneInvalid());
+        Rows.setOptional(ps, 6, u.emailSubscribe());
+        Rows.setOptional(ps, 7, u.pushSubscribe());
+        Rows.setOptional(ps, 8, u.timeZone());
+        ps.setString(9, u.profile());
+        ps.setString(10, u.custom());
+        ps.setLong(11, Rows.millis(now));
+        ps.setLong(12, u.id());
+        ps.executeUpdate();
+    }
+
+    /** Points an alias at a user (moving it if another user had it). */
+    public void putAlias(String workspace, String label, String name, long userId) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO user_alias (workspace, alias_label, alias_name, user_id) "
+                + "VALUES (?,?,?,?) ON CONFLICT (workspace, alias_label, alias_name) DO UPDATE SET user_id = excluded.user_id");
+        ps.setString(1, workspace);
+        ps.setString(2, label);
+        ps.setString(3, name);
+        ps.setLong(4, userId);
+        ps.executeUpdate();
+    }
+
+    /** The aliases of a user as {@code label → name} pairs. */
+    public List<String[]> aliases(long userId) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT alias_label, alias_name FROM user_alias WHERE user_id = ?");
+        ps.setLong(1, userId);
+        List<String[]> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Registers a device token to a user. A token is unique per workspace and app: registering it again moves it
+     * to the newest user (so one user's pushes never reach another's device) and makes it valid again.
+     */
+    public void putPushToken(String workspace, String appId, String token, long userId, Optional<String> deviceId,
+                             Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO push_token (workspace, app_id, token, user_id, device_id, "
+                + "registered_at, invalid_reason) VALUES (?,?,?,?,?,?,NULL) ON CONFLICT (workspace, app_id, token) DO "
+                + "UPDATE SET user_id = excluded.user_id, device_id = COALESCE(excluded.device_id, device_id), "
+                + "registered_at = excluded.registered_at, invalid_reason = NULL");
+        ps.setString(1, workspace);
+        ps.setString(2, appId);
+        ps.setString(3, token);
+        ps.setLong(4, userId);
+        Rows.setOptional(ps, 5, deviceId);
+        ps.setLong(6, Rows.millis(now));
+        ps.executeUpdate();
+    }
+
+    /** A user's tokens, newest registration first. */
+    public List<PushTokenRow> pushTokens(long userId) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT workspace, app_id, token, user_id, device_id, registered_at, "
+                + "invalid_reason FROM push_token WHERE user_id = ? ORDER BY registered_at DESC, token");
+        ps.setLong(1, userId);
+        List<PushTokenRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new PushTokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        Rows.optional(rs, "device_id"), Rows.instant(rs, "registered_at"),
+                        Rows.optional(rs, "invalid_reason")));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Marks a token invalid, unless it was registered again after {@code since} (APNs' invalidation time).
+     *
+     * @return whether it was marked
+     */
+    public boolean invalidatePushToken(String workspace, String appId, String token, Optional<Instant> since,
+                                       String reason) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE push_token SET invalid_reason = ? WHERE workspace = ? AND app_id = ? "
+                + "AND token = ? AND (? IS NULL OR registered_at <= ?)");
+        ps.setString(1, reason);
+        ps.setString(2, workspace);
+        ps.setString(3, appId);
+        ps.setString(4, token);
+        if (since.isPresent()) {
+            ps.setLong(5, Rows.millis(since.get()));
+            ps.setLong(6, Rows.millis(since.get()));
+        } else {
+            ps.setNull(5, Types.BIGINT);
+            ps.setNull(6, Types.BIGINT);
+        }
+        return ps.executeUpdate() > 0;
+    }
+
+    /** Marks every profile with this email address as bounced. */
+    public int invalidateEmail(String workspace, String email, String reason, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE app_user SET email_invalid = ?, updated_at = ? WHERE workspace = ? "
+                + "AND email = ?");
+        ps.setString(1, reason);
+        ps.setLong(2, Rows.millis(now));
+        ps.setString(3, workspace);
+        ps.setString(4, email);
+        return ps.executeUpdate();
+    }
+
+    /** Marks every profile with this phone number as refused. */
+    public int invalidatePhone(String workspace, String phone, String reason, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE app_user SET phone_invalid = ?, updated_at = ? WHERE workspace = ? "
+                + "AND phone = ?");
+        ps.setString(1, reason);
+        ps.setLong(2, Rows.millis(now));
+        ps.setString(3, workspace);
+        ps.setString(4, phone);
+        return ps.executeUpdate();
+    }
+
+    /** Sets a subscription-group state. */
+    public void putSubscription(long userId, String groupId, String state, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO subscription (user_id, group_id, state, updated_at) VALUES "
+                + "(?,?,?,?) ON CONFLICT (user_id, group_id) DO UPDATE SET state = excluded.state, "
+                + "updated_at = excluded.updated_at");
+        ps.setLong(1, userId);
+        ps.setString(2, groupId);
+        ps.setString(3, state);
+        ps.setLong(4, Rows.millis(now));
+        ps.executeUpdate();
+    }
+
+    /** A subscription-group state, if set. */
+    public Optional<String> subscription(long userId, String groupId) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT state FROM subscription WHERE user_id = ? AND group_id = ?");
+        ps.setLong(1, userId);
+        ps.setString(2, groupId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    /** Every subscription-group state of a user, {@code group → state}. */
+    public java.util.Map<String, String> subscriptions(long userId) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT group_id, state FROM subscription WHERE user_id = ?");
+        ps.setLong(1, userId);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Records a custom event or a purchase ({@code kind} = event | purchase) with its data as JSON. */
+    public void addEvent(long userId, String kind, String name, Optional<String> appId, Instant time, String data,
+                         Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO user_event (user_id, kind, name, app_id, time, data, created_at) "
+                + "VALUES (?,?,?,?,?,?,?)");
+        ps.setLong(1, userId);
+        ps.setString(2, kind);
+        ps.setString(3, name);
+        Rows.setOptional(ps, 4, appId);
+        ps.setLong(5, Rows.millis(time));
+        ps.setString(6, data);
+        ps.setLong(7, Rows.millis(now));
+        ps.executeUpdate();
+    }
+
+    /** Moves everything of user {@code from} (aliases, tokens, subscriptions, events) to user {@code to}. */
+    public void moveAll(long from, long to) throws SQLException {
+        for (String sql : new String[] {"UPDATE user_alias SET user_id = ? WHERE user_id = ?",
+                "UPDATE push_token SET user_id = ? WHERE user_id = ?",
+                "UPDATE OR IGNORE subscription SET user_id = ? WHERE user_id = ?",
+                "UPDATE user_event SET user_id = ? WHERE user_id = ?"}) {
+            PreparedStatement ps = tx.prepare(sql);
+            ps.setLong(1, to);
+            ps.setLong(2, from);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes a user and everything that belongs to it from the directory. */
+    public void delete(long userId) throws SQLException {
+        for (String sql : new String[] {"DELETE FROM user_alias WHERE user_id = ?",
+                "DELETE FROM push_token WHERE user_id = ?", "DELETE FROM subscription WHERE user_id = ?",
+                "DELETE FROM user_event WHERE user_id = ?", "DELETE FROM app_user WHERE id = ?"}) {
+            PreparedStatement ps = tx.prepare(sql);
+            ps.setLong(1, userId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes events and purchases recorded before {@code before}, at most {@code limit}. */
+    public int purgeEvents(Instant before, int limit) throws SQLException {
+        PreparedStatement ps = tx.prepare("DELETE FROM user_event WHERE id IN (SELECT id FROM user_event WHERE "
+                + "created_at < ? LIMIT ?)");
+        ps.setLong(1, Rows.millis(before));
+        ps.setInt(2, limit);
+        return ps.executeUpdate();
+    }
+
+    private Optional<UserRow> one(String sql, String... params) throws SQLException {
+        PreparedStatement ps = tx.prepare(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setString(i + 1, params[i]);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        }
+    }
+
+    private static UserRow row(ResultSet rs) throws SQLException {
+        return new UserRow(rs.getLong("id"), rs.getString("workspace"), rs.getString("braze_id"),
+                Rows.optional(rs, "external_id"), Rows.optional(rs, "email"), Rows.optional(rs, "email_invalid"),
+                Rows.optional(rs, "phone"), Rows.optional(rs, "phone_invalid"), Rows.optional(rs, "email_subscribe"),
+                Rows.optional(rs, "push_subscribe"), Rows.optional(rs, "time_zone"), rs.getString("profile"),
+                rs.getString("custom"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.herald.gateway.template;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import liqp.Template;
+import liqp.TemplateParser;
+import liqp.exceptions.ExceededMaxIterationsException;
+import liqp.exceptions.LiquidException;
+
+/**
+ * Renders Braze-flavoured Liquid. Parsed templates are cached by source and pooled, because a Liqp
+ * {@code Template} must not render on two threads at once: a render borrows a parsed copy and returns it.
+ * Every render is bounded — loop iterations, output size, template size — and runs on a shared executor with a
+ * time limit, so a runaway template fails its own delivery with a clear reason and never the gateway.
+ * Thread-safe.
+ */
+public final class TemplateEngine implements AutoCloseable {
+    /** Bounds that keep one template from hurting the others. */
+    public record Limits(int maxIterations, int maxOutputChars, int maxTemplateBytes, Duration timeout) {
+        /** 10,000 iterations, 1 MiB of output, 256 KiB of template, 2 s. */
+        public static Limits defaults() {
+            return new Limits(10_000, 1 << 20, 256 * 1024, Duration.ofSeconds(2));
+        }
+    }
+
+    private static final int POOL_PER_TEMPLATE = 8;
+
+    private final TemplateParser parser;
+    private final Limits limits;
+    private final Cache<String, ConcurrentLinkedQueue<Template>> parsed = Caffeine.newBuilder()
+            .maximumSize(2_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+    private final ExecutorService renderers;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon(true).name("herald-liquid-timer").factory());
+
+    /** An engine rendering on {@code threads} shared platform threads. */
+    public TemplateEngine(Limits limits, int threads) {
+        this.limits = limits;
+        this.parser = new TemplateParser.Builder()
+                .withTag(new AbortMessage())
+                .withMaxIterations(limits.maxIterations())
+                .withMaxSizeRenderedString(limits.maxOutputChars())
+                .withMaxTemplateSizeBytes(limits.maxTemplateBytes())
+                .build();
+        this.renderers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon(true)
+                .name("herald-liquid-", 1).factory());
+    }
+
+    /** Whether a string needs rendering at all (most bodies and URLs have no Liquid). */
+    public static boolean isTemplate(String text) {
+        return text.contains("{{") || text.contains("{%");
+    }
+
+    /**
+     * Renders {@code source} with {@code variables} on the calling thread. Call it inside {@link #run}, which
+     * bounds the time; the other bounds (iterations, sizes) hold everywhere.
+     */
+    public Rendered render(String source, Map<String, Object> variables) {
+        if (!isTemplate(source)) {
+            return new Rendered.Text(source);
+        }
+        if (source.length() > limits.maxTemplateBytes()) {
+            return new Rendered.Failed("template too large: " + source.length() + " characters, at most "
+                    + limits.maxTemplateBytes());
+        }
+        return renderNow(source, variables);
+    }
+
+    /**
+     * Runs a rendering job on the shared render threads with the time limit. A job that overruns completes the
+     * stage with a {@link TimeoutException}; its thread is interrupted and its delivery fails, nothing else.
+     */
+    public <T> CompletableFuture<T> run(Supplier<T> job) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Future<?> task;
+        try {
+            task = renderers.submit(() -> {
+                try {
+                    result.complete(job.get());
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        timer.schedule(() -> {
+            if (result.completeExceptionally(new TimeoutException("rendering took longer than "
+                    + limits.timeout().toMillis() + " ms"))) {
+                task.cancel(true);
+            }
+        }, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    private Rendered renderNow(String source, Map<String, Object> variables) {
+        Template template;
+        ConcurrentLinkedQueue<Template> pool;
+        try {
+            pool = parsed.get(source, s -> new ConcurrentLinkedQueue<>());
+            template = pool.poll();
+            if (template == null) {
+                template = parser.parse(BrazeLiquid.rewrite(source));
+            }
+        } catch (LiquidException e) {
+            return new Rendered.Failed("template does not parse: " + oneLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            return new Rendered.Failed("template does not parse: " + oneLine(String.valueOf(e.getMessage())));
+        }
+        try {
+            return new Rendered.Text(template.render(variables));
+        } catch (AbortMessage.Signal abort) {
+            return new Rendered.Aborted(abort.getMessage());
+        } catch (ExceededMaxIterationsException e) {
+            return new Rendered.Failed("template exceeded " + limits.maxIterations() + " loop iterations");
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof AbortMessage.Signal)) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof AbortMessage.Signal abort) {
+                return new Rendered.Aborted(abort.getMessage());
+            }
+            return new Rendered.Failed("template failed to render: " + oneLine(String.valueOf(e.getMessage())));
+        } finally {
+            if (pool.size() < POOL_PER_TEMPLATE) {
+                pool.offer(template);
+            }
+        }
+    }
+
+    private static String oneLine(String s) {
+        String flat = s.replaceAll("\\s+", " ").trim();
+        return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
+    }
+
+    @Override
+    public void close() {
+        renderers.shutdownNow();
+        timer.shutdownNow();
+    }
+}
