@@ -32,6 +32,7 @@ final class GatewayFixture implements AutoCloseable {
     static final String KEY = "test-key-acme";
     static final String RO_KEY = "test-key-read-only";
     static final String OTHER_KEY = "test-key-other";
+    static final String SB_KEY = "test-key-sandbox";
 
     record Response(int status, java.net.http.HttpHeaders headers, JsonNode json, String raw) {
         String message() {
@@ -58,13 +59,19 @@ final class GatewayFixture implements AutoCloseable {
                 workspaces:
                   - id: acme
                     api_keys:
-                      - { name: backend, sha256: "%s", permissions: [messages.send] }
+                      - { name: backend, sha256: "%s", permissions: [messages.send, users.track, users.delete, users.identify, users.alias.new] }
                       - { name: ro, sha256: "%s", permissions: [users.track] }
                   - id: other
                     api_keys: [ { name: other, sha256: "%s", permissions: [messages.send] } ]
+                  - id: sb
+                    sandbox: true
+                    api_keys: [ { name: sb, sha256: "%s", permissions: [messages.send, users.track, users.delete] } ]
+                    apps: [ { app_id: ios-app, platform: ios }, { app_id: droid, platform: android } ]
+                    sms: { twilio: { account_sid: ACtest, auth_token: secret }, subscription_groups: { sg-1: { from: "+15005550006" } } }
                 %s
                 """.formatted(dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY),
-                ApiKeyAuthenticator.sha256Hex(RO_KEY), ApiKeyAuthenticator.sha256Hex(OTHER_KEY), extra);
+                ApiKeyAuthenticator.sha256Hex(RO_KEY), ApiKeyAuthenticator.sha256Hex(OTHER_KEY),
+                ApiKeyAuthenticator.sha256Hex(SB_KEY), extra);
     }
 
     static HeraldConfig config(Path dir) {
@@ -116,7 +123,12 @@ final class GatewayFixture implements AutoCloseable {
 
     /** Sends and returns the dispatch id, failing unless the answer is 201. */
     String accept(String json) throws IOException, InterruptedException {
-        Response r = post("/messages/send", KEY, json);
+        return accept(KEY, json);
+    }
+
+    /** Sends with {@code key} and returns the dispatch id, failing unless the answer is 201. */
+    String accept(String key, String json) throws IOException, InterruptedException {
+        Response r = post("/messages/send", key, json);
         if (r.status() != 201) {
             fail("expected 201, got " + r.status() + " " + r.raw());
         }
@@ -124,21 +136,45 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     JsonNode status(String dispatchId) throws IOException, InterruptedException {
-        return get("/herald/v1/dispatches/" + dispatchId, KEY).json();
+        return status(KEY, dispatchId);
+    }
+
+    JsonNode status(String key, String dispatchId) throws IOException, InterruptedException {
+        return get("/herald/v1/dispatches/" + dispatchId, key).json();
     }
 
     /** Polls the status API until {@code until} holds (the work is asynchronous; the deadline only bounds the test). */
     JsonNode awaitStatus(String dispatchId, Predicate<JsonNode> until) throws IOException, InterruptedException {
+        return awaitStatus(KEY, dispatchId, until);
+    }
+
+    JsonNode awaitStatus(String key, String dispatchId, Predicate<JsonNode> until)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = status(dispatchId);
+            last = status(key, dispatchId);
             if (until.test(last)) {
                 return last;
             }
             Thread.sleep(20);
         }
         throw new AssertionError("status never reached the expected state: " + last);
+    }
+
+    /** Whether no delivery is queued or sending any more. */
+    static boolean settled(JsonNode status) {
+        var ds = status.path("deliveries");
+        if (ds.isEmpty()) {
+            return false;
+        }
+        for (JsonNode d : ds) {
+            String s = d.path("status").asText();
+            if (s.equals("queued") || s.equals("sending")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean allDeliveries(JsonNode status, String state) {
@@ -164,6 +200,11 @@ final class GatewayFixture implements AutoCloseable {
              ResultSet rs = c.createStatement().executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : 0;
         }
+    }
+
+    /** A JSON string literal. */
+    String json(String text) {
+        return Json.MAPPER.getNodeFactory().textNode(text).toString();
     }
 
     static String webhookSend(String user, URI url, String body) {

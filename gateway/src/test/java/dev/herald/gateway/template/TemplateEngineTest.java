@@ -1,0 +1,147 @@
+package dev.herald.gateway.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.gateway.store.UserRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+final class TemplateEngineTest {
+    private final TemplateEngine engine = new TemplateEngine(new TemplateEngine.Limits(1_000, 10_000, 64 * 1024,
+            Duration.ofMillis(500)), 2);
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private static UserRow ana() {
+        return new UserRow(1, "acme", "0123456789abcdef01234567", Optional.of("ana-1"), Optional.of("ana@example.test"),
+                Optional.empty(), Optional.of("+15551234567"), Optional.empty(), Optional.of("opted_in"),
+                Optional.empty(), Optional.of("Europe/Lisbon"),
+                "{\"first_name\":\"Ana\",\"home_city\":\"Porto\",\"dob\":\"1990-02-01\"}",
+                "{\"loyalty_tier\":\"gold\",\"points\":42,\"loyalty tier\":\"spaced\",\"tags\":[\"a\",\"b\"],"
+                        + "\"address\":{\"city\":\"Lisbon\"}}", Instant.EPOCH, Instant.EPOCH);
+    }
+
+    private static Map<String, Object> vars(Optional<UserRow> user) {
+        return Personalisation.variables(user, Map.of("sg-1", "subscribed"),
+                Map.of("dispatch_id", "d-17", "api_id", "welcome"),
+                Map.of("api_trigger_properties", Map.of("code", "771", "order_id", "A-17"),
+                        "canvas_entry_properties", Map.of("who", "world"), "context", Map.of("who", "ctx")));
+    }
+
+    private String text(String template, Optional<UserRow> user) {
+        return assertInstanceOf(Rendered.Text.class, engine.render(template, vars(user))).value();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '"', textBlock = """
+            {{${first_name} | default: 'there'}} => Ana
+            Hi {{${first_name}}}, {{${email_address}}} {{${user_id}}} => Hi Ana, ana@example.test ana-1
+            {{${city}}} {{${date_of_birth}}} {{${time_zone}}} => Porto 1990-02-01 Europe/Lisbon
+            {{custom_attribute.${loyalty_tier}}} => gold
+            {{custom_attribute.${loyalty tier}}} => spaced
+            {{custom_attribute.${address}.city}} => Lisbon
+            {{custom_attribute.${missing} | default: 'none'}} => none
+            {{custom_attribute.${points} | plus: 8}} => 50
+            {% if custom_attribute.${loyalty_tier} == 'gold' %}VIP{% else %}std{% endif %} => VIP
+            {% for t in custom_attribute.${tags} %}[{{t}}]{% endfor %} => [a][b]
+            {{campaign.${dispatch_id}}} {{campaign.${api_id}}} => d-17 welcome
+            Code {{api_trigger_properties.${code}}} => Code 771
+            {{canvas_entry_properties.${who}}} {{context.${who}}} => world ctx
+            {{subscribed_state.${email_global}}} {{subscribed_state.${sg-1}}} => opted_in subscribed
+            {{${first_name} | upcase}} => ANA
+            no liquid at all, even with ${dollars} => no liquid at all, even with ${dollars}
+            """)
+    void rendersBrazeSyntax(String template, String expected) {
+        assertEquals(expected, text(template, Optional.of(ana())));
+    }
+
+    @Test
+    void anUnknownUserSeesAnEmptyProfileAndTheDefaults() {
+        assertEquals("Hi there, none", text("Hi {{${first_name} | default: 'there'}}, "
+                + "{{custom_attribute.${loyalty_tier} | default: 'none'}}", Optional.empty()));
+    }
+
+    @Test
+    void abortMessageAbortsWithItsReason() {
+        var aborted = assertInstanceOf(Rendered.Aborted.class, engine.render(
+                "{% if ${email_address} == blank %}{% abort_message(\"no email\") %}{% endif %}x", vars(Optional.empty())));
+        assertEquals("no email", aborted.reason());
+        assertInstanceOf(Rendered.Text.class, engine.render(
+                "{% if ${email_address} == blank %}{% abort_message(\"no email\") %}{% endif %}x", vars(Optional.of(ana()))));
+    }
+
+    @Test
+    void aRunawayLoopFailsItsDeliveryNotTheGateway() {
+        var failed = assertInstanceOf(Rendered.Failed.class, engine.render(
+                "{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}", vars(Optional.empty())));
+        assertTrue(failed.reason().contains("loop iterations") || failed.reason().contains("render"), failed.reason());
+        assertInstanceOf(Rendered.Failed.class, engine.render("{% for i in (1..900) %}0123456789abcdef{% endfor %}",
+                vars(Optional.empty())), "output larger than the bound fails");
+    }
+
+    @Test
+    void aBrokenTemplateFailsWithTheParserMessage() {
+        var failed = assertInstanceOf(Rendered.Failed.class, engine.render("Hi {{ first_name", vars(Optional.empty())));
+        assertTrue(failed.reason().startsWith("template does not parse"), failed.reason());
+    }
+
+    @Test
+    void aSlowRenderIsCutOffByTheTimeLimit() {
+        var future = engine.run(() -> {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "late";
+        });
+        var e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> future.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, e.getCause());
+    }
+
+    @Test
+    void oneTemplateRendersCorrectlyOnManyThreadsAtOnce() throws Exception {
+        String template = "{{${first_name}}}:{% for i in (1..3) %}{{custom_attribute.${n}}}{% endfor %}";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> checks = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                int n = i;
+                checks.add(pool.submit(() -> {
+                    var user = new UserRow(n, "acme", "b", Optional.empty(), Optional.empty(), Optional.empty(),
+                            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                            "{\"first_name\":\"u" + n + "\"}", "{\"n\":" + n + "}", Instant.EPOCH, Instant.EPOCH);
+                    var r = engine.render(template, vars(Optional.of(user)));
+                    return r instanceof Rendered.Text t && t.value().equals("u" + n + ":" + n + n + n);
+                }));
+            }
+            for (Future<Boolean> c : checks) {
+                assertTrue(c.get(30, TimeUnit.SECONDS), "a render saw another thread's variables");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(CompletableFuture.completedFuture(true).get());
+    }
+}
