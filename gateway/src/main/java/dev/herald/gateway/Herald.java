@@ -4,7 +4,11 @@ import dev.herald.channel.Sender;
 import dev.herald.channel.WebhookMessage;
 import dev.herald.channel.webhook.WebhookSender;
 import dev.herald.config.HeraldConfig;
+import dev.herald.channel.SmsMessage;
+import dev.herald.channel.sms.TwilioSmsSender;
+import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.api.ApiPipeline;
+import dev.herald.gateway.callbacks.TwilioCallbackEndpoint;
 import dev.herald.gateway.api.DispatchStatusEndpoint;
 import dev.herald.gateway.api.IngressGate;
 import dev.herald.gateway.api.MessagesSendEndpoint;
@@ -30,7 +34,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -116,8 +123,16 @@ public final class Herald implements AutoCloseable {
         purger.start();
         resources.push(purger);
 
+        var blocking = Executors.newVirtualThreadPerTaskExecutor();
+        resources.push(blocking::shutdownNow);
         Sender<WebhookMessage> webhook = o.webhook().orElseGet(() -> WebhookSender.create(config.webhook(), clock));
-        Senders senders = new Senders(webhook);
+        Map<String, Sender<SmsMessage>> sms = new LinkedHashMap<>();
+        for (WorkspaceConfig ws : config.workspaces()) {
+            if (!ws.sandbox() && ws.sms().isPresent()) {
+                sms.put(ws.id(), TwilioSmsSender.create(ws.sms().get().twilio(), blocking));
+            }
+        }
+        Senders senders = new Senders(webhook, Map.of(), sms, Map.of(), Map.of());
         resources.push(senders);
 
         var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
@@ -135,7 +150,8 @@ public final class Herald implements AutoCloseable {
                 new UsersTrackEndpoint(store).endpoint(),
                 new UsersDeleteEndpoint(store).endpoint(),
                 new UsersIdentifyEndpoint(store).endpoint(),
-                new UsersAliasNewEndpoint(store).endpoint());
+                new UsersAliasNewEndpoint(store).endpoint(),
+                new TwilioCallbackEndpoint(config.workspaces(), config.server().publicUrl(), store, clock).endpoint());
         var pipeline = new ApiPipeline(endpoints, new ApiKeyAuthenticator(config.workspaces()), IngressGate.open(),
                 clock);
 

@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.channel.OutboundMessage;
 import dev.herald.channel.SendOutcome;
+import dev.herald.channel.SmsMessage;
+import dev.herald.channel.sms.TwilioSmsSender;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.http.Json;
@@ -217,7 +219,26 @@ public final class DeliveryEngine implements AutoCloseable {
         return sent.toCompletableFuture()
                 .handle((outcome, failure) -> outcome != null ? outcome
                         : SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)))
-                .thenApply(outcome -> outcomes.write(c.delivery(), outcome, clock.instant(), detail));
+                .thenApply(outcome -> {
+                    Outcomes.Write write = outcomes.write(c.delivery(), outcome, clock.instant(), detail);
+                    if (message instanceof SmsMessage sms && TwilioSmsSender.isUnsubscribe(outcome)
+                            && c.delivery().userId().isPresent()) {
+                        // The recipient replied STOP: Twilio refuses until they opt in again, so the directory
+                        // records it and later sends to the group skip them.
+                        String group = groupOf(c);
+                        write = new Outcomes.Write(write.update(), Optional.of(
+                                new DirectoryEffect.Unsubscribed(c.delivery().userId().get(), group)));
+                    }
+                    return write;
+                });
+    }
+
+    private String groupOf(ClaimedDelivery c) {
+        try {
+            return request(c).path("messages").path("sms").path("subscription_group_id").asText("");
+        } catch (UnsendableException e) {
+            return "";
+        }
     }
 
     private static DeliveryUpdate terminal(ClaimedDelivery c, DeliveryStatus status, String reason) {

@@ -61,6 +61,16 @@ public final class Json {
         }
     }
 
+    /** Parses a JSON document, or answers an empty object when it is not valid. */
+    public static JsonNode parseOrEmpty(String text) {
+        try {
+            JsonNode n = MAPPER.readTree(text);
+            return n == null ? object() : n;
+        } catch (JsonProcessingException e) {
+            return object();
+        }
+    }
+
     /** Parses a JSON document; throws on anything that is not exactly one valid document. */
     public static JsonNode parse(String text) throws JsonProcessingException {
         return MAPPER.readTree(text);

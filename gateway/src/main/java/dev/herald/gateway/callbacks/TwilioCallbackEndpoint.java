@@ -1,0 +1,119 @@
+package dev.herald.gateway.callbacks;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.channel.sms.CallbackStatus;
+import dev.herald.channel.sms.TwilioCallbacks;
+import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.api.Endpoint;
+import dev.herald.gateway.http.ApiException;
+import dev.herald.gateway.http.ApiRequest;
+import dev.herald.gateway.http.ApiResponse;
+import dev.herald.gateway.http.Json;
+import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.DeliveryStatus;
+import dev.herald.gateway.store.Store;
+import dev.herald.gateway.store.StoreTx;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST /herald/v1/callbacks/twilio/{workspace}}: Twilio's message status callbacks. No API key and no
+ * rate limit: the {@code X-Twilio-Signature} over {@code server.public_url} + path and the form parameters is
+ * verified with the workspace's auth token (403 and nothing changes when it is wrong). The delivery is found by
+ * its Message SID and only ever moves forward, so repeated and out-of-order callbacks are harmless. A failure
+ * for a dead number marks the number in the directory; error 21610 (STOP) unsubscribes the user from the group.
+ */
+public final class TwilioCallbackEndpoint {
+    private final Map<String, WorkspaceConfig> workspaces;
+    private final Optional<URI> publicUrl;
+    private final Store store;
+    private final Clock clock;
+
+    /** The endpoint. */
+    public TwilioCallbackEndpoint(List<WorkspaceConfig> workspaces, Optional<URI> publicUrl, Store store, Clock clock) {
+        Map<String, WorkspaceConfig> byId = new LinkedHashMap<>();
+        workspaces.forEach(w -> byId.put(w.id(), w));
+        this.workspaces = Map.copyOf(byId);
+        this.publicUrl = publicUrl;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The route. */
+    public Endpoint endpoint() {
+        return Endpoint.unauthenticated("POST", "/herald/v1/callbacks/twilio/{workspace}", this::handle);
+    }
+
+    CompletionStage<ApiResponse> handle(ApiRequest request, Map<String, String> params) {
+        WorkspaceConfig ws = workspaces.get(params.get("workspace"));
+        if (ws == null || ws.sms().isEmpty()) {
+            throw new ApiException(404, "Not Found: no Twilio account is configured for this workspace");
+        }
+        Map<String, String> form = form(request.bodyText());
+        String url = publicUrl.map(u -> u.toString()).orElseGet(() -> "http://"
+                + request.header(HttpHeaderNames.HOST).orElse("localhost")) + request.path();
+        if (!TwilioCallbacks.verify(ws.sms().get().twilio().authToken(), url, form,
+                request.header(TwilioCallbacks.SIGNATURE_HEADER).orElse(null))) {
+            throw new ApiException(403, "Forbidden: the X-Twilio-Signature does not match this request");
+        }
+        Optional<CallbackStatus> status = TwilioCallbacks.status(form);
+        if (status.isEmpty()) {
+            return CompletableFuture.completedFuture(ok("ignored: not a status Herald tracks"));
+        }
+        CallbackStatus s = status.get();
+        return store.write(tx -> apply(tx, ws, s, clock.instant())).thenApply(TwilioCallbackEndpoint::ok);
+    }
+
+    private static String apply(StoreTx tx, WorkspaceConfig ws, CallbackStatus s, Instant now) throws SQLException {
+        Optional<DeliveryRow> found = tx.deliveries().byProviderMessageId(ws.id(), s.messageSid());
+        if (found.isEmpty()) {
+            return "ignored: no delivery has MessageSid " + s.messageSid();
+        }
+        DeliveryRow d = found.get();
+        DeliveryStatus next = switch (s.state()) {
+            case SENT -> DeliveryStatus.SENT;
+            case DELIVERED -> DeliveryStatus.DELIVERED;
+            case UNDELIVERED -> DeliveryStatus.UNDELIVERED;
+            case BOUNCED -> DeliveryStatus.BOUNCED;
+            case FAILED -> DeliveryStatus.FAILED;
+        };
+        Optional<String> error = s.errorCode().map(code -> "Twilio " + s.twilioStatus() + " (error " + code + ")");
+        boolean moved = tx.deliveries().advance(d, next, error, now);
+        if (moved && next == DeliveryStatus.BOUNCED) {
+            tx.users().invalidatePhone(ws.id(), d.address(), error.orElse("Twilio " + s.twilioStatus()), now);
+        }
+        if (s.unsubscribed() && d.userId().isPresent()) {
+            String group = tx.dispatches().find(d.dispatchId())
+                    .map(p -> Json.parseOrEmpty(p.request()).path("messages").path("sms").path("subscription_group_id")
+                            .asText(""))
+                    .orElse("");
+            if (!group.isEmpty()) {
+                tx.users().putSubscription(d.userId().get(), group, "unsubscribed", now);
+            }
+        }
+        return moved ? "delivery " + d.id() + " is now " + next.dbName() : "delivery " + d.id() + " stays "
+                + d.status().dbName();
+    }
+
+    private static ApiResponse ok(Object message) {
+        ObjectNode n = Json.object();
+        n.put("message", String.valueOf(message));
+        return ApiResponse.json(200, n);
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> out = new LinkedHashMap<>();
+        new QueryStringDecoder(body, false).parameters().forEach((k, v) -> out.put(k, v.isEmpty() ? "" : v.get(0)));
+        return out;
+    }
+}
