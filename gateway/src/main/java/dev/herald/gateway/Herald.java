@@ -4,7 +4,9 @@ import dev.herald.channel.Sender;
 import dev.herald.channel.WebhookMessage;
 import dev.herald.channel.webhook.WebhookSender;
 import dev.herald.config.HeraldConfig;
+import dev.herald.channel.EmailMessage;
 import dev.herald.channel.SmsMessage;
+import dev.herald.channel.smtp.SmtpSender;
 import dev.herald.channel.sms.TwilioSmsSender;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.api.ApiPipeline;
@@ -126,13 +128,16 @@ public final class Herald implements AutoCloseable {
         var blocking = Executors.newVirtualThreadPerTaskExecutor();
         resources.push(blocking::shutdownNow);
         Sender<WebhookMessage> webhook = o.webhook().orElseGet(() -> WebhookSender.create(config.webhook(), clock));
+        Map<String, Sender<EmailMessage>> email = new LinkedHashMap<>();
         Map<String, Sender<SmsMessage>> sms = new LinkedHashMap<>();
         for (WorkspaceConfig ws : config.workspaces()) {
-            if (!ws.sandbox() && ws.sms().isPresent()) {
-                sms.put(ws.id(), TwilioSmsSender.create(ws.sms().get().twilio(), blocking));
+            if (ws.sandbox()) {
+                continue; // the sandbox never contacts a provider
             }
+            ws.email().ifPresent(e -> email.put(ws.id(), SmtpSender.create(e.smtp(), blocking)));
+            ws.sms().ifPresent(s -> sms.put(ws.id(), TwilioSmsSender.create(s.twilio(), blocking)));
         }
-        Senders senders = new Senders(webhook, Map.of(), sms, Map.of(), Map.of());
+        Senders senders = new Senders(webhook, email, sms, Map.of(), Map.of());
         resources.push(senders);
 
         var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
