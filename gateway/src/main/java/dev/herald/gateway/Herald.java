@@ -4,7 +4,12 @@ import dev.herald.channel.Sender;
 import dev.herald.channel.WebhookMessage;
 import dev.herald.channel.webhook.WebhookSender;
 import dev.herald.config.HeraldConfig;
+import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.EmailMessage;
+import dev.herald.channel.apns.ApnsResources;
+import dev.herald.channel.apns.ApnsSender;
+import dev.herald.config.AppConfig;
+import dev.herald.config.ConfigException;
 import dev.herald.channel.SmsMessage;
 import dev.herald.channel.smtp.SmtpSender;
 import dev.herald.channel.sms.TwilioSmsSender;
@@ -130,14 +135,25 @@ public final class Herald implements AutoCloseable {
         Sender<WebhookMessage> webhook = o.webhook().orElseGet(() -> WebhookSender.create(config.webhook(), clock));
         Map<String, Sender<EmailMessage>> email = new LinkedHashMap<>();
         Map<String, Sender<SmsMessage>> sms = new LinkedHashMap<>();
+        Map<String, Sender<ApplePushMessage>> apns = new LinkedHashMap<>();
+        ApnsResources apnsResources = null;
         for (WorkspaceConfig ws : config.workspaces()) {
             if (ws.sandbox()) {
                 continue; // the sandbox never contacts a provider
             }
             ws.email().ifPresent(e -> email.put(ws.id(), SmtpSender.create(e.smtp(), blocking)));
             ws.sms().ifPresent(s -> sms.put(ws.id(), TwilioSmsSender.create(s.twilio(), blocking)));
+            for (AppConfig app : ws.apps()) {
+                if (app.apns().isPresent() && !apns.containsKey(app.apns().get().credentialKey())) {
+                    if (apnsResources == null) {
+                        apnsResources = ApnsResources.create(2);
+                        resources.push(apnsResources);
+                    }
+                    apns.put(app.apns().get().credentialKey(), apnsSender(ws, app, apnsResources));
+                }
+            }
         }
-        Senders senders = new Senders(webhook, email, sms, Map.of(), Map.of());
+        Senders senders = new Senders(webhook, email, sms, apns, Map.of());
         resources.push(senders);
 
         var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
@@ -168,6 +184,15 @@ public final class Herald implements AutoCloseable {
         ops = NettyServer.start(boss, workers, server.bindAddress(), server.opsPort(), 64 * 1024,
                 new OpsRoutes(ready::get));
         ready.set(true);
+    }
+
+    /** One Pushy client per credential; a key or certificate that cannot be loaded stops the start, naming the app. */
+    private static ApnsSender apnsSender(WorkspaceConfig ws, AppConfig app, ApnsResources shared) {
+        try {
+            return ApnsSender.create(app.apns().orElseThrow(), shared, 1000);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].apns: " + e.getMessage(), e);
+        }
     }
 
     /** The API port (useful when configured as 0). */

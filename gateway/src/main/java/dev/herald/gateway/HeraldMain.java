@@ -62,6 +62,8 @@ public final class HeraldMain {
             herald = Herald.start(config);
         } catch (StoreLockedException | StoreUnavailableException e) {
             fail(1, e.getMessage());
+        } catch (ConfigException e) {
+            fail(2, "configuration error: " + e.getMessage());
         } catch (RuntimeException e) {
             if (rootCause(e) instanceof BindException bind) {
                 fail(1, "cannot listen on port " + config.server().port() + " or " + config.server().opsPort() + ": "
