@@ -188,6 +188,61 @@ final class ChannelConfigs {
         return new SmsConfig(twilio, groups);
     }
 
+    /** The messaging objects a campaign or Canvas may carry. */
+    static final Set<String> MESSAGE_OBJECTS = Set.of("webhook", "email", "sms", "apple_push", "android_push");
+
+    static List<CampaignConfig> campaigns(ConfigNode ws, String key) {
+        List<CampaignConfig> out = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigNode raw : ws.list(key)) {
+            String id = raw.string("id");
+            if (!ids.add(id)) {
+                throw new ConfigException(raw.keyPath("id") + ": duplicate id \"" + id + "\"");
+            }
+            ConfigNode c = raw.relabel(ws.keyPath(key) + "[" + id + "]");
+            Set<String> allowed = new HashSet<>(MESSAGE_OBJECTS);
+            allowed.addAll(Set.of("id", "transactional", "paused", "archived", "max_age"));
+            c.allowOnly(allowed.toArray(String[]::new));
+            Map<String, com.fasterxml.jackson.databind.JsonNode> messages = new LinkedHashMap<>();
+            for (String object : MESSAGE_OBJECTS) {
+                c.optionalObject(object).ifPresent(o -> messages.put(object, o.raw()));
+            }
+            if (messages.isEmpty()) {
+                throw new ConfigException(c.path() + ": needs at least one message (" + String.join(", ",
+                        new java.util.TreeSet<>(MESSAGE_OBJECTS)) + ")");
+            }
+            boolean transactional = c.bool("transactional", false);
+            if (key.equals("canvases") && transactional) {
+                throw new ConfigException(c.keyPath("transactional") + ": only campaigns can be transactional");
+            }
+            out.add(new CampaignConfig(id, transactional, c.bool("paused", false), c.bool("archived", false),
+                    c.optionalDuration("max_age"), messages));
+        }
+        return out;
+    }
+
+    static EventsConfig events(ConfigNode n) {
+        n.allowOnly("postback_url", "signing_secret");
+        Optional<URI> postback = n.optionalString("postback_url").map(u -> httpUri(n.keyPath("postback_url"), u));
+        Optional<Secret> secret = n.optionalSecret("signing_secret");
+        secret.ifPresent(s -> {
+            String raw = s.reveal().startsWith("whsec_") ? s.reveal().substring(6) : s.reveal();
+            try {
+                if (java.util.Base64.getDecoder().decode(raw).length < 16) {
+                    throw new IllegalArgumentException("short");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(n.keyPath("signing_secret") + ": must be a Standard Webhooks secret: "
+                        + "whsec_ followed by base64 of at least 16 random bytes");
+            }
+        });
+        if (postback.isPresent() && secret.isEmpty()) {
+            throw new ConfigException(n.keyPath("signing_secret") + ": required with postback_url (postbacks are "
+                    + "always signed)");
+        }
+        return new EventsConfig(postback, secret);
+    }
+
     private static double positiveNumber(ConfigNode n, String key) {
         var v = n.raw().get(key);
         double d;

@@ -191,12 +191,13 @@ public final class ConfigLoader {
                 throw new ConfigException(raw.keyPath("id") + ": duplicate workspace id \"" + id + "\"");
             }
             ConfigNode ws = raw.relabel("workspaces[" + id + "]");
-            ws.allowOnly("id", "sandbox", "api_keys", "limits", "apps", "email", "sms");
+            ws.allowOnly("id", "sandbox", "api_keys", "limits", "apps", "email", "sms", "campaigns", "canvases", "events");
             List<ApiKeyConfig> keys = apiKeys(ws, keyOwners);
             boolean sandbox = ws.bool("sandbox", false);
             out.add(new WorkspaceConfig(id, sandbox, keys, ChannelConfigs.limits(ws.objectOrEmpty("limits")),
                     ChannelConfigs.apps(ws, sandbox), ws.optionalObject("email").map(ChannelConfigs::email),
-                    ws.optionalObject("sms").map(ChannelConfigs::sms)));
+                    ws.optionalObject("sms").map(ChannelConfigs::sms), ChannelConfigs.campaigns(ws, "campaigns"),
+                    ChannelConfigs.campaigns(ws, "canvases"), ChannelConfigs.events(ws.objectOrEmpty("events"))));
         }
         return out;
     }

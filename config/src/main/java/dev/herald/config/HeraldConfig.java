@@ -34,7 +34,7 @@ public record HeraldConfig(ServerConfig server, StoreConfig store, WebhookConfig
         var apps = List.of(new AppConfig("ios", AppConfig.Platform.IOS, Optional.empty(), Optional.empty()),
                 new AppConfig("android", AppConfig.Platform.ANDROID, Optional.empty(), Optional.empty()));
         var workspace = new WorkspaceConfig("default", true, List.of(key), LimitsConfig.defaults(), apps,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of(), List.of(), EventsConfig.none());
         return new HeraldConfig(ServerConfig.defaults(), StoreConfig.defaults(), WebhookConfig.defaults(),
                 DeliveryConfig.defaults(), RateLimitConfig.defaults(), List.of(workspace));
     }

@@ -51,9 +51,8 @@ public final class MessagesSendEndpoint {
         String json = Json.text(request);
         var dispatch = new NewDispatch(id, call.principal().workspaceId(), "messages.send", lane, json, now,
                 now.plus(delivery.maxAge()), Optional.ofNullable(request.path("campaign_id").textValue()),
-                Optional.ofNullable(request.path("send_id").textValue()));
-        var row = new DispatchRow(id, dispatch.workspace(), dispatch.kind(), lane, json, DispatchRow.ACCEPTED, now,
-                dispatch.expiresAt(), dispatch.campaignId(), dispatch.sendId(), now, now);
+                Optional.ofNullable(request.path("send_id").textValue()), Optional.empty());
+        var row = dispatch.toRow(now);
         return store.writeIngress(tx -> {
             tx.dispatches().insert(dispatch, now);
             expander.expand(tx, row, request, call.principal().workspace());

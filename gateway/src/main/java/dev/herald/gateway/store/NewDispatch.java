@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param expiresAt   the age limit of its deliveries
  * @param campaignId  {@code campaign_id}, if given
  * @param sendId      {@code send_id}, if given
+ * @param schedule    the schedule object of a scheduled send, as JSON
  */
 public record NewDispatch(String id, String workspace, String kind, Lane lane, String request, Instant notBefore,
-                          Instant expiresAt, Optional<String> campaignId, Optional<String> sendId) {
+                          Instant expiresAt, Optional<String> campaignId, Optional<String> sendId,
+                          Optional<String> schedule) {
     public NewDispatch {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(workspace, "workspace");
@@ -29,5 +31,12 @@ public record NewDispatch(String id, String workspace, String kind, Lane lane, S
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(campaignId, "campaignId");
         Objects.requireNonNull(sendId, "sendId");
+        Objects.requireNonNull(schedule, "schedule");
+    }
+
+    /** The row this dispatch becomes when inserted at {@code now}. */
+    public DispatchRow toRow(Instant now) {
+        return new DispatchRow(id, workspace, kind, lane, request, DispatchRow.ACCEPTED, notBefore, expiresAt,
+                campaignId, sendId, now, now, schedule, Optional.empty());
     }
 }

@@ -113,7 +113,57 @@ final class Schema {
                     "ALTER TABLE delivery ADD COLUMN app_id TEXT",
                     "CREATE INDEX delivery_user ON delivery (user_id) WHERE user_id IS NOT NULL",
                     "CREATE INDEX delivery_provider_id ON delivery (provider_message_id) "
-                            + "WHERE provider_message_id IS NOT NULL"));
+                            + "WHERE provider_message_id IS NOT NULL"),
+            List.of("""
+                    CREATE TABLE event (
+                      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                      id TEXT NOT NULL UNIQUE,
+                      workspace TEXT NOT NULL,
+                      dispatch_id TEXT NOT NULL,
+                      delivery_id TEXT,
+                      type TEXT NOT NULL,
+                      payload TEXT NOT NULL,
+                      status TEXT NOT NULL,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      next_attempt_at INTEGER NOT NULL,
+                      expires_at INTEGER NOT NULL,
+                      last_error TEXT,
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL)""",
+                    "CREATE INDEX event_pending ON event (next_attempt_at) WHERE status = 'pending'",
+                    "CREATE INDEX event_dispatch_pending ON event (dispatch_id, seq) WHERE status = 'pending'",
+                    "CREATE INDEX event_finished ON event (updated_at) WHERE status <> 'pending'",
+                    """
+                    CREATE TABLE idempotency (
+                      workspace TEXT NOT NULL,
+                      idem_key TEXT NOT NULL,
+                      fingerprint TEXT NOT NULL,
+                      status INTEGER NOT NULL,
+                      body TEXT NOT NULL,
+                      dispatch_id TEXT,
+                      created_at INTEGER NOT NULL,
+                      PRIMARY KEY (workspace, idem_key))""",
+                    "CREATE INDEX idempotency_created ON idempotency (created_at)",
+                    """
+                    CREATE TABLE external_send (
+                      workspace TEXT NOT NULL,
+                      campaign_id TEXT NOT NULL,
+                      external_send_id TEXT NOT NULL,
+                      dispatch_id TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      PRIMARY KEY (workspace, campaign_id, external_send_id))""",
+                    "CREATE INDEX external_send_created ON external_send (created_at)",
+                    """
+                    CREATE TABLE send_id (
+                      workspace TEXT NOT NULL,
+                      campaign_id TEXT NOT NULL,
+                      send_id TEXT NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      PRIMARY KEY (workspace, campaign_id, send_id))""",
+                    "CREATE INDEX send_id_created ON send_id (workspace, created_at)",
+                    "ALTER TABLE dispatch ADD COLUMN expand_cursor INTEGER",
+                    "ALTER TABLE dispatch ADD COLUMN schedule TEXT",
+                    "CREATE INDEX dispatch_send ON dispatch (workspace, campaign_id, send_id) WHERE send_id IS NOT NULL"));
 
     private Schema() {
     }

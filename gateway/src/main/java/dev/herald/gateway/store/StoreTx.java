@@ -16,6 +16,8 @@ public final class StoreTx {
     private final Dispatches dispatches = new Dispatches(this);
     private final Deliveries deliveries = new Deliveries(this);
     private final Users users = new Users(this);
+    private final Events events = new Events(this);
+    private final Keys keys = new Keys(this);
 
     StoreTx(Connection connection) {
         this.connection = connection;
@@ -34,6 +36,16 @@ public final class StoreTx {
     /** The user directory. */
     public Users users() {
         return users;
+    }
+
+    /** The event outbox. */
+    public Events events() {
+        return events;
+    }
+
+    /** Idempotency keys, external send ids and send ids. */
+    public Keys keys() {
+        return keys;
     }
 
     PreparedStatement prepare(String sql) throws SQLException {

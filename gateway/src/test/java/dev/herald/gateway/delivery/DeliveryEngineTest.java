@@ -78,9 +78,8 @@ final class DeliveryEngineTest {
                  "messages":{"webhook":{"url":"http://hooks.example/x","request_method":"POST","request_headers":{},"body":"b"}}}""");
         Instant now = clock.instant();
         var d = new NewDispatch(id, "acme", "messages.send", Lane.STANDARD, Json.text(request), now,
-                now.plus(Duration.ofMinutes(10)), Optional.empty(), Optional.empty());
-        var row = new DispatchRow(id, "acme", "messages.send", Lane.STANDARD, d.request(), DispatchRow.ACCEPTED, now,
-                d.expiresAt(), Optional.empty(), Optional.empty(), now, now);
+                now.plus(Duration.ofMinutes(10)), Optional.empty(), Optional.empty(), Optional.empty());
+        var row = d.toRow(now);
         store.writeIngress(tx -> {
             tx.dispatches().insert(d, now);
             return new Expander(clock).expand(tx, row, request, WorkspaceConfig.of("acme", false, List.of()));

@@ -36,7 +36,7 @@ final class SqliteStoreTest {
 
     private static NewDispatch dispatch(String id) {
         return new NewDispatch(id, "acme", "messages.send", Lane.STANDARD, "{}", NOW, NOW.plus(Duration.ofHours(24)),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static NewDelivery delivery(String dispatchId, String recipient, Lane lane, Instant due) {

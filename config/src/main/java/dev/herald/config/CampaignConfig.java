@@ -1,0 +1,28 @@
+package dev.herald.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An API-triggered campaign or a Canvas defined in the configuration: its state and the message templates it
+ * sends (the same messaging objects as {@code /messages/send}, with Liquid). The gateway validates the
+ * messaging objects when the file is loaded.
+ *
+ * @param id            the {@code campaign_id} / {@code canvas_id} callers use
+ * @param transactional whether it is sent through {@code /transactional/v1/campaigns/{id}/send}
+ * @param paused        paused: trigger requests are refused (campaigns) or take no effect (Canvases)
+ * @param archived      archived: likewise
+ * @param maxAge        how long its deliveries may be retried; the delivery default otherwise
+ * @param messages      messaging object name ({@code email}, {@code webhook}, ...) → object
+ */
+public record CampaignConfig(String id, boolean transactional, boolean paused, boolean archived,
+                             Optional<Duration> maxAge, Map<String, JsonNode> messages) {
+    public CampaignConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(maxAge, "maxAge");
+        messages = Map.copyOf(messages);
+    }
+}

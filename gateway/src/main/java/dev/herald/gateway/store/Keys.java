@@ -1,0 +1,115 @@
+package dev.herald.gateway.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Deduplication keys: {@code Idempotency-Key} responses, transactional {@code external_send_id}s and
+ * {@code /sends/id/create} ids. Each is written in the same transaction as the work it protects.
+ */
+public final class Keys {
+    /** A stored response for an idempotency key. */
+    public record StoredResponse(String fingerprint, int status, String body, Instant createdAt) {
+    }
+
+    private final StoreTx tx;
+
+    Keys(StoreTx tx) {
+        this.tx = tx;
+    }
+
+    /** The response stored for an idempotency key since {@code notBefore}. */
+    public Optional<StoredResponse> idempotent(String workspace, String key, Instant notBefore) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT fingerprint, status, body, created_at FROM idempotency "
+                + "WHERE workspace = ? AND idem_key = ? AND created_at >= ?");
+        ps.setString(1, workspace);
+        ps.setString(2, key);
+        ps.setLong(3, Rows.millis(notBefore));
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(new StoredResponse(rs.getString(1), rs.getInt(2), rs.getString(3),
+                    Rows.instant(rs, "created_at"))) : Optional.empty();
+        }
+    }
+
+    /** Stores the response of an idempotency key (replacing an expired one). */
+    public void putIdempotent(String workspace, String key, String fingerprint, int status, String body,
+                              Optional<String> dispatchId, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO idempotency (workspace, idem_key, fingerprint, status, body, "
+                + "dispatch_id, created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT (workspace, idem_key) DO UPDATE SET "
+                + "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
+                + "dispatch_id = excluded.dispatch_id, created_at = excluded.created_at");
+        ps.setString(1, workspace);
+        ps.setString(2, key);
+        ps.setString(3, fingerprint);
+        ps.setInt(4, status);
+        ps.setString(5, body);
+        Rows.setOptional(ps, 6, dispatchId);
+        ps.setLong(7, Rows.millis(now));
+        ps.executeUpdate();
+    }
+
+    /** The dispatch an {@code external_send_id} of a campaign already produced since {@code notBefore}. */
+    public Optional<String> externalSend(String workspace, String campaignId, String externalSendId, Instant notBefore)
+            throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT dispatch_id FROM external_send WHERE workspace = ? AND campaign_id = ? "
+                + "AND external_send_id = ? AND created_at >= ?");
+        ps.setString(1, workspace);
+        ps.setString(2, campaignId);
+        ps.setString(3, externalSendId);
+        ps.setLong(4, Rows.millis(notBefore));
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    /** Records the dispatch of an {@code external_send_id} (replacing an expired record). */
+    public void putExternalSend(String workspace, String campaignId, String externalSendId, String dispatchId,
+                                Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO external_send (workspace, campaign_id, external_send_id, "
+                + "dispatch_id, created_at) VALUES (?,?,?,?,?) ON CONFLICT (workspace, campaign_id, external_send_id) "
+                + "DO UPDATE SET dispatch_id = excluded.dispatch_id, created_at = excluded.created_at");
+        ps.setString(1, workspace);
+        ps.setString(2, campaignId);
+        ps.setString(3, externalSendId);
+        ps.setString(4, dispatchId);
+        ps.setLong(5, Rows.millis(now));
+        ps.executeUpdate();
+    }
+
+    /** How many send ids the workspace created since {@code since}. */
+    public int sendIdsSince(String workspace, Instant since) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT COUNT(*) FROM send_id WHERE workspace = ? AND created_at >= ?");
+        ps.setString(1, workspace);
+        ps.setLong(2, Rows.millis(since));
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /** Records a send id; false if the pair already exists. */
+    public boolean putSendId(String workspace, String campaignId, String sendId, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("INSERT INTO send_id (workspace, campaign_id, send_id, created_at) "
+                + "VALUES (?,?,?,?) ON CONFLICT DO NOTHING");
+        ps.setString(1, workspace);
+        ps.setString(2, campaignId);
+        ps.setString(3, sendId);
+        ps.setLong(4, Rows.millis(now));
+        return ps.executeUpdate() == 1;
+    }
+
+    /** Deletes keys older than {@code before}, at most {@code limit} of each kind. */
+    public int purge(Instant before, int limit) throws SQLException {
+        int n = 0;
+        for (String table : new String[] {"idempotency", "external_send"}) {
+            PreparedStatement ps = tx.prepare("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM " + table
+                    + " WHERE created_at < ? LIMIT ?)");
+            ps.setLong(1, Rows.millis(before));
+            ps.setInt(2, limit);
+            n += ps.executeUpdate();
+        }
+        return n;
+    }
+}
