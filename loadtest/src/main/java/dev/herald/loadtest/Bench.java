@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Entry point of {@code loadtest/bench}: {@code Bench accept [--connections N] [--warmup S] [--seconds S]
- * [--max-requests N] [--rounds N]}.
+ * [--max-requests N] [--rounds N]}, or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
  */
 public final class Bench {
     private Bench() {
@@ -27,9 +27,13 @@ public final class Bench {
             drive(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("ratelimit")) {
+            RateLimiterBenchmark.main(new String[0]);
+            return;
+        }
         if (args.length == 0 || !args[0].equals("accept")) {
             System.err.println("usage: loadtest/bench accept [--connections 32] [--warmup 10] [--seconds 10] "
-                    + "[--max-requests 2000000] [--rounds 1]");
+                    + "[--max-requests 2000000] [--rounds 1]\n       loadtest/bench ratelimit");
             System.exit(2);
         }
         int connections = 32;
