@@ -47,19 +47,40 @@ public sealed interface SendOutcome {
      * @param reason what went wrong, e.g. {@code HTTP 503 Service Unavailable}
      * @param after  the provider's requested delay ({@code Retry-After}); {@link Duration#ZERO} lets the
      *               retry policy decide
+     * @param scope  whether the provider or only this recipient is in trouble; only the first counts against
+     *               the provider's circuit breaker
      */
-    record Retry(String reason, Duration after) implements SendOutcome {
+    record Retry(String reason, Duration after, Scope scope) implements SendOutcome {
+        /** Who a retry is about. */
+        public enum Scope {
+            /** The provider or the connection failed (5xx, timeouts, connection errors). */
+            PROVIDER,
+            /** Only this address is throttled (APNs TooManyRequests for one device, a per-device quota). */
+            RECIPIENT
+        }
+
         public Retry {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(after, "after");
+            Objects.requireNonNull(scope, "scope");
             if (after.isNegative()) {
                 throw new IllegalArgumentException("after must not be negative, was " + after);
             }
         }
 
-        /** A retry whose delay the policy chooses. */
+        /** A retry because the provider failed. */
+        public Retry(String reason, Duration after) {
+            this(reason, after, Scope.PROVIDER);
+        }
+
+        /** A retry because the provider failed, whose delay the policy chooses. */
         public static Retry of(String reason) {
             return new Retry(reason, Duration.ZERO);
+        }
+
+        /** A retry because only this recipient is throttled; the provider is healthy. */
+        public static Retry forRecipient(String reason, Duration after) {
+            return new Retry(reason, after, Scope.RECIPIENT);
         }
 
         @Override

@@ -58,7 +58,8 @@ final class ApnsOutcomes {
             case "BadDeviceToken" -> SendOutcome.AddressInvalid.of(what
                     + " (also the answer for a token from the other APNs environment)");
             case "DeviceTokenNotForTopic" -> SendOutcome.AddressInvalid.of(what);
-            case "TooManyRequests" -> SendOutcome.Retry.of(what + ": too many notifications to this device");
+            case "TooManyRequests" -> SendOutcome.Retry.forRecipient(what + ": too many notifications to this device",
+                    java.time.Duration.ZERO);
             case "TooManyProviderTokenUpdates" -> new SendOutcome.Throttled(TOKEN_UPDATE_PAUSE, what);
             case "ExpiredProviderToken" -> SendOutcome.Retry.of(what + ": the next connection signs a new token");
             case "IdleTimeout" -> SendOutcome.Retry.of(what);

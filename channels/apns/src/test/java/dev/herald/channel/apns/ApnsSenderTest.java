@@ -178,6 +178,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     void tooManyRequestsToOneDeviceRetriesOnlyThatDelivery() throws Exception {
         var retry = assertInstanceOf(SendOutcome.Retry.class, rejectedWith(RejectionReason.TOO_MANY_REQUESTS));
         assertTrue(retry.reason().startsWith("APNs 429 TooManyRequests"), retry.reason());
+        assertEquals(SendOutcome.Retry.Scope.RECIPIENT, retry.scope(), "one busy device says nothing about APNs");
         assertInstanceOf(SendOutcome.Accepted.class, send(acceptableMessage()), "other devices are unaffected");
     }
 
