@@ -4,7 +4,9 @@ import dev.herald.channel.Sender;
 import dev.herald.channel.WebhookMessage;
 import dev.herald.channel.webhook.WebhookSender;
 import dev.herald.config.HeraldConfig;
+import dev.herald.channel.AndroidPushMessage;
 import dev.herald.channel.ApplePushMessage;
+import dev.herald.channel.fcm.FcmSender;
 import dev.herald.channel.EmailMessage;
 import dev.herald.channel.apns.ApnsResources;
 import dev.herald.channel.apns.ApnsSender;
@@ -136,6 +138,7 @@ public final class Herald implements AutoCloseable {
         Map<String, Sender<EmailMessage>> email = new LinkedHashMap<>();
         Map<String, Sender<SmsMessage>> sms = new LinkedHashMap<>();
         Map<String, Sender<ApplePushMessage>> apns = new LinkedHashMap<>();
+        Map<String, Sender<AndroidPushMessage>> fcm = new LinkedHashMap<>();
         ApnsResources apnsResources = null;
         for (WorkspaceConfig ws : config.workspaces()) {
             if (ws.sandbox()) {
@@ -151,9 +154,12 @@ public final class Herald implements AutoCloseable {
                     }
                     apns.put(app.apns().get().credentialKey(), apnsSender(ws, app, apnsResources));
                 }
+                if (app.fcm().isPresent() && !fcm.containsKey(app.fcm().get().credentialKey())) {
+                    fcm.put(app.fcm().get().credentialKey(), fcmSender(ws, app));
+                }
             }
         }
-        Senders senders = new Senders(webhook, email, sms, apns, Map.of());
+        Senders senders = new Senders(webhook, email, sms, apns, fcm);
         resources.push(senders);
 
         var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
@@ -192,6 +198,15 @@ public final class Herald implements AutoCloseable {
             return ApnsSender.create(app.apns().orElseThrow(), shared, 1000);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].apns: " + e.getMessage(), e);
+        }
+    }
+
+    /** One Firebase app per project; a service account that cannot be read stops the start, naming the app. */
+    private static FcmSender fcmSender(WorkspaceConfig ws, AppConfig app) {
+        try {
+            return FcmSender.create(app.fcm().orElseThrow(), 64);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].fcm: " + e.getMessage(), e);
         }
     }
 

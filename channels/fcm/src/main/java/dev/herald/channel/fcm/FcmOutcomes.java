@@ -123,7 +123,8 @@ final class FcmOutcomes {
             return new SendOutcome.Throttled(wait, "project quota exceeded: " + quotaBursts.distinctTokens()
                     + " tokens refused within " + quotaBursts.window().toSeconds() + "s; " + reason);
         }
-        return new SendOutcome.Retry(reason, wait);
+        // One token over quota is that device's limit; only a burst across tokens says the project is throttled.
+        return SendOutcome.Retry.forRecipient(reason, wait);
     }
 
     private SendOutcome credentialRejected(String reason) {
