@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -31,9 +32,22 @@ final class JsonBodyAggregator extends HttpObjectAggregator {
         return response;
     }
 
+    /**
+     * Answers 413. As in Netty's own handling, the connection stays open when the client may still be sending
+     * the body (the aggregator then discards it): closing at once would reset the connection under a client
+     * that is still writing, and it would never read the answer.
+     */
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        ctx.writeAndFlush(Responses.closing(413, tooLarge())).addListener(ChannelFutureListener.CLOSE);
+        boolean close = oversized instanceof io.netty.handler.codec.http.FullHttpMessage
+                || !ctx.channel().config().isAutoRead()
+                || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
+        if (close) {
+            ctx.writeAndFlush(Responses.closing(413, tooLarge())).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(Responses.toNetty(ApiResponse.error(413, tooLarge(), java.util.List.of())))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
     }
 
     private String tooLarge() {

@@ -88,7 +88,7 @@ public final class ApnsSender implements Sender<ApplePushMessage> {
             return CompletableFuture.completedFuture(SendOutcome.AddressInvalid.of("device token has no hex digits"));
         }
         CompletableFuture<SendOutcome> result = new CompletableFuture<>();
-        if (!limiter.submit(() -> start(notification, result))) {
+        if (!limiter.submit(new Start(notification, result))) {
             return CompletableFuture.completedFuture(SendOutcome.Retry.of("APNs client for " + credential + " busy: "
                     + tuning.maxInFlight() + " in flight and " + tuning.maxWaiting() + " waiting"));
         }
@@ -96,6 +96,22 @@ public final class ApnsSender implements Sender<ApplePushMessage> {
         return result.completeOnTimeout(SendOutcome.Retry.of("no answer from APNs within "
                 + tuning.replyDeadline().toSeconds() + "s (it may still deliver)"),
                 tuning.replyDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A send waiting for (or holding) a permit. */
+    private final class Start implements Runnable {
+        private final SimpleApnsPushNotification notification;
+        private final CompletableFuture<SendOutcome> result;
+
+        Start(SimpleApnsPushNotification notification, CompletableFuture<SendOutcome> result) {
+            this.notification = notification;
+            this.result = result;
+        }
+
+        @Override
+        public void run() {
+            start(notification, result);
+        }
     }
 
     /** Runs with a permit held; every path returns it exactly once. */
@@ -131,6 +147,10 @@ public final class ApnsSender implements Sender<ApplePushMessage> {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        // Queued sends never reached APNs: fail them now rather than when an in-flight reply frees a permit.
+        for (Runnable waiting : limiter.removeWaiting()) {
+            ((Start) waiting).result.completeExceptionally(closedException());
         }
         try {
             client.close().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);

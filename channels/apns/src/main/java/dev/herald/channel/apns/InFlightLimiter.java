@@ -57,6 +57,17 @@ final class InFlightLimiter {
         drain();
     }
 
+    /** Removes every task still waiting (they will never run) and returns them, oldest first. */
+    java.util.List<Runnable> removeWaiting() {
+        java.util.List<Runnable> removed = new java.util.ArrayList<>();
+        Runnable next;
+        while ((next = waiting.poll()) != null) {
+            waitingCount.decrementAndGet();
+            removed.add(next);
+        }
+        return removed;
+    }
+
     /** Tasks queued and not yet started. */
     int waiting() {
         return waitingCount.get();

@@ -119,12 +119,13 @@ final class ApnsInFlightTest {
             ApnsSenderTest.await(arrived);
 
             var closing = CompletableFuture.runAsync(sender::close);
+            // Close fails the queued send at once; only then may the in-flight one answer and free its permit.
+            var e = assertThrows(ExecutionException.class, () -> queued.get(20, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
             release.countDown();
             closing.get(20, TimeUnit.SECONDS);
 
             assertInstanceOf(SendOutcome.Accepted.class, inFlight.get(20, TimeUnit.SECONDS));
-            var e = assertThrows(ExecutionException.class, () -> queued.get(20, TimeUnit.SECONDS));
-            assertInstanceOf(IllegalStateException.class, e.getCause());
             assertEquals(1, apns.received().size(), "the queued notification never reached APNs");
         } finally {
             release.countDown();
