@@ -16,12 +16,21 @@ import dev.herald.channel.SmsMessage;
 import dev.herald.channel.smtp.SmtpSender;
 import dev.herald.channel.sms.TwilioSmsSender;
 import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.api.AdminEndpoints;
 import dev.herald.gateway.api.ApiPipeline;
+import dev.herald.gateway.api.Dispatching;
+import dev.herald.gateway.api.Endpoint;
+import dev.herald.gateway.api.LiveConfig;
+import dev.herald.gateway.api.ScheduleEndpoints;
+import dev.herald.gateway.api.SendsEndpoints;
+import dev.herald.gateway.api.TransactionalSendEndpoint;
+import dev.herald.gateway.api.TriggerEndpoints;
+import dev.herald.gateway.events.EventPublisher;
+import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.callbacks.TwilioCallbackEndpoint;
 import dev.herald.gateway.api.DispatchStatusEndpoint;
 import dev.herald.gateway.api.IngressGate;
 import dev.herald.gateway.api.MessagesSendEndpoint;
-import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.DeliveryEngine;
 import dev.herald.gateway.delivery.Expander;
 import dev.herald.gateway.delivery.RetryPolicy;
@@ -42,6 +51,8 @@ import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.function.Supplier;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +108,9 @@ public final class Herald implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private Store store;
+    private LiveConfig live;
+    private AdminEndpoints admin;
+    private EventPublisher publisher;
     private DeliveryEngine engine;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -114,9 +128,18 @@ public final class Herald implements AutoCloseable {
 
     /** Starts Herald with the given replacements. */
     public static Herald start(HeraldConfig config, Overrides overrides) throws InterruptedException {
+        return start(config, overrides, Optional.empty());
+    }
+
+    /**
+     * Starts Herald; {@code reloadSource} reads the configuration file again for
+     * {@code POST /herald/v1/admin/reload} and {@link #reload()}.
+     */
+    public static Herald start(HeraldConfig config, Overrides overrides, Optional<Supplier<HeraldConfig>> reloadSource)
+            throws InterruptedException {
         Herald herald = new Herald(config);
         try {
-            herald.wire(overrides);
+            herald.wire(overrides, reloadSource);
             return herald;
         } catch (RuntimeException | InterruptedException | Error e) {
             herald.closeResources();
@@ -124,8 +147,9 @@ public final class Herald implements AutoCloseable {
         }
     }
 
-    private void wire(Overrides o) throws InterruptedException {
+    private void wire(Overrides o, Optional<Supplier<HeraldConfig>> reloadSource) throws InterruptedException {
         Clock clock = o.clock();
+        live = new LiveConfig(config); // validates campaigns and Canvases before anything starts
         store = SqliteStore.open(config.store());
         resources.push(store);
         var purger = new Purger(store, config.store().retention(), clock);
@@ -165,21 +189,43 @@ public final class Herald implements AutoCloseable {
         var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()));
         resources.push(templates);
-        engine = new DeliveryEngine(store, senders, config.workspaces(), config.delivery(),
-                new RetryPolicy(config.delivery(), o.random()), templates, config.server().publicUrl(), clock);
+        var retryPolicy = new RetryPolicy(config.delivery(), o.random());
+        var postbacks = new Postbacks(live::workspace, clock, config.delivery().maxAge());
+        var expander = new Expander(clock);
+        // Postbacks have their own sender, so a slow postback receiver never holds up webhook deliveries.
+        Sender<WebhookMessage> postbackHttp = WebhookSender.create(config.webhook(), clock);
+        resources.push(postbackHttp);
+        publisher = new EventPublisher(store, live::workspace, postbackHttp, retryPolicy, clock,
+                config.delivery().pollInterval());
+        engine = new DeliveryEngine(store, senders, live::workspace, config.delivery(), retryPolicy, templates,
+                config.server().publicUrl(), expander, postbacks, publisher::wake, clock);
+        publisher.start();
+        resources.push(publisher);
         engine.start();
         resources.push(engine);
 
-        var expander = new Expander(clock);
-        var endpoints = List.of(
-                new MessagesSendEndpoint(store, expander, config.delivery(), clock, engine::wake).endpoint(),
+        var dispatching = new Dispatching(store, expander, postbacks, () -> {
+            engine.wake();
+            publisher.wake();
+        });
+        var triggers = new TriggerEndpoints(() -> live.current().campaigns(), dispatching, config.delivery(), clock);
+        admin = new AdminEndpoints(live, reloadSource, blocking);
+        var endpoints = new ArrayList<Endpoint>(List.of(
+                new MessagesSendEndpoint(dispatching, config.delivery(), clock).endpoint(),
+                new TransactionalSendEndpoint(() -> live.current().campaigns(), dispatching, store, config.delivery(),
+                        clock).endpoint(),
+                triggers.campaignSend(),
+                triggers.canvasSend(),
                 new DispatchStatusEndpoint(store, clock, engine::isSending).endpoint(),
                 new UsersTrackEndpoint(store).endpoint(),
                 new UsersDeleteEndpoint(store).endpoint(),
                 new UsersIdentifyEndpoint(store).endpoint(),
                 new UsersAliasNewEndpoint(store).endpoint(),
-                new TwilioCallbackEndpoint(config.workspaces(), config.server().publicUrl(), store, clock).endpoint());
-        var pipeline = new ApiPipeline(endpoints, new ApiKeyAuthenticator(config.workspaces()), IngressGate.open(),
+                admin.reload(),
+                new TwilioCallbackEndpoint(live::workspace, config.server().publicUrl(), store, clock).endpoint()));
+        endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, store, config.delivery(), clock).endpoints());
+        endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
+        var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), IngressGate.open(), store,
                 clock);
 
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -220,9 +266,15 @@ public final class Herald implements AutoCloseable {
         return ops.port();
     }
 
-    /** Tells the scheduler to look for due work now (tests that move a fake clock). */
+    /** Tells the scheduler and the event publisher to look for due work now (tests that move a fake clock). */
     public void wakeScheduler() {
         engine.wake();
+        publisher.wake();
+    }
+
+    /** Re-reads the configuration file and applies it, as {@code POST /herald/v1/admin/reload} does (SIGHUP). */
+    public void reload() {
+        admin.reloadQuietly();
     }
 
     @Override

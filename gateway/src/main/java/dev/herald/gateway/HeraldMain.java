@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +60,11 @@ public final class HeraldMain {
             fail(2, "configuration error: " + e.getMessage());
         }
         Herald herald = null;
+        Path file = configFile;
+        Optional<Supplier<HeraldConfig>> reloadSource = file == null ? Optional.empty()
+                : Optional.of(() -> ConfigLoader.load(file));
         try {
-            herald = Herald.start(config);
+            herald = Herald.start(config, Herald.Overrides.none(), reloadSource);
         } catch (StoreLockedException | StoreUnavailableException e) {
             fail(1, e.getMessage());
         } catch (ConfigException e) {
@@ -79,9 +84,23 @@ public final class HeraldMain {
             logger.info("stopped");
             stopped.countDown();
         }));
+        if (file != null) {
+            reloadOnHangup(running);
+        }
         logger.info("Herald ready: API on {}:{}, ops on {}:{}, store {}", config.server().bindAddress(),
                 running.apiPort(), config.server().bindAddress(), running.opsPort(), config.store().path());
         stopped.await();
+    }
+
+    /** {@code kill -HUP} reloads the configuration file, like {@code POST /herald/v1/admin/reload}. */
+    @SuppressWarnings("restriction")
+    private static void reloadOnHangup(Herald herald) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal ->
+                    Thread.ofVirtual().name("herald-reload").start(herald::reload));
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            logger.info("SIGHUP reload is not available on this platform; use POST /herald/v1/admin/reload");
+        }
     }
 
     /** The embedded default, generating and printing its API key the first time. */

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import dev.herald.gateway.store.Store;
 
 /**
  * The request pipeline of the API port, in DESIGN §1's order: route → authenticate → decode the body
@@ -31,15 +33,18 @@ public final class ApiPipeline implements RequestProcessor {
     static final String FORBIDDEN = "You do not have permission to access this resource";
 
     private final Router router;
-    private final ApiKeyAuthenticator authenticator;
+    private final Supplier<ApiKeyAuthenticator> authenticator;
     private final IngressGate gate;
+    private final Idempotency idempotency;
     private final Clock clock;
 
-    /** A pipeline over these endpoints. */
-    public ApiPipeline(List<Endpoint> endpoints, ApiKeyAuthenticator authenticator, IngressGate gate, Clock clock) {
+    /** A pipeline over these endpoints; keys are checked against the authenticator in force at each call. */
+    public ApiPipeline(List<Endpoint> endpoints, Supplier<ApiKeyAuthenticator> authenticator, IngressGate gate,
+                       Store store, Clock clock) {
         this.router = new Router(endpoints);
         this.authenticator = authenticator;
         this.gate = gate;
+        this.idempotency = new Idempotency(store, clock);
         this.clock = clock;
     }
 
@@ -67,7 +72,7 @@ public final class ApiPipeline implements RequestProcessor {
                 key = body != null && body.path("api_key").isTextual()
                         ? Optional.of(body.path("api_key").asText()) : Optional.empty();
             }
-            Principal principal = key.flatMap(authenticator::authenticate)
+            Principal principal = key.flatMap(authenticator.get()::authenticate)
                     .orElseThrow(() -> new ApiException(401, AUTH_FAILED));
             if (endpoint.jsonBody()) {
                 body = body != null ? body : parseObject(request);
@@ -78,9 +83,10 @@ public final class ApiPipeline implements RequestProcessor {
             if (endpoint.access() instanceof Access.Permission p && !principal.may(p.name())) {
                 throw new ApiException(403, FORBIDDEN);
             }
-            var call = new ApiCall(request, principal, body, params, clock.instant());
+            var call = new ApiCall(request, principal, body, params, clock.instant(), Optional.empty());
             return gate.admit(endpoint, call)
-                    .thenCompose(admitted -> admitted.decorate(run(endpoint.handler(), call)))
+                    .thenCompose(admitted -> admitted.decorate(run(c -> idempotency.around(c, endpoint.handler()::handle),
+                            call)))
                     .exceptionally(ApiErrors::toResponse);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(ApiErrors.toResponse(e));
@@ -88,9 +94,10 @@ public final class ApiPipeline implements RequestProcessor {
     }
 
     /** The handler's response, with any failure (thrown or completed) turned into an error response. */
-    private static CompletionStage<ApiResponse> run(Endpoint.Handler handler, ApiCall call) {
+    private static CompletionStage<ApiResponse> run(java.util.function.Function<ApiCall, CompletionStage<ApiResponse>>
+                                                            handler, ApiCall call) {
         try {
-            return handler.handle(call).exceptionally(ApiErrors::toResponse);
+            return handler.apply(call).exceptionally(ApiErrors::toResponse);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(ApiErrors.toResponse(e));
         }

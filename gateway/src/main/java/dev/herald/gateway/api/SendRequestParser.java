@@ -50,16 +50,19 @@ final class SendRequestParser {
         ObjectNode out = Json.object();
         ArrayNode recipients = recipients(body);
         boolean broadcast = Lenient.bool(body, "broadcast", false);
-        boolean audience = body.hasNonNull("segment_id") || body.hasNonNull("audience");
+        if (body.hasNonNull("segment_id")) {
+            throw ApiException.badRequest("segment_id is not supported by Herald (it has no segments): target an "
+                    + "audience (Connected Audience filters) with broadcast: true");
+        }
         if (broadcast && !recipients.isEmpty()) {
             throw ApiException.badRequest("broadcast cannot be true when external_user_ids or user_aliases are given");
         }
-        if (audience || broadcast) {
-            throw ApiException.badRequest("Herald does not support segment_id, audience or broadcast sends yet: "
-                    + "list the recipients in external_user_ids or user_aliases");
-        }
-        if (recipients.isEmpty()) {
+        audience(body).ifPresent(a -> out.set("audience", a));
+        if (recipients.isEmpty() && !broadcast) {
             throw ApiException.badRequest(NO_RECIPIENTS);
+        }
+        if (broadcast) {
+            out.put("broadcast", true);
         }
         out.set("recipients", recipients);
         Lenient.string(body, "campaign_id", "campaign_id").ifPresent(v -> out.put("campaign_id", v));
@@ -70,7 +73,21 @@ final class SendRequestParser {
         return out;
     }
 
-    private static String subscriptionState(JsonNode body) {
+    /** The {@code audience} (Connected Audience filters), validated. */
+    static java.util.Optional<JsonNode> audience(JsonNode body) {
+        JsonNode a = body.get("audience");
+        if (a == null || a.isNull()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            dev.herald.gateway.delivery.Audience.parse(a);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("audience: " + e.getMessage());
+        }
+        return java.util.Optional.of(a);
+    }
+
+    static String subscriptionState(JsonNode body) {
         String s = Lenient.string(body, "recipient_subscription_state", "recipient_subscription_state")
                 .orElse("subscribed");
         if (!s.equals("opted_in") && !s.equals("subscribed") && !s.equals("all")) {
@@ -79,7 +96,7 @@ final class SendRequestParser {
         return s;
     }
 
-    private static ArrayNode recipients(JsonNode body) {
+    static ArrayNode recipients(JsonNode body) {
         Set<String> seen = new LinkedHashSet<>();
         ArrayNode out = Json.MAPPER.createArrayNode();
         JsonNode ids = body.get("external_user_ids");

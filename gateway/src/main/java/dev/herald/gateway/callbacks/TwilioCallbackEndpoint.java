@@ -20,11 +20,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * {@code POST /herald/v1/callbacks/twilio/{workspace}}: Twilio's message status callbacks. No API key and no
@@ -34,16 +34,15 @@ import java.util.concurrent.CompletionStage;
  * for a dead number marks the number in the directory; error 21610 (STOP) unsubscribes the user from the group.
  */
 public final class TwilioCallbackEndpoint {
-    private final Map<String, WorkspaceConfig> workspaces;
+    private final Function<String, Optional<WorkspaceConfig>> workspaces;
     private final Optional<URI> publicUrl;
     private final Store store;
     private final Clock clock;
 
     /** The endpoint. */
-    public TwilioCallbackEndpoint(List<WorkspaceConfig> workspaces, Optional<URI> publicUrl, Store store, Clock clock) {
-        Map<String, WorkspaceConfig> byId = new LinkedHashMap<>();
-        workspaces.forEach(w -> byId.put(w.id(), w));
-        this.workspaces = Map.copyOf(byId);
+    public TwilioCallbackEndpoint(Function<String, Optional<WorkspaceConfig>> workspaces, Optional<URI> publicUrl,
+                                  Store store, Clock clock) {
+        this.workspaces = workspaces;
         this.publicUrl = publicUrl;
         this.store = store;
         this.clock = clock;
@@ -55,7 +54,7 @@ public final class TwilioCallbackEndpoint {
     }
 
     CompletionStage<ApiResponse> handle(ApiRequest request, Map<String, String> params) {
-        WorkspaceConfig ws = workspaces.get(params.get("workspace"));
+        WorkspaceConfig ws = workspaces.apply(params.get("workspace")).orElse(null);
         if (ws == null || ws.sms().isEmpty()) {
             throw new ApiException(404, "Not Found: no Twilio account is configured for this workspace");
         }

@@ -10,7 +10,10 @@ import dev.herald.channel.SmsMessage;
 import dev.herald.channel.sms.TwilioSmsSender;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.Json;
+import dev.herald.gateway.store.DispatchRow;
+import java.util.function.Function;
 import dev.herald.gateway.template.TemplateEngine;
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.DeliveryStatus;
@@ -50,7 +53,10 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private final Store store;
     private final Senders senders;
-    private final Map<String, WorkspaceConfig> workspaces;
+    private final Function<String, Optional<WorkspaceConfig>> workspaces;
+    private final Expander expander;
+    private final Postbacks postbacks;
+    private final Runnable onEvents;
     private final DeliveryConfig config;
     private final Clock clock;
     private final Outcomes outcomes;
@@ -68,16 +74,24 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean claiming = true;
 
-    /** An engine over the store and senders; {@link #start()} begins claiming. */
-    public DeliveryEngine(Store store, Senders senders, List<WorkspaceConfig> workspaces, DeliveryConfig config,
-                          RetryPolicy retryPolicy, TemplateEngine templates, Optional<java.net.URI> publicUrl,
+    /**
+     * An engine over the store and senders; {@link #start()} begins claiming.
+     *
+     * @param workspaces the workspace configuration in force (it can change with a reload)
+     * @param onEvents   called after outcomes that added outbox events (wakes the publisher)
+     */
+    public DeliveryEngine(Store store, Senders senders, Function<String, Optional<WorkspaceConfig>> workspaces,
+                          DeliveryConfig config, RetryPolicy retryPolicy, TemplateEngine templates,
+                          Optional<java.net.URI> publicUrl, Expander expander, Postbacks postbacks, Runnable onEvents,
                           Clock clock) {
         this.store = store;
+        this.expander = expander;
+        this.postbacks = postbacks;
+        this.onEvents = onEvents;
         this.templates = templates;
         this.messages = new MessageFactory(templates, publicUrl);
         this.senders = senders;
-        this.workspaces = Map.copyOf(workspaces.stream().collect(
-                java.util.stream.Collectors.toMap(WorkspaceConfig::id, w -> w)));
+        this.workspaces = workspaces;
         this.config = config;
         this.clock = clock;
         this.outcomes = new Outcomes(retryPolicy);
@@ -114,7 +128,7 @@ public final class DeliveryEngine implements AutoCloseable {
         long pollNanos = config.pollInterval().toNanos();
         while (running) {
             try {
-                int started = claiming ? claimAndStart() : 0;
+                int started = claiming ? expandDue() + claimAndStart() : 0;
                 if (started == 0 || inFlight.get() >= config.maxInFlight()) {
                     parked = true;
                     LockSupport.parkNanos(this, pollNanos);
@@ -124,6 +138,37 @@ public final class DeliveryEngine implements AutoCloseable {
                 logger.error("scheduler cycle failed; retrying in 1 s: {}", e.toString());
                 LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
             }
+        }
+    }
+
+    /**
+     * Expands dispatches whose time has come: schedules, and broadcasts one page at a time (a large audience
+     * never holds the writer for long). Returns how many dispatches it worked on.
+     */
+    int expandDue() {
+        Instant now = clock.instant();
+        try {
+            return store.write(tx -> {
+                int n = 0;
+                for (DispatchRow d : tx.dispatches().dueForExpansion(now, 8)) {
+                    Optional<WorkspaceConfig> ws = workspaces.apply(d.workspace());
+                    JsonNode request = Json.parseOrEmpty(d.request());
+                    if (ws.isEmpty()) {
+                        tx.dispatches().markExpanded(d.id(), now); // its workspace is gone: nothing to send
+                    } else if (dev.herald.gateway.api.Dispatching.isBroadcast(request)) {
+                        expander.expandPage(tx, d, request, ws.get());
+                    } else {
+                        expander.expand(tx, d, request, ws.get());
+                    }
+                    n++;
+                }
+                return n;
+            }).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
+            throw new IllegalStateException("expanding due dispatches failed: " + e.getMessage(), e);
         }
     }
 
@@ -176,7 +221,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private void attempt(ClaimedDelivery c) {
         inFlight.incrementAndGet();
         sending.add(c.delivery().id());
-        WorkspaceConfig ws = workspaces.get(c.delivery().workspace());
+        WorkspaceConfig ws = workspaces.apply(c.delivery().workspace()).orElse(null);
         CompletableFuture<Outcomes.Write> flow;
         try {
             if (ws == null) {
@@ -203,7 +248,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 .handle((write, failure) -> write != null ? write : outcomes.write(c.delivery(),
                         SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)), clock.instant(),
                         Optional.empty()))
-                .thenCompose(write -> record(write, 1))
+                .thenCompose(write -> record(c, write, 1))
                 .whenComplete((recorded, failure) -> finished(c, failure));
     }
 
@@ -261,12 +306,22 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /** Writes an outcome; a store that cannot commit is retried a few times before the restart path takes over. */
-    private CompletableFuture<Boolean> record(Outcomes.Write write, int attempt) {
+    private CompletableFuture<Boolean> record(ClaimedDelivery c, Outcomes.Write write, int attempt) {
         return store.write(tx -> {
                     Instant now = clock.instant();
                     boolean recorded = tx.deliveries().recordAttempt(write.update(), now);
                     if (recorded && write.effect().isPresent()) {
                         write.effect().get().apply(tx, now);
+                    }
+                    if (recorded) {
+                        postbacks.record(tx, c.dispatchKind(), Json.parseOrEmpty(c.request()), c.delivery(),
+                                DeliveryStatus.QUEUED, write.update().status(), write.update().lastError());
+                    }
+                    return recorded;
+                })
+                .thenApply(recorded -> {
+                    if (c.dispatchKind().equals(Postbacks.TRANSACTIONAL)) {
+                        onEvents.run();
                     }
                     return recorded;
                 })
@@ -275,7 +330,7 @@ public final class DeliveryEngine implements AutoCloseable {
                         return CompletableFuture.failedFuture(failure);
                     }
                     CompletableFuture<Boolean> next = new CompletableFuture<>();
-                    retries.schedule(() -> record(write, attempt + 1).whenComplete((r, e) -> {
+                    retries.schedule(() -> record(c, write, attempt + 1).whenComplete((r, e) -> {
                         if (e != null) {
                             next.completeExceptionally(e);
                         } else {

@@ -37,29 +37,98 @@ public final class Expander {
         this.clock = clock;
     }
 
+    /** Profiles of a broadcast examined per write, so a large audience never holds the writer for long. */
+    public static final int PAGE = 500;
+
     /** Inserts the deliveries of a dispatch and marks it expanded, inside the caller's transaction. */
     public int expand(StoreTx tx, DispatchRow dispatch, JsonNode request, WorkspaceConfig ws) throws SQLException {
         Instant now = clock.instant();
+        Optional<Audience> audience = request.hasNonNull("audience")
+                ? Optional.of(Audience.parse(request.get("audience"))) : Optional.empty();
         int inserted = 0;
         for (JsonNode recipient : request.path("recipients")) {
-            String key = Recipients.key(recipient);
             Optional<UserRow> user = find(tx, ws.id(), recipient);
-            for (Map.Entry<String, JsonNode> m : request.path("messages").properties()) {
-                Channel channel = Channel.fromWireName(m.getKey());
-                for (NewDelivery d : forChannel(tx, dispatch, request, ws, channel, m.getValue(), key, user, now)) {
-                    if (tx.deliveries().insert(d, now)) {
-                        inserted++;
-                    }
-                }
+            if (audience.isPresent() && user.filter(u -> audience.get().matches(u, now)).isEmpty()) {
+                continue; // listed users and an audience: only the listed users in the audience
             }
+            inserted += recipient(tx, dispatch, request, ws, Recipients.key(recipient), user, now);
         }
         tx.dispatches().markExpanded(dispatch.id(), now);
         return inserted;
     }
 
+    /**
+     * Expands one page of a broadcast: the next {@value #PAGE} profiles of the workspace after the dispatch's
+     * cursor that match its {@code audience}. The cursor is persisted with the page, so a restart resumes where
+     * it stopped; the last page marks the dispatch expanded.
+     *
+     * @return whether the broadcast is fully expanded
+     */
+    public boolean expandPage(StoreTx tx, DispatchRow dispatch, JsonNode request, WorkspaceConfig ws)
+            throws SQLException {
+        Instant now = clock.instant();
+        Optional<Audience> audience = request.hasNonNull("audience")
+                ? Optional.of(Audience.parse(request.get("audience"))) : Optional.empty();
+        List<UserRow> page = tx.users().page(ws.id(), dispatch.expandCursor().orElse(0L), PAGE);
+        for (UserRow user : page) {
+            if (audience.isEmpty() || audience.get().matches(user, now)) {
+                recipient(tx, dispatch, request, ws, Recipients.key(user), Optional.of(user), now);
+            }
+        }
+        if (page.size() < PAGE) {
+            tx.dispatches().markExpanded(dispatch.id(), now);
+            return true;
+        }
+        tx.dispatches().advanceCursor(dispatch.id(), page.get(page.size() - 1).id(), now);
+        return false;
+    }
+
+    private int recipient(StoreTx tx, DispatchRow dispatch, JsonNode request, WorkspaceConfig ws, String key,
+                          Optional<UserRow> user, Instant now) throws SQLException {
+        int inserted = 0;
+        Instant due = dueFor(dispatch, user, now);
+        for (Map.Entry<String, JsonNode> m : request.path("messages").properties()) {
+            Channel channel = Channel.fromWireName(m.getKey());
+            for (NewDelivery d : forChannel(tx, dispatch, request, ws, channel, m.getValue(), key, user, due)) {
+                if (tx.deliveries().insert(d, now)) {
+                    inserted++;
+                }
+            }
+        }
+        return inserted;
+    }
+
+    /**
+     * When a recipient's deliveries are due: now, or for a schedule {@code in_local_time}, the schedule's wall
+     * time in the user's {@code time_zone} (UTC when unknown), never earlier than now.
+     */
+    static Instant dueFor(DispatchRow dispatch, Optional<UserRow> user, Instant now) {
+        if (dispatch.schedule().isEmpty()) {
+            return now;
+        }
+        JsonNode schedule = dev.herald.gateway.http.Json.parseOrEmpty(dispatch.schedule().get());
+        if (!schedule.path("in_local_time").asBoolean(false)) {
+            return now;
+        }
+        try {
+            var local = java.time.LocalDateTime.parse(schedule.path("time").asText());
+            var zone = user.flatMap(UserRow::timeZone).map(java.time.ZoneId::of).orElse(java.time.ZoneOffset.UTC);
+            Instant at = local.atZone(zone).toInstant();
+            return at.isAfter(now) ? at : now;
+        } catch (java.time.DateTimeException e) {
+            return now;
+        }
+    }
+
     private static Optional<UserRow> find(StoreTx tx, String workspace, JsonNode recipient) throws SQLException {
         if (recipient.hasNonNull("external_user_id")) {
             return tx.users().byExternalId(workspace, recipient.get("external_user_id").asText());
+        }
+        if (recipient.hasNonNull("braze_id")) {
+            return tx.users().byBrazeId(workspace, recipient.get("braze_id").asText());
+        }
+        if (recipient.hasNonNull("email")) {
+            return tx.users().byEmail(workspace, recipient.get("email").asText());
         }
         JsonNode alias = recipient.path("user_alias");
         return tx.users().byAlias(workspace, alias.path("alias_label").asText(), alias.path("alias_name").asText());
@@ -67,9 +136,9 @@ public final class Expander {
 
     private List<NewDelivery> forChannel(StoreTx tx, DispatchRow d, JsonNode request, WorkspaceConfig ws,
                                          Channel channel, JsonNode object, String key, Optional<UserRow> user,
-                                         Instant now) throws SQLException {
+                                         Instant due) throws SQLException {
         String state = request.path("recipient_subscription_state").asText("subscribed");
-        var make = new Maker(d, key, channel, user, now);
+        var make = new Maker(d, key, channel, user, due);
         return switch (channel) {
             case WEBHOOK -> {
                 String url = object.path("url").asText();

@@ -109,22 +109,29 @@ final class MessageFactory {
         campaign.put("name", request.path("campaign_id").asText(""));
         Map<String, Object> properties = new HashMap<>();
         JsonNode recipient = recipientOf(request, d.recipient());
-        for (String name : List.of("api_trigger_properties", "canvas_entry_properties", "context")) {
-            String source = name.equals("api_trigger_properties") ? "trigger_properties" : name;
-            Map<String, Object> merged = new LinkedHashMap<>();
-            if (request.path(source).isObject()) {
-                merged.putAll(Personalisation.toMap(request.get(source).toString()));
-            }
-            if (recipient.path(source).isObject()) {
-                merged.putAll(Personalisation.toMap(recipient.get(source).toString()));
-            }
-            properties.put(name, merged);
-        }
+        properties.put("api_trigger_properties", merged(request, recipient, "trigger_properties"));
+        // A Canvas's entry properties go by two names: context (current) and canvas_entry_properties (legacy).
+        Map<String, Object> entry = merged(request, recipient, "canvas_entry_properties", "context");
+        properties.put("canvas_entry_properties", entry);
+        properties.put("context", entry);
         if (request.path("canvas_id").isTextual()) {
             properties.put("canvas", Map.of("api_id", request.get("canvas_id").asText(), "name",
                     request.get("canvas_id").asText()));
         }
         return Personalisation.variables(claimed.user(), Map.of(), campaign, properties);
+    }
+
+    /** The top-level properties overridden by the recipient's own, under any of {@code names}. */
+    private static Map<String, Object> merged(JsonNode request, JsonNode recipient, String... names) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (JsonNode source : List.of(request, recipient)) {
+            for (String name : names) {
+                if (source.path(name).isObject()) {
+                    out.putAll(Personalisation.toMap(source.get(name).toString()));
+                }
+            }
+        }
+        return out;
     }
 
     private static JsonNode recipientOf(JsonNode request, String key) {

@@ -246,6 +246,57 @@ public final class Deliveries {
         return ps.executeUpdate() == 1;
     }
 
+    /** Deliveries of one tracked send on one UTC day, by channel and state. */
+    public record SendCount(java.time.LocalDate day, Channel channel, DeliveryStatus status, long deliveries) {
+    }
+
+    /**
+     * Counts the deliveries of the dispatches tagged {@code campaignId} + {@code sendId}, by the UTC day they
+     * were created, channel and state, for days in [{@code from}, {@code until}).
+     */
+    public List<SendCount> sendCounts(String workspace, String campaignId, String sendId, Instant from, Instant until)
+            throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT date(d.created_at / 1000, 'unixepoch') AS day, d.channel, d.status, "
+                + "COUNT(*) AS n FROM dispatch p JOIN delivery d ON d.dispatch_id = p.id WHERE p.workspace = ? "
+                + "AND p.campaign_id = ? AND p.send_id = ? AND d.created_at >= ? AND d.created_at < ? "
+                + "GROUP BY day, d.channel, d.status");
+        ps.setString(1, workspace);
+        ps.setString(2, campaignId);
+        ps.setString(3, sendId);
+        ps.setLong(4, Rows.millis(from));
+        ps.setLong(5, Rows.millis(until));
+        List<SendCount> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new SendCount(java.time.LocalDate.parse(rs.getString("day")),
+                        Channel.fromWireName(rs.getString("channel")), DeliveryStatus.fromDb(rs.getString("status")),
+                        rs.getLong("n")));
+            }
+        }
+        return out;
+    }
+
+    /** Distinct recipients of one tracked send per UTC day, for days in [{@code from}, {@code until}). */
+    public java.util.Map<java.time.LocalDate, Long> sendRecipients(String workspace, String campaignId, String sendId,
+                                                                   Instant from, Instant until) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT date(d.created_at / 1000, 'unixepoch') AS day, "
+                + "COUNT(DISTINCT d.recipient) AS n FROM dispatch p JOIN delivery d ON d.dispatch_id = p.id "
+                + "WHERE p.workspace = ? AND p.campaign_id = ? AND p.send_id = ? AND d.created_at >= ? "
+                + "AND d.created_at < ? GROUP BY day");
+        ps.setString(1, workspace);
+        ps.setString(2, campaignId);
+        ps.setString(3, sendId);
+        ps.setLong(4, Rows.millis(from));
+        ps.setLong(5, Rows.millis(until));
+        java.util.Map<java.time.LocalDate, Long> out = new java.util.TreeMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(java.time.LocalDate.parse(rs.getString("day")), rs.getLong("n"));
+            }
+        }
+        return out;
+    }
+
     private static java.util.Optional<Long> userId(ResultSet rs) throws SQLException {
         long v = rs.getLong("user_id");
         return rs.wasNull() ? java.util.Optional.empty() : java.util.Optional.of(v);

@@ -89,6 +89,17 @@ public final class Keys {
         }
     }
 
+    /** Whether the workspace already created this campaign's send id. */
+    public boolean sendIdExists(String workspace, String campaignId, String sendId) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT 1 FROM send_id WHERE workspace = ? AND campaign_id = ? AND send_id = ?");
+        ps.setString(1, workspace);
+        ps.setString(2, campaignId);
+        ps.setString(3, sendId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
     /** Records a send id; false if the pair already exists. */
     public boolean putSendId(String workspace, String campaignId, String sendId, Instant now) throws SQLException {
         PreparedStatement ps = tx.prepare("INSERT INTO send_id (workspace, campaign_id, send_id, created_at) "
@@ -98,6 +109,15 @@ public final class Keys {
         ps.setString(3, sendId);
         ps.setLong(4, Rows.millis(now));
         return ps.executeUpdate() == 1;
+    }
+
+    /** Deletes send ids created before {@code before}, at most {@code limit}. */
+    public int purgeSendIds(Instant before, int limit) throws SQLException {
+        PreparedStatement ps = tx.prepare("DELETE FROM send_id WHERE rowid IN (SELECT rowid FROM send_id "
+                + "WHERE created_at < ? LIMIT ?)");
+        ps.setLong(1, Rows.millis(before));
+        ps.setInt(2, limit);
+        return ps.executeUpdate();
     }
 
     /** Deletes keys older than {@code before}, at most {@code limit} of each kind. */

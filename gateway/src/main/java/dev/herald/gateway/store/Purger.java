@@ -10,12 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes finished deliveries, then dispatches with none left, once they are older than
- * {@code store.retention}; in batches of {@value #BATCH} rows, each its own write, so ingress is never held
+ * Deletes finished deliveries, then dispatches with none left, published postbacks, tracked user events and
+ * send ids, once they are older than {@code store.retention}, and idempotency and {@code external_send_id} keys
+ * once they are older than {@value #KEY_HOURS} hours; in batches of {@value #BATCH} rows, each its own write, so ingress is never held
  * up for long.
  */
 public final class Purger implements AutoCloseable {
     static final int BATCH = 1000;
+    static final int KEY_HOURS = 24;
     private static final Logger logger = LoggerFactory.getLogger(Purger.class);
 
     private final Store store;
@@ -58,6 +60,16 @@ public final class Purger implements AutoCloseable {
             n = store.write(tx -> tx.dispatches().purge(cutoff, BATCH)).join();
             deleted += n;
         } while (n == BATCH);
+        do {
+            n = store.write(tx -> tx.events().purge(cutoff, BATCH) + tx.users().purgeEvents(cutoff, BATCH)
+                    + tx.keys().purgeSendIds(cutoff, BATCH)).join();
+            deleted += n;
+        } while (n > 0);
+        Instant keyCutoff = clock.instant().minus(Duration.ofHours(KEY_HOURS));
+        do {
+            n = store.write(tx -> tx.keys().purge(keyCutoff, BATCH)).join();
+            deleted += n;
+        } while (n > 0);
         if (deleted > 0) {
             logger.info("purged {} finished rows older than {}", deleted, cutoff);
         }

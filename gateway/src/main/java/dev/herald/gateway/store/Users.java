@@ -73,6 +73,22 @@ public final class Users {
         return out;
     }
 
+    /** A page of a workspace's profiles in row order, after row {@code afterId} (broadcast expansion). */
+    public List<UserRow> page(String workspace, long afterId, int limit) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND id > ? "
+                + "ORDER BY id LIMIT ?");
+        ps.setString(1, workspace);
+        ps.setLong(2, afterId);
+        ps.setInt(3, limit);
+        List<UserRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
     /** The user with this row id. */
     public Optional<UserRow> byId(long id) throws SQLException {
         PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM app_user WHERE id = ?");

@@ -78,8 +78,8 @@ public final class UsersAliasNewEndpoint {
             if (!errors.isEmpty()) {
                 out.set("errors", errors);
             }
-            return out;
-        }).thenApply(out -> ApiResponse.json(201, out));
+            return call.remember(tx, ApiResponse.json(201, out), Optional.empty());
+        });
     }
 
     private static ObjectNode error(String type, int index) {

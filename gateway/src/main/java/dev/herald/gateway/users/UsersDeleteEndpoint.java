@@ -65,12 +65,10 @@ public final class UsersDeleteEndpoint {
                 tx.deliveries().forgetUser(u.id(), now);
                 tx.users().delete(u.id());
             }
-            return users.size();
-        }).thenApply(deleted -> {
             ObjectNode out = Json.object();
-            out.put("deleted", deleted);
+            out.put("deleted", users.size());
             out.put("message", "success");
-            return ApiResponse.json(201, out);
+            return call.remember(tx, ApiResponse.json(201, out), Optional.empty());
         });
     }
 

@@ -81,8 +81,8 @@ public final class UsersIdentifyEndpoint {
                 out.put("phone_numbers_processed", byAddress(tx, ws, phones, "phone", now));
             }
             out.put("message", "success");
-            return out;
-        }).thenApply(out -> ApiResponse.json(201, out));
+            return call.remember(tx, ApiResponse.json(201, out), Optional.empty());
+        });
     }
 
     private static int byAddress(StoreTx tx, String ws, List<JsonNode> items, String column, Instant now)

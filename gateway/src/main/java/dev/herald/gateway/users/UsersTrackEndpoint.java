@@ -53,7 +53,7 @@ public final class UsersTrackEndpoint {
         }
         WorkspaceConfig ws = call.principal().workspace();
         var processor = new TrackProcessor(ws);
-        return store.writeIngress(tx -> processor.apply(tx, body, call.receivedAt()))
-                .thenApply(result -> ApiResponse.json(201, result));
+        return store.writeIngress(tx -> call.remember(tx, ApiResponse.json(201,
+                processor.apply(tx, body, call.receivedAt())), java.util.Optional.empty()));
     }
 }

@@ -16,6 +16,7 @@ import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
+import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.template.TemplateEngine;
 import java.nio.file.Path;
@@ -59,8 +60,12 @@ final class DeliveryEngineTest {
         var config = new DeliveryConfig(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1), 16,
                 Duration.ofMillis(20));
         templates = new TemplateEngine(TemplateEngine.Limits.defaults(), 2);
-        engine = new DeliveryEngine(store, new Senders(sender), List.of(WorkspaceConfig.of("acme", false, List.of())),
-                config, new RetryPolicy(config, NO_JITTER), templates, Optional.empty(), clock);
+        var acme = WorkspaceConfig.of("acme", false, List.of());
+        java.util.function.Function<String, Optional<WorkspaceConfig>> workspaces =
+                id -> id.equals("acme") ? Optional.of(acme) : Optional.empty();
+        engine = new DeliveryEngine(store, new Senders(sender), workspaces, config, new RetryPolicy(config, NO_JITTER),
+                templates, Optional.empty(), new Expander(clock), new Postbacks(workspaces, clock, config.maxAge()),
+                () -> { }, clock);
         engine.start();
     }
 

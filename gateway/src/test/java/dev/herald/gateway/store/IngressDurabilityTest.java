@@ -8,6 +8,8 @@ import dev.herald.config.DeliveryConfig;
 import dev.herald.config.StoreConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.api.ApiPipeline;
+import dev.herald.gateway.api.Dispatching;
+import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.api.IngressGate;
 import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
@@ -41,10 +43,12 @@ final class IngressDurabilityTest {
     private ApiPipeline pipeline(Store store) {
         var ws = WorkspaceConfig.of("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
                 Set.of("messages.send"))));
-        var endpoint = new MessagesSendEndpoint(store, new Expander(Clock.systemUTC()), DeliveryConfig.defaults(), Clock.systemUTC(), () -> {
-        });
-        return new ApiPipeline(List.of(endpoint.endpoint()), new ApiKeyAuthenticator(List.of(ws)), IngressGate.open(),
-                Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        var dispatching = new Dispatching(store, new Expander(clock),
+                new Postbacks(id -> java.util.Optional.of(ws), clock, Duration.ofHours(1)), () -> { });
+        var endpoint = new MessagesSendEndpoint(dispatching, DeliveryConfig.defaults(), clock);
+        var authenticator = new ApiKeyAuthenticator(List.of(ws));
+        return new ApiPipeline(List.of(endpoint.endpoint()), () -> authenticator, IngressGate.open(), store, clock);
     }
 
     private static ApiResponse send(ApiPipeline p) throws Exception {

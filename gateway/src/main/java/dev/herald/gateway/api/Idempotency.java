@@ -1,0 +1,108 @@
+package dev.herald.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.gateway.http.ApiException;
+import dev.herald.gateway.http.ApiResponse;
+import dev.herald.gateway.http.Json;
+import dev.herald.gateway.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * {@code Idempotency-Key} on every POST, with Stripe's semantics (scale.md B7): scoped to the workspace, at most
+ * 255 characters, kept 24 hours. A replay returns the stored status and body with
+ * {@code Idempotent-Replayed: true}; the same key with another request is 422; a duplicate arriving while the
+ * first is still in flight is 409 with {@code Retry-After: 1} (an in-memory reservation in this process). The
+ * response is stored by the endpoint in the same transaction as its work ({@link ApiCall#remember}); rejected
+ * requests (validation, rate limits) are never stored.
+ */
+final class Idempotency {
+    static final String HEADER = "Idempotency-Key";
+    static final Duration TTL = Duration.ofHours(24);
+
+    private final Store store;
+    private final Clock clock;
+    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+
+    Idempotency(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Runs {@code handler} once per key; answers replays, conflicts and mismatches itself. */
+    CompletionStage<ApiResponse> around(ApiCall call, Function<ApiCall, CompletionStage<ApiResponse>> handler) {
+        var header = call.request().header(HEADER);
+        if (header.isEmpty() || !call.request().method().equals("POST")) {
+            return handler.apply(call);
+        }
+        String key = header.get().trim();
+        if (key.isEmpty() || key.length() > 255) {
+            throw ApiException.badRequest(HEADER + " must be 1 to 255 characters");
+        }
+        String fingerprint = fingerprint(call);
+        String slot = call.principal().workspaceId() + "\u0000" + key;
+        if (inFlight.putIfAbsent(slot, Boolean.TRUE) != null) {
+            throw new ApiException(409, "A request with this Idempotency-Key is still being processed; retry shortly",
+                    List.of(), Map.of("Retry-After", "1"));
+        }
+        CompletionStage<ApiResponse> result;
+        try {
+            result = store.read(tx -> tx.keys().idempotent(call.principal().workspaceId(), key,
+                            clock.instant().minus(TTL)))
+                    .thenCompose(stored -> {
+                        if (stored.isEmpty()) {
+                            return handler.apply(call.withIdempotency(new ApiCall.IdempotencyKey(key, fingerprint)));
+                        }
+                        if (!stored.get().fingerprint().equals(fingerprint)) {
+                            throw new ApiException(422, "This Idempotency-Key was already used with a different request");
+                        }
+                        return CompletableFuture.completedFuture(new ApiResponse(stored.get().status(),
+                                Map.of("Idempotent-Replayed", "true"),
+                                stored.get().body().getBytes(StandardCharsets.UTF_8)));
+                    });
+        } catch (RuntimeException e) {
+            inFlight.remove(slot);
+            throw e;
+        }
+        return result.whenComplete((r, e) -> inFlight.remove(slot));
+    }
+
+    /** SHA-256 of the method, path and the body with its keys sorted, so key order does not matter. */
+    static String fingerprint(ApiCall call) {
+        String canonical = call.request().method() + " " + call.request().path() + "\n" + Json.text(sorted(call.body()));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode sorted(JsonNode node) {
+        if (node.isObject()) {
+            TreeMap<String, JsonNode> fields = new TreeMap<>();
+            node.properties().forEach(e -> fields.put(e.getKey(), sorted(e.getValue())));
+            ObjectNode out = Json.object();
+            fields.forEach(out::set);
+            return out;
+        }
+        if (node.isArray()) {
+            var out = Json.MAPPER.createArrayNode();
+            node.forEach(n -> out.add(sorted(n)));
+            return out;
+        }
+        return node;
+    }
+}

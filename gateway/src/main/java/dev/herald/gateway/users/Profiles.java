@@ -1,0 +1,74 @@
+package dev.herald.gateway.users;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.http.Json;
+import dev.herald.gateway.store.StoreTx;
+import dev.herald.gateway.store.UserRow;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Profile writes for the messaging endpoints: {@code attributes} given with a recipient are written to the
+ * profile before the send, with the rules of {@code /users/track}.
+ */
+public final class Profiles {
+    private Profiles() {
+    }
+
+    /** The outcome of writing a recipient's attributes. */
+    public sealed interface Written {
+        /** Written (or nothing to write); the profile, if it exists. */
+        record Ok(Optional<UserRow> user) implements Written {
+        }
+
+        /** The attributes were invalid: nothing was written. */
+        record Invalid(String reason) implements Written {
+        }
+    }
+
+    /**
+     * Writes {@code attributes} (may be absent) to the recipient's profile, creating it when allowed.
+     *
+     * @param recipient    an object with {@code external_user_id}, {@code user_alias} or {@code braze_id}
+     * @param createIfNew  whether a missing profile is created (an alias-only profile never is)
+     */
+    public static Written write(StoreTx tx, WorkspaceConfig ws, JsonNode recipient, Optional<JsonNode> attributes,
+                                boolean createIfNew, Instant now) throws SQLException {
+        ObjectNode identified = Json.object();
+        if (recipient.hasNonNull("external_user_id")) {
+            identified.set("external_id", recipient.get("external_user_id"));
+        } else if (recipient.hasNonNull("user_alias")) {
+            identified.set("user_alias", recipient.get("user_alias"));
+        } else if (recipient.hasNonNull("braze_id")) {
+            identified.set("braze_id", recipient.get("braze_id"));
+        } else if (recipient.hasNonNull("email")) {
+            identified.set("email", recipient.get("email"));
+        }
+        try {
+            Identifier id = Identifier.of(identified);
+            boolean create = createIfNew && attributes.isPresent() && id.createsByDefault();
+            Optional<UserRow> user = id.findOrCreate(tx, ws.id(), !create, now);
+            if (user.isEmpty() || attributes.isEmpty()) {
+                return new Written.Ok(user);
+            }
+            if (!attributes.get().isObject()) {
+                return new Written.Invalid("attributes must be an object");
+            }
+            ObjectNode attrs = ((ObjectNode) attributes.get().deepCopy());
+            attrs.remove(java.util.List.of("external_id", "user_alias", "braze_id"));
+            if (identified.has("email") && !attrs.has("email")) {
+                attrs.set("email", identified.get("email")); // an email-identified profile keeps its address
+            }
+            var edit = new ProfileEdit(user.get());
+            AttributeRules.apply(tx, ws, edit, attrs, now);
+            UserRow updated = edit.toRow(now);
+            tx.users().update(updated, now);
+            return new Written.Ok(Optional.of(updated));
+        } catch (ItemError e) {
+            return new Written.Invalid(e.getMessage());
+        }
+    }
+}
