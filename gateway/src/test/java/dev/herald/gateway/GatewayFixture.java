@@ -86,6 +86,17 @@ final class GatewayFixture implements AutoCloseable {
         return new GatewayFixture(dir, Herald.start(config, overrides));
     }
 
+    /** Starts with a source the admin reload reads the configuration from. */
+    static GatewayFixture start(Path dir, HeraldConfig config, Herald.Overrides overrides,
+                                java.util.function.Supplier<HeraldConfig> reloadSource) throws InterruptedException {
+        return new GatewayFixture(dir, Herald.start(config, overrides, java.util.Optional.of(reloadSource)));
+    }
+
+    /** A Herald on {@code clock} with real senders. */
+    static Herald.Overrides clock(java.time.Clock clock) {
+        return new Herald.Overrides(clock, java.util.random.RandomGenerator.getDefault(), java.util.Optional.empty());
+    }
+
     URI url(String path) {
         return URI.create("http://127.0.0.1:" + herald.apiPort() + path);
     }

@@ -12,6 +12,7 @@ import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Store;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -19,10 +20,15 @@ import java.util.function.Predicate;
 
 /**
  * {@code GET /herald/v1/dispatches/{dispatch_id}}: a dispatch and its deliveries with their states. Any key
- * of the owning workspace may read it; another workspace gets 404, as if it did not exist.
+ * of the owning workspace may read it; another workspace gets 404, as if it did not exist. {@code counts} tallies
+ * every delivery by state; the list is paged ({@code limit} up to {@value #PAGE}, then {@code after=<next_after>})
+ * so a broadcast's status stays small.
  */
 public final class DispatchStatusEndpoint {
-    private record Snapshot(DispatchRow dispatch, List<DeliveryRow> deliveries) {
+    static final int PAGE = 1000;
+
+    private record Snapshot(DispatchRow dispatch, List<DeliveryRow> deliveries, Map<DeliveryStatus, Long> counts,
+                            boolean more) {
     }
 
     private final Store store;
@@ -44,9 +50,16 @@ public final class DispatchStatusEndpoint {
     CompletionStage<ApiResponse> handle(ApiCall call) {
         String id = call.pathParam("dispatch_id");
         String workspace = call.principal().workspaceId();
+        Optional<String> after = call.request().queryParam("after").filter(a -> !a.isBlank());
+        int limit = call.request().queryParam("limit").map(DispatchStatusEndpoint::limit).orElse(PAGE);
         return store.read(tx -> {
             Optional<DispatchRow> d = tx.dispatches().find(id).filter(r -> r.workspace().equals(workspace));
-            return d.isEmpty() ? null : new Snapshot(d.get(), tx.deliveries().forDispatch(id));
+            if (d.isEmpty()) {
+                return null;
+            }
+            List<DeliveryRow> page = tx.deliveries().page(id, after, limit + 1);
+            boolean more = page.size() > limit;
+            return new Snapshot(d.get(), more ? page.subList(0, limit) : page, tx.deliveries().counts(id), more);
         }).thenApply(snapshot -> {
             if (snapshot == null) {
                 throw new ApiException(404, "Dispatch not found: " + id);
@@ -62,6 +75,8 @@ public final class DispatchStatusEndpoint {
         out.put("created_at", s.dispatch().createdAt().toString());
         s.dispatch().campaignId().ifPresent(c -> out.put("campaign_id", c));
         s.dispatch().sendId().ifPresent(c -> out.put("send_id", c));
+        ObjectNode counts = out.putObject("counts");
+        s.counts().forEach((status, n) -> counts.put(status.dbName(), n));
         ArrayNode list = out.putArray("deliveries");
         for (DeliveryRow d : s.deliveries()) {
             ObjectNode n = list.addObject();
@@ -80,15 +95,30 @@ public final class DispatchStatusEndpoint {
             }
             d.detail().ifPresent(detail -> n.set("payload", parseOrText(detail)));
         }
+        if (s.more()) {
+            out.put("next_after", s.deliveries().getLast().id().toString());
+        }
         out.put("message", "success");
         return out;
+    }
+
+    private static int limit(String raw) {
+        try {
+            int n = Integer.parseInt(raw.trim());
+            if (n >= 1 && n <= PAGE) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + PAGE + ", was " + raw);
     }
 
     private String status(Snapshot s) {
         if (s.dispatch().status().equals(DispatchRow.ACCEPTED)) {
             return s.dispatch().notBefore().isAfter(clock.instant()) ? "scheduled" : "accepted";
         }
-        boolean pending = s.deliveries().stream().anyMatch(d -> !d.status().isFinished());
+        boolean pending = s.counts().keySet().stream().anyMatch(st -> !st.isFinished());
         return pending ? "in_progress" : "completed";
     }
 

@@ -70,6 +70,35 @@ public final class Deliveries {
         return out;
     }
 
+    /** Up to {@code limit} deliveries of a dispatch with ids after {@code after}, in id (creation) order. */
+    public List<DeliveryRow> page(String dispatchId, java.util.Optional<String> after, int limit) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM delivery WHERE dispatch_id = ? AND id > ? "
+                + "ORDER BY id LIMIT ?");
+        ps.setString(1, dispatchId);
+        ps.setString(2, after.orElse(""));
+        ps.setInt(3, limit);
+        List<DeliveryRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
+    /** How many deliveries of a dispatch are in each state. */
+    public java.util.Map<DeliveryStatus, Long> counts(String dispatchId) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT status, COUNT(*) FROM delivery WHERE dispatch_id = ? GROUP BY status");
+        ps.setString(1, dispatchId);
+        java.util.Map<DeliveryStatus, Long> out = new java.util.EnumMap<>(DeliveryStatus.class);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(DeliveryStatus.fromDb(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
     /**
      * Claims up to {@code limit} due deliveries of one lane that this process is not already sending. A claim
      * is held in memory (the writer's TEMP table), not written to the journal: the row stays {@code queued}
