@@ -156,6 +156,9 @@ final class TransactionalTest {
         assertEquals(201, again.status(), again.raw());
         String id = first.json().path("dispatch_id").asText();
         assertEquals(id, again.json().path("dispatch_id").asText());
+        var otherBody = send("password-reset", "{\"external_send_id\":\"k-1\",\"trigger_properties\":{\"code\":\"6\"}}");
+        assertEquals(201, otherBody.status(), "a repeat answers whatever its body: " + otherBody.raw());
+        assertEquals(id, otherBody.json().path("dispatch_id").asText());
         postbacksFor(id, 2);
         assertEquals("sent", send("password-reset", body).json().path("status").asText(),
                 "a repeat reports how the first send stands");

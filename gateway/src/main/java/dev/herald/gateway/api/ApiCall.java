@@ -45,10 +45,12 @@ public record ApiCall(ApiRequest request, Principal principal, JsonNode body, Ma
      * durable, so a retried request is answered from the store and never runs twice.
      */
     public ApiResponse remember(StoreTx tx, ApiResponse response, Optional<String> dispatchId) throws SQLException {
-        if (idempotency.isPresent()) {
-            tx.keys().putIdempotent(principal.workspaceId(), idempotency.get().key(), idempotency.get().fingerprint(),
-                    response.status(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8),
-                    dispatchId, receivedAt);
+        if (idempotency.isPresent() && !tx.keys().putIdempotent(principal.workspaceId(), idempotency.get().key(),
+                idempotency.get().fingerprint(), response.status(),
+                new String(response.body(), java.nio.charset.StandardCharsets.UTF_8), dispatchId, receivedAt,
+                receivedAt.minus(Idempotency.TTL))) {
+            // Another process stored this key first: the work rolls back and the stored answer is given instead.
+            throw new Idempotency.Race();
         }
         return response;
     }

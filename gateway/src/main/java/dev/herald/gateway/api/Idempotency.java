@@ -2,6 +2,7 @@ package dev.herald.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.gateway.http.ApiErrors;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Json;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +33,13 @@ import java.util.function.Function;
 final class Idempotency {
     static final String HEADER = "Idempotency-Key";
     static final Duration TTL = Duration.ofHours(24);
+
+    /** Another process stored the same key while this one was working; thrown to roll the work back. */
+    static final class Race extends RuntimeException {
+        Race() {
+            super("idempotency key stored concurrently", null, false, false);
+        }
+    }
 
     private final Store store;
     private final Clock clock;
@@ -59,24 +68,32 @@ final class Idempotency {
         }
         CompletionStage<ApiResponse> result;
         try {
-            result = store.read(tx -> tx.keys().idempotent(call.principal().workspaceId(), key,
-                            clock.instant().minus(TTL)))
-                    .thenCompose(stored -> {
-                        if (stored.isEmpty()) {
-                            return handler.apply(call.withIdempotency(new ApiCall.IdempotencyKey(key, fingerprint)));
-                        }
-                        if (!stored.get().fingerprint().equals(fingerprint)) {
-                            throw new ApiException(422, "This Idempotency-Key was already used with a different request");
-                        }
-                        return CompletableFuture.completedFuture(new ApiResponse(stored.get().status(),
-                                Map.of("Idempotent-Replayed", "true"),
-                                stored.get().body().getBytes(StandardCharsets.UTF_8)));
-                    });
+            result = stored(call, key, fingerprint)
+                    .thenCompose(stored -> stored.isPresent() ? CompletableFuture.completedFuture(stored.get())
+                            : handler.apply(call.withIdempotency(new ApiCall.IdempotencyKey(key, fingerprint))))
+                    .exceptionallyCompose(e -> ApiErrors.unwrap(e) instanceof Race
+                            ? stored(call, key, fingerprint).thenApply(Optional::orElseThrow)
+                            : CompletableFuture.failedFuture(e));
         } catch (RuntimeException e) {
             inFlight.remove(slot);
             throw e;
         }
         return result.whenComplete((r, e) -> inFlight.remove(slot));
+    }
+
+    /** The stored answer for the key: a replay, or 422 if it was for another request; empty if none is live. */
+    private CompletionStage<Optional<ApiResponse>> stored(ApiCall call, String key, String fingerprint) {
+        return store.read(tx -> tx.keys().idempotent(call.principal().workspaceId(), key, clock.instant().minus(TTL)))
+                .thenApply(stored -> {
+                    if (stored.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    if (!stored.get().fingerprint().equals(fingerprint)) {
+                        throw new ApiException(422, "This Idempotency-Key was already used with a different request");
+                    }
+                    return Optional.of(new ApiResponse(stored.get().status(), Map.of("Idempotent-Replayed", "true"),
+                            stored.get().body().getBytes(StandardCharsets.UTF_8)));
+                });
     }
 
     /** SHA-256 of the method, path and the body with its keys sorted, so key order does not matter. */

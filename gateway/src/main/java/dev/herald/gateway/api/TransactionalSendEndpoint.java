@@ -83,29 +83,35 @@ public final class TransactionalSendEndpoint {
             throw ApiException.badRequest(PAUSED);
         }
         JsonNode body = call.body();
-        ObjectNode recipient = recipient(body.get("recipient"));
-        Optional<JsonNode> attributes = Optional.ofNullable(recipient.remove("attributes")).filter(a -> !a.isNull());
-        if (attributes.isPresent() && !attributes.get().isObject()) {
-            throw ApiException.badRequest("recipient.attributes must be an object");
-        }
-        JsonNode triggerProperties = triggerProperties(body);
         Optional<String> externalSendId = Lenient.string(body, "external_send_id", "external_send_id");
         if (externalSendId.isPresent() && !EXTERNAL_SEND_ID.matcher(externalSendId.get()).matches()) {
             throw ApiException.badRequest("external_send_id must match ^[a-zA-Z0-9-_+/=]+$");
         }
         Instant now = call.receivedAt();
-        if (externalSendId.isPresent()) {
-            return store.read(tx -> {
-                        Optional<String> earlier = tx.keys().externalSend(ws.id(), campaignId, externalSendId.get(),
-                                now.minus(Idempotency.TTL));
-                        return earlier.isEmpty() ? Optional.<ApiResponse>empty()
-                                : Optional.of(replay(tx, earlier.get(), campaignId, externalSendId.get()));
-                    })
-                    .thenCompose(previous -> previous.isPresent()
-                            ? java.util.concurrent.CompletableFuture.completedFuture(previous.get())
-                            : send(call, ws, campaign, recipient, attributes, triggerProperties, externalSendId));
+        if (externalSendId.isEmpty()) {
+            return validatedSend(call, ws, campaign, Optional.empty());
         }
-        return send(call, ws, campaign, recipient, attributes, triggerProperties, externalSendId);
+        // A repeat answers with the first dispatch whatever its body says, as Braze does.
+        return store.read(tx -> {
+                    Optional<String> earlier = tx.keys().externalSend(ws.id(), campaignId, externalSendId.get(),
+                            now.minus(Idempotency.TTL));
+                    return earlier.isEmpty() ? Optional.<ApiResponse>empty()
+                            : Optional.of(replay(tx, earlier.get(), campaignId, externalSendId.get()));
+                })
+                .thenCompose(previous -> previous.isPresent()
+                        ? java.util.concurrent.CompletableFuture.completedFuture(previous.get())
+                        : validatedSend(call, ws, campaign, externalSendId));
+    }
+
+    private CompletionStage<ApiResponse> validatedSend(ApiCall call, WorkspaceConfig ws, Campaigns.Compiled campaign,
+                                                       Optional<String> externalSendId) {
+        JsonNode body = call.body();
+        ObjectNode recipient = recipient(body.get("recipient"));
+        Optional<JsonNode> attributes = Optional.ofNullable(recipient.remove("attributes")).filter(a -> !a.isNull());
+        if (attributes.isPresent() && !attributes.get().isObject()) {
+            throw ApiException.badRequest("recipient.attributes must be an object");
+        }
+        return send(call, ws, campaign, recipient, attributes, triggerProperties(body), externalSendId);
     }
 
     private CompletionStage<ApiResponse> send(ApiCall call, WorkspaceConfig ws, Campaigns.Compiled campaign,

@@ -34,7 +34,8 @@ public final class ApiErrors {
         };
     }
 
-    static Throwable unwrap(Throwable t) {
+    /** The failure inside completion and execution wrappers. */
+    public static Throwable unwrap(Throwable t) {
         Throwable cur = t;
         while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
             cur = cur.getCause();

@@ -34,13 +34,18 @@ public final class Keys {
         }
     }
 
-    /** Stores the response of an idempotency key (replacing an expired one). */
-    public void putIdempotent(String workspace, String key, String fingerprint, int status, String body,
-                              Optional<String> dispatchId, Instant now) throws SQLException {
+    /**
+     * Stores the response of an idempotency key, replacing one created before {@code expiredBefore}.
+     *
+     * @return false if a live response is already stored (another process got there first)
+     */
+    public boolean putIdempotent(String workspace, String key, String fingerprint, int status, String body,
+                                 Optional<String> dispatchId, Instant now, Instant expiredBefore) throws SQLException {
         PreparedStatement ps = tx.prepare("INSERT INTO idempotency (workspace, idem_key, fingerprint, status, body, "
                 + "dispatch_id, created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT (workspace, idem_key) DO UPDATE SET "
                 + "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
-                + "dispatch_id = excluded.dispatch_id, created_at = excluded.created_at");
+                + "dispatch_id = excluded.dispatch_id, created_at = excluded.created_at "
+                + "WHERE idempotency.created_at < ?");
         ps.setString(1, workspace);
         ps.setString(2, key);
         ps.setString(3, fingerprint);
@@ -48,7 +53,8 @@ public final class Keys {
         ps.setString(5, body);
         Rows.setOptional(ps, 6, dispatchId);
         ps.setLong(7, Rows.millis(now));
-        ps.executeUpdate();
+        ps.setLong(8, Rows.millis(expiredBefore));
+        return ps.executeUpdate() == 1;
     }
 
     /** The dispatch an {@code external_send_id} of a campaign already produced since {@code notBefore}. */
