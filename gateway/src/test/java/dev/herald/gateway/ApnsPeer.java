@@ -200,11 +200,6 @@ final class ApnsPeer implements AutoCloseable {
         down.on = isDown;
     }
 
-    /** Every request so far, in arrival order. */
-    List<Received> received() {
-        return List.copyOf(received);
-    }
-
     /** The requests for {@code token}. */
     List<Received> receivedFor(String token) {
         return received.stream().filter(r -> r.token().equals(token)).toList();

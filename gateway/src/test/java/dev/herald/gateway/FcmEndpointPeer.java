@@ -70,18 +70,8 @@ final class FcmEndpointPeer implements AutoCloseable {
         return message(request).path("token").asText();
     }
 
-    /** The {@code endpoint} of an app's {@code fcm} config. */
-    String endpoint() {
-        return "http://127.0.0.1:" + http.port();
-    }
-
     int port() {
         return http.port();
-    }
-
-    /** Every request so far. */
-    List<HttpPeer.Received> received() {
-        return http.received();
     }
 
     /** The requests for {@code token}. */

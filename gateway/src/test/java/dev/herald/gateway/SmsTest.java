@@ -167,6 +167,9 @@ final class SmsTest {
         assertEquals("User is not subscribed to SMS subscription group alerts", skipped.path("last_error").asText());
         assertEquals("sent", only(sms("promo", "x", "stop")).path("status").asText(), "other groups are unaffected");
         assertEquals(2, twilio.receivedFor("+15551230006").size());
+
+        track(gw, "stop", "+15551230006", "alerts");
+        assertEquals("sent", only(sms("alerts", "x", "stop")).path("status").asText(), "until they subscribe again");
     }
 
     @Test
