@@ -40,8 +40,8 @@ final class PushObjects {
         if (alert.isObject() && !alert.path("body").isTextual() && !alert.path("loc_key").isTextual() && !background) {
             throw ApiException.badRequest("messages.apple_push.alert.body is required");
         }
-        integer(a, "badge", Integer.MIN_VALUE, Integer.MAX_VALUE);
-        integer(a, "apns_priority", 1, 10);
+        integer(a, "apple_push", "badge", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        integer(a, "apple_push", "apns_priority", 1, 10);
         if (a.hasNonNull("interruption_level") && !LEVELS.contains(a.get("interruption_level").asText())) {
             throw ApiException.badRequest("messages.apple_push.interruption_level must be passive, active, "
                     + "time-sensitive or critical");
@@ -87,9 +87,9 @@ final class PushObjects {
         if (!sync && (!a.path("alert").isTextual() || !a.path("title").isTextual())) {
             throw ApiException.badRequest("messages.android_push.alert and title are required strings");
         }
-        integer(a, "priority", Integer.MIN_VALUE, Integer.MAX_VALUE);
-        integer(a, "time_to_live", 0, 2_419_200);
-        integer(a, "notification_id", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        integer(a, "android_push", "priority", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        integer(a, "android_push", "time_to_live", 0, 2_419_200);
+        integer(a, "android_push", "notification_id", Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (a.hasNonNull("android_priority") && !Set.of("normal", "high").contains(a.get("android_priority").asText())) {
             throw ApiException.badRequest("messages.android_push.android_priority must be normal or high");
         }
@@ -120,13 +120,13 @@ final class PushObjects {
         }
     }
 
-    private static void integer(JsonNode a, String field, int min, int max) {
+    private static void integer(JsonNode a, String object, String field, int min, int max) {
         JsonNode v = a.get(field);
         if (v == null || v.isNull()) {
             return;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < min || v.intValue() > max) {
-            throw ApiException.badRequest("messages." + field + " must be a whole number"
+            throw ApiException.badRequest("messages." + object + "." + field + " must be a whole number"
                     + (min == Integer.MIN_VALUE ? "" : " from " + min + " to " + max));
         }
     }

@@ -24,6 +24,7 @@ final class SmsObject {
             throw ApiException.badRequest("messages.sms must be an object");
         }
         String group = Lenient.string(s, "subscription_group_id", "messages.sms.subscription_group_id")
+                .filter(g -> !g.isBlank())
                 .orElseThrow(() -> ApiException.badRequest("messages.sms.subscription_group_id is required"));
         if (ws.sms().isEmpty()) {
             throw ApiException.badRequest("messages.sms: this workspace has no SMS provider configured (sms.twilio)");
