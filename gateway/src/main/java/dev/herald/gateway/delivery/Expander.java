@@ -138,7 +138,7 @@ public final class Expander {
                                          Channel channel, JsonNode object, String key, Optional<UserRow> user,
                                          Instant due) throws SQLException {
         String state = request.path("recipient_subscription_state").asText("subscribed");
-        var make = new Maker(d, key, channel, user, due);
+        var make = new Maker(d, key, channel, user, due, ageLimit(d, channel, object, due));
         return switch (channel) {
             case WEBHOOK -> {
                 String url = object.path("url").asText();
@@ -149,6 +149,25 @@ public final class Expander {
             case APPLE_PUSH -> push(tx, make, ws, object, user, state, AppConfig.Platform.IOS);
             case ANDROID_PUSH -> push(tx, make, ws, object, user, state, AppConfig.Platform.ANDROID);
         };
+    }
+
+    /**
+     * When a delivery stops being worth sending: the dispatch's age limit, or sooner for a push whose own
+     * {@code expiry} (APNs) or {@code time_to_live} (FCM) says a late notification is worthless.
+     */
+    static Instant ageLimit(DispatchRow d, Channel channel, JsonNode object, Instant due) {
+        Instant limit = d.expiresAt();
+        Optional<Instant> own = Optional.empty();
+        if (channel == Channel.APPLE_PUSH && object.path("expiry").isTextual()) {
+            try {
+                own = Optional.of(MessageFactory.instant(object.get("expiry").asText()));
+            } catch (java.time.format.DateTimeParseException e) {
+                own = Optional.empty(); // refused at ingress; an old stored request just keeps the dispatch's limit
+            }
+        } else if (channel == Channel.ANDROID_PUSH && object.path("time_to_live").canConvertToLong()) {
+            own = Optional.of(due.plusSeconds(object.get("time_to_live").asLong()));
+        }
+        return own.filter(limit::isAfter).orElse(limit);
     }
 
     private static NewDelivery email(Maker make, WorkspaceConfig ws, Optional<UserRow> user, String state) {
@@ -253,18 +272,20 @@ public final class Expander {
         final Channel channel;
         final Optional<Long> userId;
         final Instant now;
+        final Instant expiresAt;
 
-        Maker(DispatchRow d, String recipient, Channel channel, Optional<UserRow> user, Instant now) {
+        Maker(DispatchRow d, String recipient, Channel channel, Optional<UserRow> user, Instant now, Instant expiresAt) {
             this.d = d;
             this.recipient = recipient;
             this.channel = channel;
             this.userId = user.map(UserRow::id);
             this.now = now;
+            this.expiresAt = expiresAt;
         }
 
         NewDelivery queued(String address, String egressKey, Optional<String> appId) {
             return new NewDelivery(Ids.deliveryId(clock), d.id(), d.workspace(), channel, recipient, address, egressKey,
-                    d.lane(), DeliveryStatus.QUEUED, now, d.expiresAt(), Optional.empty(), userId, appId);
+                    d.lane(), DeliveryStatus.QUEUED, now, expiresAt, Optional.empty(), userId, appId);
         }
 
         NewDelivery aborted(String reason) {

@@ -271,7 +271,8 @@ final class MessageFactory {
         return out;
     }
 
-    private static Instant instant(String text) {
+    /** An ISO-8601 time with an offset or in UTC (validated at ingress). */
+    static Instant instant(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
