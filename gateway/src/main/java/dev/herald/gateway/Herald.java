@@ -20,9 +20,13 @@ import dev.herald.gateway.api.ApiPipeline;
 import dev.herald.gateway.callbacks.TwilioCallbackEndpoint;
 import dev.herald.gateway.api.DispatchStatusEndpoint;
 import dev.herald.gateway.api.IngressGate;
+import dev.herald.gateway.api.IngressKey;
+import dev.herald.gateway.api.RateLimitGate;
 import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.DeliveryEngine;
+import dev.herald.gateway.delivery.EgressGovernor;
+import dev.herald.gateway.delivery.EgressLimits;
 import dev.herald.gateway.delivery.Expander;
 import dev.herald.gateway.delivery.RetryPolicy;
 import dev.herald.gateway.delivery.Senders;
@@ -32,6 +36,15 @@ import dev.herald.gateway.store.Purger;
 import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.template.TemplateEngine;
+import dev.herald.ratelimit.RateLimiter;
+import dev.herald.ratelimit.RateLimiters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.herald.gateway.users.UsersAliasNewEndpoint;
 import dev.herald.gateway.users.UsersDeleteEndpoint;
 import dev.herald.gateway.users.UsersIdentifyEndpoint;
@@ -50,6 +63,7 @@ import java.util.concurrent.Executors;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -96,6 +110,7 @@ public final class Herald implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Store store;
     private DeliveryEngine engine;
     private EventLoopGroup boss;
@@ -126,8 +141,14 @@ public final class Herald implements AutoCloseable {
 
     private void wire(Overrides o) throws InterruptedException {
         Clock clock = o.clock();
+        LongSupplier nanoTime = EgressGovernor.nanoTimeOf(clock);
+        bindProcessMetrics();
         store = SqliteStore.open(config.store());
         resources.push(store);
+        if (store instanceof SqliteStore sqlite) {
+            Gauge.builder("herald.store.write_queue", sqlite, SqliteStore::queuedWrites)
+                    .description("writes waiting for the store's writer thread").register(metrics);
+        }
         var purger = new Purger(store, config.store().retention(), clock);
         purger.start();
         resources.push(purger);
@@ -165,8 +186,11 @@ public final class Herald implements AutoCloseable {
         var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()));
         resources.push(templates);
+        var governor = new EgressGovernor(EgressLimits.from(config.workspaces()), EgressGovernor.Settings.defaults(),
+                clock, nanoTime, metrics);
         engine = new DeliveryEngine(store, senders, config.workspaces(), config.delivery(),
-                new RetryPolicy(config.delivery(), o.random()), templates, config.server().publicUrl(), clock);
+                new RetryPolicy(config.delivery(), o.random()), templates, config.server().publicUrl(), clock,
+                governor, metrics);
         engine.start();
         resources.push(engine);
 
@@ -179,8 +203,8 @@ public final class Herald implements AutoCloseable {
                 new UsersIdentifyEndpoint(store).endpoint(),
                 new UsersAliasNewEndpoint(store).endpoint(),
                 new TwilioCallbackEndpoint(config.workspaces(), config.server().publicUrl(), store, clock).endpoint());
-        var pipeline = new ApiPipeline(endpoints, new ApiKeyAuthenticator(config.workspaces()), IngressGate.open(),
-                clock);
+        var pipeline = new ApiPipeline(endpoints, new ApiKeyAuthenticator(config.workspaces()),
+                ingressGate(clock, nanoTime), clock);
 
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One I/O thread per core: more only adds context switches on the small machines Herald targets.
@@ -188,8 +212,29 @@ public final class Herald implements AutoCloseable {
         var server = config.server();
         api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), pipeline);
         ops = NettyServer.start(boss, workers, server.bindAddress(), server.opsPort(), 64 * 1024,
-                new OpsRoutes(ready::get));
+                new OpsRoutes(ready::get, metrics::scrape));
         ready.set(true);
+    }
+
+    /** The ingress limiter the config asks for (local or Redis, or none), with its fail-open figures as metrics. */
+    private IngressGate ingressGate(Clock clock, LongSupplier nanoTime) {
+        if (!config.ratelimit().enabled()) {
+            logger.warn("ingress rate limits are off (ratelimit.enabled: false)");
+            return IngressGate.open();
+        }
+        RateLimiter<IngressKey> limiter = RateLimiters.create(config.ratelimit(), clock, nanoTime);
+        resources.push(limiter);
+        FunctionCounter.builder("herald.ratelimit.fail_open", limiter, l -> l.stats().failOpenCount())
+                .description("rate-limit decisions made locally because Redis failed").register(metrics);
+        Gauge.builder("herald.ratelimit.degraded", limiter, l -> l.stats().degraded() ? 1 : 0)
+                .description("1 while rate limits are decided locally because Redis failed").register(metrics);
+        return new RateLimitGate(limiter, clock, metrics);
+    }
+
+    private void bindProcessMetrics() {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
     }
 
     /** One Pushy client per credential; a key or certificate that cannot be loaded stops the start, naming the app. */
@@ -218,6 +263,11 @@ public final class Herald implements AutoCloseable {
     /** The ops port. */
     public int opsPort() {
         return ops.port();
+    }
+
+    /** The journal (tests insert work the API cannot express yet). */
+    Store store() {
+        return store;
     }
 
     /** Tells the scheduler to look for due work now (tests that move a fake clock). */
