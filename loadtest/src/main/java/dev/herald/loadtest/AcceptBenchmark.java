@@ -25,7 +25,7 @@ final class AcceptBenchmark {
     record Options(int connections, Duration warmup, Duration measure, long maxRequests, int rounds, Path heraldJar) {
     }
 
-    private record Row(String name, LoadGenerator.Result result, String rss) {
+    record Row(String name, LoadGenerator.Result result, String rss) {
     }
 
     private AcceptBenchmark() {
@@ -56,6 +56,14 @@ final class AcceptBenchmark {
     }
 
     private static Row herald(Options o, String java, Path dir) throws Exception {
+        return herald(o, java, dir, "", "herald (durable accept)");
+    }
+
+    /**
+     * One measured Herald in its own JVM; {@code extraYaml} is appended to the configuration (top-level keys and
+     * the bench workspace's own keys, indented for it).
+     */
+    static Row herald(Options o, String java, Path dir, String extraYaml, String name) throws Exception {
         Files.createDirectories(dir);
         int port = freePort();
         int ops = freePort();
@@ -67,7 +75,8 @@ final class AcceptBenchmark {
                   - id: bench
                     sandbox: true
                     api_keys: [ { name: bench, sha256: "%s", permissions: [messages.send] } ]
-                """.formatted(port, ops, dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY)));
+                %s
+                """.formatted(port, ops, dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY), extraYaml));
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
         if (Runtime.version().feature() >= 24) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
@@ -78,7 +87,7 @@ final class AcceptBenchmark {
             child.awaitPort(port, Duration.ofSeconds(10));
             var result = new LoadGenerator(port, o.connections(), "/messages/send", KEY, BODY)
                     .run(o.warmup(), o.measure(), o.maxRequests());
-            return new Row("herald (durable accept)", result, child.rss());
+            return new Row(name, result, child.rss());
         }
     }
 

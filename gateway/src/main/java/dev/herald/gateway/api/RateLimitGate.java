@@ -3,12 +3,15 @@ package dev.herald.gateway.api;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.config.LimitsConfig;
+import dev.herald.gateway.http.ApiErrors;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.ratelimit.Limit;
 import dev.herald.ratelimit.Permit;
+import dev.herald.ratelimit.Policy;
 import dev.herald.ratelimit.PolicyState;
 import dev.herald.ratelimit.RateLimitHeaders;
 import dev.herald.ratelimit.RateLimiter;
+import dev.herald.ratelimit.RateLimiters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -29,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * rest of the (non-blocking) pipeline then continues.
  */
 public final class RateLimitGate implements IngressGate {
+    private static final int[] COMMON_STATUSES = {200, 201, 400, 429};
     private final RateLimiter<IngressKey> limiter;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -50,6 +54,27 @@ public final class RateLimitGate implements IngressGate {
             requests.put(c, new ConcurrentHashMap<>());
             refused.put(c, Counter.builder("herald.ratelimit.refused").description("requests refused with 429")
                     .tag("class", c.wireName()).register(registry));
+            for (int status : COMMON_STATUSES) {
+                counter(c, status);
+            }
+        }
+        warmUp(clock);
+    }
+
+    /**
+     * Runs both decisions once on a private limiter, so the first real requests after a start do not pay for
+     * loading the refusal path (a burst is judged in wall-clock time, and a cold 429 costs tens of ms).
+     */
+    private static void warmUp(Clock clock) {
+        try (RateLimiter<String> scratch = RateLimiters.local()) {
+            Limit one = Limit.of(Policy.perHour("warm-up", 1));
+            for (int i = 0; i < 2; i++) {
+                Permit permit = scratch.tryAcquire("warm-up", one).toCompletableFuture().join();
+                var headers = RateLimitHeaders.of(permit, clock.instant());
+                if (permit instanceof Permit.Denied denied) {
+                    ApiErrors.toResponse(new ApiException(429, refusal(RateClass.GENERAL, denied), List.of(), headers));
+                }
+            }
         }
     }
 
@@ -86,10 +111,13 @@ public final class RateLimitGate implements IngressGate {
     }
 
     private void count(RateClass rateClass, int status) {
-        requests.get(rateClass).computeIfAbsent(status, s -> Counter.builder("herald.ingress.requests")
+        counter(rateClass, status).increment();
+    }
+
+    private Counter counter(RateClass rateClass, int status) {
+        return requests.get(rateClass).computeIfAbsent(status, s -> Counter.builder("herald.ingress.requests")
                 .description("API requests that reached the rate limiter, by class and response status")
-                .tag("class", rateClass.wireName()).tag("status", Integer.toString(s)).register(registry))
-                .increment();
+                .tag("class", rateClass.wireName()).tag("status", Integer.toString(s)).register(registry));
     }
 
     private static Map<RateClass, Limit> limitsByClass(LimitsConfig config) {
