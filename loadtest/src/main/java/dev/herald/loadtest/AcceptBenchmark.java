@@ -55,15 +55,18 @@ final class AcceptBenchmark {
         }
     }
 
-    private static Row herald(Options o, String java, Path dir) throws Exception {
-        return herald(o, java, dir, "", "herald (durable accept)");
+    /**
+     * A Herald started from its jar in its own JVM, ready; {@code extraYaml} is appended to the configuration
+     * (top-level keys, and the bench workspace's own keys indented for it).
+     */
+    record Running(ChildProcess child, int port, Path store) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            child.close();
+        }
     }
 
-    /**
-     * One measured Herald in its own JVM; {@code extraYaml} is appended to the configuration (top-level keys and
-     * the bench workspace's own keys, indented for it).
-     */
-    static Row herald(Options o, String java, Path dir, String extraYaml, String name) throws Exception {
+    static Running start(Options o, String java, Path dir, String extraYaml) throws Exception {
         Files.createDirectories(dir);
         int port = freePort();
         int ops = freePort();
@@ -82,12 +85,26 @@ final class AcceptBenchmark {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         }
         cmd.addAll(List.of("-jar", o.heraldJar().toString(), "--config", config.toString()));
-        try (var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"))) {
+        var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"));
+        try {
             child.awaitPort(ops, Duration.ofSeconds(60));
             child.awaitPort(port, Duration.ofSeconds(10));
-            var result = new LoadGenerator(port, o.connections(), "/messages/send", KEY, BODY)
-                    .run(o.warmup(), o.measure(), o.maxRequests());
-            return new Row(name, result, child.rss());
+        } catch (Exception e) {
+            child.close();
+            throw e;
+        }
+        return new Running(child, port, dir.resolve("herald.db"));
+    }
+
+    /** Drives a running Herald with the accept load. */
+    static LoadGenerator.Result drive(Running herald, Options o, Duration warmup) throws InterruptedException {
+        return new LoadGenerator(herald.port(), o.connections(), "/messages/send", KEY, BODY)
+                .run(warmup, o.measure(), o.maxRequests());
+    }
+
+    private static Row herald(Options o, String java, Path dir) throws Exception {
+        try (var herald = start(o, java, dir, "")) {
+            return new Row("herald (durable accept)", drive(herald, o, o.warmup()), herald.child().rss());
         }
     }
 

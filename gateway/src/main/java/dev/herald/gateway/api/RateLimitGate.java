@@ -1,7 +1,5 @@
 package dev.herald.gateway.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.config.LimitsConfig;
 import dev.herald.gateway.http.ApiErrors;
 import dev.herald.gateway.http.ApiException;
@@ -36,8 +34,9 @@ public final class RateLimitGate implements IngressGate {
     private final RateLimiter<IngressKey> limiter;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final Cache<LimitsConfig, Map<RateClass, Limit>> limits = Caffeine.newBuilder().maximumSize(1_000).build();
-    private final Map<RateClass, Map<Integer, Counter>> requests = new EnumMap<>(RateClass.class);
+    /** Per workspace limits (one entry per loaded config); cleared past a size no reload pattern should reach. */
+    private final Map<LimitsConfig, Map<RateClass, Limit>> limits = new ConcurrentHashMap<>();
+    private final Map<RateClass, Counter[]> requests = new EnumMap<>(RateClass.class);
     private final Map<RateClass, Counter> refused = new EnumMap<>(RateClass.class);
 
     /**
@@ -51,7 +50,7 @@ public final class RateLimitGate implements IngressGate {
         this.clock = clock;
         this.registry = registry;
         for (RateClass c : RateClass.values()) {
-            requests.put(c, new ConcurrentHashMap<>());
+            requests.put(c, new Counter[600]);
             refused.put(c, Counter.builder("herald.ratelimit.refused").description("requests refused with 429")
                     .tag("class", c.wireName()).register(registry));
             for (int status : COMMON_STATUSES) {
@@ -81,7 +80,7 @@ public final class RateLimitGate implements IngressGate {
     @Override
     public CompletionStage<Admitted> admit(Endpoint endpoint, ApiCall call) {
         RateClass rateClass = RateClass.of(endpoint, call.body());
-        Limit limit = limits.get(call.principal().workspace().limits(), RateLimitGate::limitsByClass).get(rateClass);
+        Limit limit = limitsOf(call.principal().workspace().limits()).get(rateClass);
         return limiter.tryAcquire(new IngressKey(call.principal().workspaceId(), rateClass), limit)
                 .thenApply(permit -> decide(rateClass, permit));
     }
@@ -115,9 +114,28 @@ public final class RateLimitGate implements IngressGate {
     }
 
     private Counter counter(RateClass rateClass, int status) {
-        return requests.get(rateClass).computeIfAbsent(status, s -> Counter.builder("herald.ingress.requests")
-                .description("API requests that reached the rate limiter, by class and response status")
-                .tag("class", rateClass.wireName()).tag("status", Integer.toString(s)).register(registry));
+        Counter[] byStatus = requests.get(rateClass);
+        Counter counter = status >= 0 && status < byStatus.length ? byStatus[status] : null;
+        if (counter == null) { // a benign race: the registry returns the same counter to both
+            counter = Counter.builder("herald.ingress.requests")
+                    .description("API requests that reached the rate limiter, by class and response status")
+                    .tag("class", rateClass.wireName()).tag("status", Integer.toString(status)).register(registry);
+            if (status >= 0 && status < byStatus.length) {
+                byStatus[status] = counter;
+            }
+        }
+        return counter;
+    }
+
+    private Map<RateClass, Limit> limitsOf(LimitsConfig config) {
+        Map<RateClass, Limit> byClass = limits.get(config);
+        if (byClass == null) {
+            if (limits.size() > 1_000) {
+                limits.clear();
+            }
+            byClass = limits.computeIfAbsent(config, RateLimitGate::limitsByClass);
+        }
+        return byClass;
     }
 
     private static Map<RateClass, Limit> limitsByClass(LimitsConfig config) {

@@ -87,7 +87,7 @@ public final class EgressGovernor {
         }
     }
 
-    private final EgressLimits limits;
+    private volatile EgressLimits limits;
     private final Settings settings;
     private final Clock clock;
     private final LongSupplier nanoTime;
@@ -131,6 +131,15 @@ public final class EgressGovernor {
      */
     public @Nullable EgressPermit tryAcquire(String egressKey, Lane lane) {
         return keys.computeIfAbsent(egressKey, this::newState).tryAcquire(lane);
+    }
+
+    /**
+     * Applies new limits (a configuration reload: pool sizes, SMS rates) to every key at once, keeping what is
+     * in flight and what each sender's bucket has spent.
+     */
+    public void reconfigure(EgressLimits newLimits) {
+        this.limits = newLimits;
+        keys.values().forEach(KeyState::readLimits);
     }
 
     /** The keys a claim on {@code lane} should skip now (paused, full, or their bucket empty). Writer thread. */
@@ -191,7 +200,7 @@ public final class EgressGovernor {
     }
 
     private KeyState newState(String key) {
-        return new KeyState(key, limits.concurrency(key), limits.messagesPerSecond(key));
+        return new KeyState(key);
     }
 
     /** Drops the state of keys idle for an hour (webhook hosts come and go), with their gauges. */
@@ -228,23 +237,21 @@ public final class EgressGovernor {
     /** Everything known about one key. */
     private final class KeyState {
         final String key;
-        final int limit;
-        final int sharedLimit;
+        volatile int limit;
+        volatile int sharedLimit;
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger sharedInFlight = new AtomicInteger();
         final CircuitBreaker breaker;
-        final @Nullable Limit rate;
+        volatile @Nullable Limit rate;
         final List<Meter> meters = new ArrayList<>();
         volatile Instant pausedUntil = Instant.MIN;
         volatile long rateBlockedUntil;
         volatile long sharedRateBlockedUntil;
         volatile long lastUsedNanos;
 
-        KeyState(String key, int limit, OptionalDouble perSecond) {
+        KeyState(String key) {
             this.key = key;
-            this.limit = limit;
-            this.sharedLimit = sharedSlots(limit);
-            this.rate = perSecond.isPresent() ? bucket(perSecond.getAsDouble()) : null;
+            readLimits();
             long now = nanoTime.getAsLong();
             this.rateBlockedUntil = now;
             this.sharedRateBlockedUntil = now;
@@ -258,7 +265,17 @@ public final class EgressGovernor {
                     .description("sends in flight per egress key").tag("egress_key", key).register(registry));
         }
 
+        void readLimits() {
+            EgressLimits current = limits;
+            int concurrency = current.concurrency(key);
+            OptionalDouble perSecond = current.messagesPerSecond(key);
+            sharedLimit = sharedSlots(concurrency);
+            limit = concurrency;
+            rate = perSecond.isPresent() ? bucket(perSecond.getAsDouble()) : null;
+        }
+
         boolean blocks(Lane lane, Instant now, long nanos) {
+            Limit rate = this.rate;
             boolean transactional = lane == Lane.TRANSACTIONAL;
             return now.isBefore(pausedUntil)
                     || inFlight.get() >= limit
@@ -298,6 +315,7 @@ public final class EgressGovernor {
          * bucket could answer yes, so the claim skips the key until then. (A local bucket answers at once.)
          */
         private boolean takeTokens(Lane lane, long nanos) {
+            Limit rate = this.rate;
             if (rate == null) {
                 return true;
             }

@@ -63,6 +63,15 @@ final class EgressGovernorTest {
     }
 
     @Test
+    void aReloadedPoolSizeAppliesToAKeyAlreadyInUse() {
+        List<EgressPermit> before = take(RELAY, Lane.BULK, 10);
+        assertEquals(3, before.size());
+        governor.reconfigure(new EgressLimits(Map.of(RELAY, 10), Map.of()));
+        assertEquals(5, take(RELAY, Lane.BULK, 10).size(), "8 shared slots now, 3 of them already in flight");
+        assertEquals(10, governor.inFlight(RELAY) + take(RELAY, Lane.TRANSACTIONAL, 10).size());
+    }
+
+    @Test
     void channelDefaultsApplyToKeysWithoutConfiguration() {
         assertEquals(EgressLimits.WEBHOOK_CONCURRENCY, EgressLimits.defaults().concurrency(HOOK));
         assertEquals(EgressGovernor.sharedSlots(EgressLimits.WEBHOOK_CONCURRENCY), take(HOOK, Lane.STANDARD, 100).size());
