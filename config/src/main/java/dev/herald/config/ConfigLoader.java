@@ -143,7 +143,7 @@ public final class ConfigLoader {
     }
 
     private static RateLimitConfig ratelimit(ConfigNode n) {
-        n.allowOnly("backend", "uri", "nodes", "request_timeout");
+        n.allowOnly("backend", "uri", "nodes", "request_timeout", "enabled");
         var d = RateLimitConfig.defaults();
         String backend = n.string("backend", "local").toLowerCase(Locale.ROOT);
         RateLimitConfig.Backend kind = switch (backend) {
@@ -167,7 +167,7 @@ public final class ConfigLoader {
             throw new ConfigException(n.keyPath("uri") + ": required when backend is redis");
         }
         return new RateLimitConfig(kind, uri, n.integer("nodes", d.nodes(), 1, 10_000),
-                n.duration("request_timeout", d.requestTimeout()));
+                n.duration("request_timeout", d.requestTimeout()), n.bool("enabled", true));
     }
 
     private static List<WorkspaceConfig> workspaces(ConfigNode root) {

@@ -13,8 +13,10 @@ import java.util.Optional;
  * @param nodes          how many Herald nodes share the limits; a node that cannot reach Redis falls back
  *                       to a local bucket of limit ÷ nodes
  * @param requestTimeout how long a Redis decision may take before the node falls back to local
+ * @param enabled        false turns ingress limits (and their response headers) off, e.g. to measure their cost
  */
-public record RateLimitConfig(Backend backend, Optional<URI> uri, int nodes, Duration requestTimeout) {
+public record RateLimitConfig(Backend backend, Optional<URI> uri, int nodes, Duration requestTimeout,
+                              boolean enabled) {
 
     /** Rate-limit state stores. */
     public enum Backend {
@@ -34,6 +36,11 @@ public record RateLimitConfig(Backend backend, Optional<URI> uri, int nodes, Dur
         if (backend == Backend.REDIS && uri.isEmpty()) {
             throw new IllegalArgumentException("the redis backend needs a uri");
         }
+    }
+
+    /** An enabled limit. */
+    public RateLimitConfig(Backend backend, Optional<URI> uri, int nodes, Duration requestTimeout) {
+        this(backend, uri, nodes, requestTimeout, true);
     }
 
     /** Local buckets. */

@@ -123,4 +123,10 @@ final class ChannelConfigsTest {
         var e = assertThrows(ConfigException.class, () -> parse("", false, "ratelimit: { backend: redis }"));
         assertEquals("ratelimit.uri: required when backend is redis", e.getMessage());
     }
+
+    @Test
+    void ingressLimitsAreOnUnlessTurnedOff() {
+        assertTrue(parse("", false, "").ratelimit().enabled());
+        assertFalse(parse("", false, "ratelimit: { enabled: false }").ratelimit().enabled());
+    }
 }

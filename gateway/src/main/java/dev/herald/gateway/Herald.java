@@ -30,8 +30,12 @@ import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.callbacks.TwilioCallbackEndpoint;
 import dev.herald.gateway.api.DispatchStatusEndpoint;
 import dev.herald.gateway.api.IngressGate;
+import dev.herald.gateway.api.IngressKey;
+import dev.herald.gateway.api.RateLimitGate;
 import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.delivery.DeliveryEngine;
+import dev.herald.gateway.delivery.EgressGovernor;
+import dev.herald.gateway.delivery.EgressLimits;
 import dev.herald.gateway.delivery.Expander;
 import dev.herald.gateway.delivery.RetryPolicy;
 import dev.herald.gateway.delivery.Senders;
@@ -41,6 +45,15 @@ import dev.herald.gateway.store.Purger;
 import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.template.TemplateEngine;
+import dev.herald.ratelimit.RateLimiter;
+import dev.herald.ratelimit.RateLimiters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.herald.gateway.users.UsersAliasNewEndpoint;
 import dev.herald.gateway.users.UsersDeleteEndpoint;
 import dev.herald.gateway.users.UsersIdentifyEndpoint;
@@ -61,6 +74,7 @@ import java.util.concurrent.Executors;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -107,6 +121,7 @@ public final class Herald implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Store store;
     private LiveConfig live;
     private AdminEndpoints admin;
@@ -150,8 +165,14 @@ public final class Herald implements AutoCloseable {
     private void wire(Overrides o, Optional<Supplier<HeraldConfig>> reloadSource) throws InterruptedException {
         Clock clock = o.clock();
         live = new LiveConfig(config); // validates campaigns and Canvases before anything starts
+        LongSupplier nanoTime = EgressGovernor.nanoTimeOf(clock);
+        bindProcessMetrics();
         store = SqliteStore.open(config.store());
         resources.push(store);
+        if (store instanceof SqliteStore sqlite) {
+            Gauge.builder("herald.store.write_queue", sqlite, SqliteStore::queuedWrites)
+                    .description("writes waiting for the store's writer thread").register(metrics);
+        }
         var purger = new Purger(store, config.store().retention(), clock);
         purger.start();
         resources.push(purger);
@@ -197,8 +218,11 @@ public final class Herald implements AutoCloseable {
         resources.push(postbackHttp);
         publisher = new EventPublisher(store, live::workspace, postbackHttp, retryPolicy, clock,
                 config.delivery().pollInterval());
+        var governor = new EgressGovernor(EgressLimits.from(config.workspaces()), EgressGovernor.Settings.defaults(),
+                clock, nanoTime, metrics);
+        live.onReload(next -> governor.reconfigure(EgressLimits.from(next.workspaces())));
         engine = new DeliveryEngine(store, senders, live::workspace, config.delivery(), retryPolicy, templates,
-                config.server().publicUrl(), expander, postbacks, publisher::wake, clock);
+                config.server().publicUrl(), expander, postbacks, publisher::wake, clock, governor, metrics);
         publisher.start();
         resources.push(publisher);
         engine.start();
@@ -225,8 +249,8 @@ public final class Herald implements AutoCloseable {
                 new TwilioCallbackEndpoint(live::workspace, config.server().publicUrl(), store, clock).endpoint()));
         endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, store, config.delivery(), clock).endpoints());
         endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
-        var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), IngressGate.open(), store,
-                clock);
+        var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),
+                store, clock);
 
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One I/O thread per core: more only adds context switches on the small machines Herald targets.
@@ -234,8 +258,29 @@ public final class Herald implements AutoCloseable {
         var server = config.server();
         api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), pipeline);
         ops = NettyServer.start(boss, workers, server.bindAddress(), server.opsPort(), 64 * 1024,
-                new OpsRoutes(ready::get));
+                new OpsRoutes(ready::get, metrics::scrape));
         ready.set(true);
+    }
+
+    /** The ingress limiter the config asks for (local or Redis, or none), with its fail-open figures as metrics. */
+    private IngressGate ingressGate(Clock clock, LongSupplier nanoTime) {
+        if (!config.ratelimit().enabled()) {
+            logger.warn("ingress rate limits are off (ratelimit.enabled: false)");
+            return IngressGate.open();
+        }
+        RateLimiter<IngressKey> limiter = RateLimiters.create(config.ratelimit(), clock, nanoTime);
+        resources.push(limiter);
+        FunctionCounter.builder("herald.ratelimit.fail_open", limiter, l -> l.stats().failOpenCount())
+                .description("rate-limit decisions made locally because Redis failed").register(metrics);
+        Gauge.builder("herald.ratelimit.degraded", limiter, l -> l.stats().degraded() ? 1 : 0)
+                .description("1 while rate limits are decided locally because Redis failed").register(metrics);
+        return new RateLimitGate(limiter, clock, metrics);
+    }
+
+    private void bindProcessMetrics() {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
     }
 
     /** One Pushy client per credential; a key or certificate that cannot be loaded stops the start, naming the app. */
@@ -264,6 +309,11 @@ public final class Herald implements AutoCloseable {
     /** The ops port. */
     public int opsPort() {
         return ops.port();
+    }
+
+    /** The journal (tests insert work the API cannot express yet). */
+    Store store() {
+        return store;
     }
 
     /** Tells the scheduler and the event publisher to look for due work now (tests that move a fake clock). */

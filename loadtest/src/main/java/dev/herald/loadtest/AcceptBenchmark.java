@@ -25,7 +25,7 @@ final class AcceptBenchmark {
     record Options(int connections, Duration warmup, Duration measure, long maxRequests, int rounds, Path heraldJar) {
     }
 
-    private record Row(String name, LoadGenerator.Result result, String rss) {
+    record Row(String name, LoadGenerator.Result result, String rss) {
     }
 
     private AcceptBenchmark() {
@@ -55,7 +55,18 @@ final class AcceptBenchmark {
         }
     }
 
-    private static Row herald(Options o, String java, Path dir) throws Exception {
+    /**
+     * A Herald started from its jar in its own JVM, ready; {@code extraYaml} is appended to the configuration
+     * (top-level keys, and the bench workspace's own keys indented for it).
+     */
+    record Running(ChildProcess child, int port, Path store) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            child.close();
+        }
+    }
+
+    static Running start(Options o, String java, Path dir, String extraYaml) throws Exception {
         Files.createDirectories(dir);
         int port = freePort();
         int ops = freePort();
@@ -67,18 +78,33 @@ final class AcceptBenchmark {
                   - id: bench
                     sandbox: true
                     api_keys: [ { name: bench, sha256: "%s", permissions: [messages.send] } ]
-                """.formatted(port, ops, dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY)));
+                %s
+                """.formatted(port, ops, dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY), extraYaml));
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
         if (Runtime.version().feature() >= 24) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         }
         cmd.addAll(List.of("-jar", o.heraldJar().toString(), "--config", config.toString()));
-        try (var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"))) {
+        var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"));
+        try {
             child.awaitPort(ops, Duration.ofSeconds(60));
             child.awaitPort(port, Duration.ofSeconds(10));
-            var result = new LoadGenerator(port, o.connections(), "/messages/send", KEY, BODY)
-                    .run(o.warmup(), o.measure(), o.maxRequests());
-            return new Row("herald (durable accept)", result, child.rss());
+        } catch (Exception e) {
+            child.close();
+            throw e;
+        }
+        return new Running(child, port, dir.resolve("herald.db"));
+    }
+
+    /** Drives a running Herald with the accept load. */
+    static LoadGenerator.Result drive(Running herald, Options o, Duration warmup) throws InterruptedException {
+        return new LoadGenerator(herald.port(), o.connections(), "/messages/send", KEY, BODY)
+                .run(warmup, o.measure(), o.maxRequests());
+    }
+
+    private static Row herald(Options o, String java, Path dir) throws Exception {
+        try (var herald = start(o, java, dir, "")) {
+            return new Row("herald (durable accept)", drive(herald, o, o.warmup()), herald.child().rss());
         }
     }
 

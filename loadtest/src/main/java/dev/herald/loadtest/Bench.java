@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * Entry point of {@code loadtest/bench}: {@code Bench accept [--connections N] [--warmup S] [--seconds S]
- * [--max-requests N] [--rounds N]}, or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
+ * [--max-requests N] [--rounds N]}, {@code Bench limits} with the same options (the ingress limiter's cost,
+ * {@link LimitsBenchmark}), or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
  */
 public final class Bench {
     private Bench() {
@@ -31,8 +32,8 @@ public final class Bench {
             RateLimiterBenchmark.main(new String[0]);
             return;
         }
-        if (args.length == 0 || !args[0].equals("accept")) {
-            System.err.println("usage: loadtest/bench accept [--connections 32] [--warmup 10] [--seconds 10] "
+        if (args.length == 0 || !(args[0].equals("accept") || args[0].equals("limits"))) {
+            System.err.println("usage: loadtest/bench accept|limits [--connections 32] [--warmup 10] [--seconds 10] "
                     + "[--max-requests 2000000] [--rounds 1]\n       loadtest/bench ratelimit");
             System.exit(2);
         }
@@ -58,7 +59,12 @@ public final class Bench {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " not found: build first (loadtest/bench does)");
         }
-        AcceptBenchmark.run(new AcceptBenchmark.Options(connections, Duration.ofSeconds(warmup),
-                Duration.ofSeconds(seconds), max, rounds, jar));
+        var options = new AcceptBenchmark.Options(connections, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds),
+                max, rounds, jar);
+        if (args[0].equals("limits")) {
+            LimitsBenchmark.run(options);
+        } else {
+            AcceptBenchmark.run(options);
+        }
     }
 }

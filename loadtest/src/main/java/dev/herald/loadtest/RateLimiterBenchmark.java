@@ -183,13 +183,17 @@ public class RateLimiterBenchmark {
         }
     }
 
-    /** Runs every benchmark of this class, leaving out the Redis ones (with a message) without redis-server. */
+    /**
+     * Runs every benchmark of this class, leaving out the Redis ones (with a message) without redis-server, and
+     * the {@link IngressGateBenchmark}.
+     */
     public static void main(String[] args) throws Exception {
         String include = RateLimiterBenchmark.class.getSimpleName() + ".";
         if (redisServer().isEmpty()) {
             System.err.println("redis-server is not on the PATH: skipping the Redis benchmarks");
             include += "local";
         }
-        new Runner(new OptionsBuilder().include(include).build()).run();
+        new Runner(new OptionsBuilder().include(include).include(IngressGateBenchmark.class.getSimpleName())
+                .build()).run();
     }
 }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The rate-limit response headers for a {@link Permit}, as names and values (no HTTP library involved).
@@ -31,14 +30,22 @@ public final class RateLimitHeaders {
      * @param now the wall-clock time of the response, for {@code X-RateLimit-Reset}
      */
     public static Map<String, String> of(Permit permit, Instant now) {
-        var headers = new LinkedHashMap<String, String>();
-        headers.put("RateLimit-Policy", permit.states().stream()
-                .map(s -> quoted(s.policy().name()) + ";q=" + s.policy().capacity() + ";w="
-                        + secondsUp(s.policy().period()))
-                .collect(Collectors.joining(", ")));
-        headers.put("RateLimit", permit.states().stream()
-                .map(s -> quoted(s.policy().name()) + ";r=" + s.remaining() + ";t=" + secondsUp(s.resetAfter()))
-                .collect(Collectors.joining(", ")));
+        // Built with plain loops: this runs on every API response.
+        var policy = new StringBuilder(64);
+        var state = new StringBuilder(64);
+        for (PolicyState s : permit.states()) {
+            if (!policy.isEmpty()) {
+                policy.append(", ");
+                state.append(", ");
+            }
+            String name = quoted(s.policy().name());
+            policy.append(name).append(";q=").append(s.policy().capacity()).append(";w=")
+                    .append(secondsUp(s.policy().period()));
+            state.append(name).append(";r=").append(s.remaining()).append(";t=").append(secondsUp(s.resetAfter()));
+        }
+        var headers = new LinkedHashMap<String, String>(8);
+        headers.put("RateLimit-Policy", policy.toString());
+        headers.put("RateLimit", state.toString());
         PolicyState closest = permit.closestToExhaustion();
         headers.put("X-RateLimit-Limit", Long.toString(closest.policy().capacity()));
         headers.put("X-RateLimit-Remaining", Long.toString(closest.remaining()));

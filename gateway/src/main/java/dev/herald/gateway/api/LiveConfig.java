@@ -27,6 +27,8 @@ public final class LiveConfig {
     }
 
     private volatile Snapshot current;
+    private final List<java.util.function.Consumer<HeraldConfig>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Starts with {@code config}, validated. */
     public LiveConfig(HeraldConfig config) {
@@ -38,6 +40,11 @@ public final class LiveConfig {
         config.workspaces().forEach(w -> byId.put(w.id(), w));
         return new Snapshot(config, Map.copyOf(byId), Campaigns.compile(config),
                 new ApiKeyAuthenticator(config.workspaces()));
+    }
+
+    /** Calls {@code listener} with every configuration a reload makes current (parts outside the snapshot). */
+    public void onReload(java.util.function.Consumer<HeraldConfig> listener) {
+        listeners.add(listener);
     }
 
     /** The version in force. */
@@ -84,6 +91,7 @@ public final class LiveConfig {
         current.workspaces().keySet().stream().filter(id -> next.workspaces().stream().noneMatch(w -> w.id().equals(id)))
                 .forEach(id -> applied.add("workspaces[" + id + "] removed"));
         current = candidate;
+        listeners.forEach(l -> l.accept(next));
         return new Reloaded(List.copyOf(applied), List.copyOf(restart));
     }
 

@@ -18,14 +18,13 @@ import dev.herald.gateway.template.TemplateEngine;
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.DeliveryUpdate;
-import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.Store;
-import dev.herald.gateway.store.StoreTx;
-import java.sql.SQLException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,9 +41,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler: one thread claims due deliveries lane by lane (by weight, so transactional work is served
- * first and bulk last without starving it), starts an attempt for each without blocking, and records each
- * outcome in the journal. At most {@code delivery.max_in_flight} attempts run at once. Claims are held by
- * this process alone: at start, anything a previous process left {@code sending} is due again.
+ * first and bulk last without starving it; workspaces round-robin within a lane; only egress keys the
+ * {@link EgressGovernor} admits, see {@link LaneClaimer}), starts an attempt for each without blocking, and
+ * records each outcome in the journal. At most {@code delivery.max_in_flight} attempts run at once. Claims are
+ * held by this process alone: at start, anything a previous process left {@code sending} is due again.
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -62,6 +62,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Outcomes outcomes;
     private final MessageFactory messages;
     private final TemplateEngine templates;
+    private final LaneClaimer claimer;
+    private final DeliveryMetrics metrics;
     private final Cache<String, JsonNode> requests = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(5)).build();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -75,7 +77,9 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile boolean claiming = true;
 
     /**
-     * An engine over the store and senders; {@link #start()} begins claiming.
+     * An engine over the store and senders whose sends {@code governor} admits per egress key, counting
+     * {@code herald.deliveries} and {@code herald.deliveries.in_flight} in {@code registry}; {@link #start()}
+     * begins claiming.
      *
      * @param workspaces the workspace configuration in force (it can change with a reload)
      * @param onEvents   called after outcomes that added outbox events (wakes the publisher)
@@ -83,7 +87,7 @@ public final class DeliveryEngine implements AutoCloseable {
     public DeliveryEngine(Store store, Senders senders, Function<String, Optional<WorkspaceConfig>> workspaces,
                           DeliveryConfig config, RetryPolicy retryPolicy, TemplateEngine templates,
                           Optional<java.net.URI> publicUrl, Expander expander, Postbacks postbacks, Runnable onEvents,
-                          Clock clock) {
+                          Clock clock, EgressGovernor governor, MeterRegistry registry) {
         this.store = store;
         this.expander = expander;
         this.postbacks = postbacks;
@@ -95,6 +99,12 @@ public final class DeliveryEngine implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.outcomes = new Outcomes(retryPolicy);
+        // Sandboxes reach no provider, so their sends need no egress permits.
+        this.claimer = new LaneClaimer(governor, id -> workspaces.apply(id).map(WorkspaceConfig::sandbox).orElse(false),
+                registry);
+        this.metrics = new DeliveryMetrics(registry);
+        Gauge.builder("herald.deliveries.in_flight", inFlight, AtomicInteger::get)
+                .description("delivery attempts running now").register(registry);
         this.loop = Thread.ofPlatform().name("herald-scheduler").unstarted(this::run);
     }
 
@@ -179,46 +189,24 @@ public final class DeliveryEngine implements AutoCloseable {
             return 0;
         }
         Instant now = clock.instant();
-        List<ClaimedDelivery> claimed;
+        List<Claim> claimed;
         try {
-            claimed = store.write(tx -> claimByLane(tx, now, capacity)).get(60, TimeUnit.SECONDS);
+            claimed = store.write(tx -> claimer.claim(tx, now, capacity)).get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
         } catch (Exception e) {
             throw new IllegalStateException("claiming due deliveries failed: " + e.getMessage(), e);
         }
-        for (ClaimedDelivery c : claimed) {
+        for (Claim c : claimed) {
             attempt(c);
         }
         return claimed.size();
     }
 
-    /** Each lane gets its weighted share of the capacity first; what a lane leaves unused goes to the others. */
-    private static List<ClaimedDelivery> claimByLane(StoreTx tx, Instant now, int capacity) throws SQLException {
-        int totalWeight = 0;
-        for (Lane lane : Lane.values()) {
-            totalWeight += lane.weight();
-        }
-        List<ClaimedDelivery> out = new ArrayList<>();
-        for (Lane lane : Lane.values()) {
-            int share = Math.max(1, capacity * lane.weight() / totalWeight);
-            int room = Math.min(share, capacity - out.size());
-            if (room > 0) {
-                out.addAll(tx.deliveries().claimDue(lane, now, room));
-            }
-        }
-        for (Lane lane : Lane.values()) {
-            int room = capacity - out.size();
-            if (room <= 0) {
-                break;
-            }
-            out.addAll(tx.deliveries().claimDue(lane, now, room));
-        }
-        return out;
-    }
-
-    private void attempt(ClaimedDelivery c) {
+    private void attempt(Claim claim) {
+        ClaimedDelivery c = claim.delivery();
+        EgressPermit permit = claim.permit();
         inFlight.incrementAndGet();
         sending.add(c.delivery().id());
         WorkspaceConfig ws = workspaces.apply(c.delivery().workspace()).orElse(null);
@@ -231,12 +219,17 @@ public final class DeliveryEngine implements AutoCloseable {
             flow = templates.run(() -> messages.build(c, request, ws))
                     .exceptionally(e -> new Prepared.Unsendable("rendering failed: " + rootMessage(e)))
                     .thenCompose(prepared -> switch (prepared) {
-                        case Prepared.Ready ready -> send(ws, c, ready.message());
-                        case Prepared.Abort abort -> CompletableFuture.completedFuture(new Outcomes.Write(
-                                terminal(c, DeliveryStatus.ABORTED, abort.reason()), Optional.empty()));
-                        case Prepared.Unsendable u -> CompletableFuture.completedFuture(
-                                outcomes.write(c.delivery(), new SendOutcome.Failed(u.reason()), clock.instant(),
-                                        Optional.empty()));
+                        case Prepared.Ready ready -> send(ws, c, ready.message(), permit);
+                        case Prepared.Abort abort -> {
+                            metrics.ended(c.delivery().channel(), "aborted");
+                            yield CompletableFuture.completedFuture(new Outcomes.Write(
+                                    terminal(c, DeliveryStatus.ABORTED, abort.reason()), Optional.empty()));
+                        }
+                        case Prepared.Unsendable u -> {
+                            metrics.ended(c.delivery().channel(), "unsendable");
+                            yield CompletableFuture.completedFuture(outcomes.write(c.delivery(),
+                                    new SendOutcome.Failed(u.reason()), clock.instant(), Optional.empty()));
+                        }
                     });
         } catch (UnsendableException e) {
             flow = CompletableFuture.completedFuture(outcomes.write(c.delivery(), new SendOutcome.Failed(e.getMessage()),
@@ -249,11 +242,12 @@ public final class DeliveryEngine implements AutoCloseable {
                         SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)), clock.instant(),
                         Optional.empty()))
                 .thenCompose(write -> record(c, write, 1))
-                .whenComplete((recorded, failure) -> finished(c, failure));
+                .whenComplete((recorded, failure) -> finished(c, permit, failure));
     }
 
     /** Sends a ready message; the sandbox's rendered payload is kept for the status API. */
-    private CompletableFuture<Outcomes.Write> send(WorkspaceConfig ws, ClaimedDelivery c, OutboundMessage message) {
+    private CompletableFuture<Outcomes.Write> send(WorkspaceConfig ws, ClaimedDelivery c, OutboundMessage message,
+                                                   EgressPermit permit) {
         Optional<String> detail = ws.sandbox() ? Optional.of(Payloads.describe(message)) : Optional.empty();
         CompletionStage<SendOutcome> sent;
         try {
@@ -265,6 +259,8 @@ public final class DeliveryEngine implements AutoCloseable {
                 .handle((outcome, failure) -> outcome != null ? outcome
                         : SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)))
                 .thenApply(outcome -> {
+                    permit.finish(outcome);
+                    metrics.attempted(c.delivery().channel(), outcome);
                     Outcomes.Write write = outcomes.write(c.delivery(), outcome, clock.instant(), detail);
                     if (message instanceof SmsMessage sms && TwilioSmsSender.isUnsubscribe(outcome)
                             && c.delivery().userId().isPresent()) {
@@ -341,7 +337,8 @@ public final class DeliveryEngine implements AutoCloseable {
                 });
     }
 
-    private void finished(ClaimedDelivery c, Throwable failure) {
+    private void finished(ClaimedDelivery c, EgressPermit permit, Throwable failure) {
+        permit.release(); // nothing was sent (or the answer was already judged)
         sending.remove(c.delivery().id());
         if (failure != null) {
             logger.error("could not record the outcome of delivery {}; it stays 'sending' and is retried at the next "

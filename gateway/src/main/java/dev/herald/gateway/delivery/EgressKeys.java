@@ -1,5 +1,6 @@
 package dev.herald.gateway.delivery;
 
+import dev.herald.config.SmtpConfig;
 import java.net.URI;
 import java.util.Locale;
 
@@ -23,5 +24,15 @@ public final class EgressKeys {
             // a Liquid URL is resolved only at send time
         }
         return "webhook:templated";
+    }
+
+    /** {@code smtp:[user@]host:port}: one key per relay login. */
+    public static String smtp(SmtpConfig smtp) {
+        return "smtp:" + smtp.username().map(n -> n + "@").orElse("") + smtp.relay();
+    }
+
+    /** {@code sms:<from number or messaging service sid>}: one key per sender. */
+    public static String sms(String sender) {
+        return "sms:" + sender;
     }
 }

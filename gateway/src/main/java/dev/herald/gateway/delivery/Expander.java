@@ -186,8 +186,7 @@ public final class Expander {
         if (refusal.isPresent()) {
             return make.aborted(refusal.get());
         }
-        String egress = ws.email().map(e -> "smtp:" + e.smtp().username().map(n -> n + "@").orElse("")
-                + e.smtp().relay()).orElse("smtp:sandbox");
+        String egress = ws.email().map(e -> EgressKeys.smtp(e.smtp())).orElse("smtp:sandbox");
         return make.queued(u.email().get(), egress, Optional.empty());
     }
 
@@ -215,7 +214,7 @@ public final class Expander {
             return make.aborted("User is not subscribed to SMS subscription group " + group);
         }
         String sender = ws.sms().map(s -> s.subscriptionGroups().get(group)).map(g -> g.sender()).orElse(group);
-        return make.queued(phone, "sms:" + sender, Optional.empty());
+        return make.queued(phone, EgressKeys.sms(sender), Optional.empty());
     }
 
     private static List<NewDelivery> push(StoreTx tx, Maker make, WorkspaceConfig ws, JsonNode object,

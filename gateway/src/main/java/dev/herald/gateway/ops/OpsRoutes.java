@@ -5,21 +5,33 @@ import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Json;
 import dev.herald.gateway.http.RequestProcessor;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * {@code GET /healthz} (the process answers) and {@code GET /readyz} (it accepts traffic: 503 while starting
- * or stopping), on the ops port.
+ * {@code GET /healthz} (the process answers), {@code GET /readyz} (it accepts traffic: 503 while starting
+ * or stopping) and {@code GET /metrics} (Prometheus text format), on the ops port.
  */
 public final class OpsRoutes implements RequestProcessor {
-    private final BooleanSupplier ready;
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    /** Routes reporting readiness from {@code ready}. */
+    private final BooleanSupplier ready;
+    private final Supplier<String> metrics;
+
+    /** Routes reporting readiness from {@code ready}, without metrics. */
     public OpsRoutes(BooleanSupplier ready) {
+        this(ready, () -> "");
+    }
+
+    /** Routes reporting readiness from {@code ready} and the Prometheus scrape {@code metrics} renders. */
+    public OpsRoutes(BooleanSupplier ready, Supplier<String> metrics) {
         this.ready = ready;
+        this.metrics = metrics;
     }
 
     @Override
@@ -28,6 +40,9 @@ public final class OpsRoutes implements RequestProcessor {
             case "/healthz" -> request.method().equals("GET") ? status(200, "ok") : notAllowed(request);
             case "/readyz" -> !request.method().equals("GET") ? notAllowed(request)
                     : ready.getAsBoolean() ? status(200, "ready") : status(503, "not ready");
+            case "/metrics" -> request.method().equals("GET") ? new ApiResponse(200,
+                    Map.of("Content-Type", PROMETHEUS_TEXT), metrics.get().getBytes(StandardCharsets.UTF_8))
+                    : notAllowed(request);
             default -> ApiResponse.error(404, "Not Found: there is no endpoint at " + request.path(), List.of());
         };
         return CompletableFuture.completedFuture(response);

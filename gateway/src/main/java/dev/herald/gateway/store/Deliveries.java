@@ -113,6 +113,31 @@ public final class Deliveries {
         select.setString(1, lane.dbName());
         select.setLong(2, Rows.millis(now));
         select.setInt(3, limit);
+        return claimSelected(select, now, row -> true);
+    }
+
+    /**
+     * Claims, as {@link #claimDue(Lane, Instant, int)} does, up to {@code limit} due deliveries of one lane, one
+     * workspace and one egress key, oldest due first, each only if {@code admit} accepts it (a refused row is left
+     * untouched: no attempt, no state change). An index seek, however long other keys' backlogs are.
+     */
+    public List<ClaimedDelivery> claimDue(Lane lane, String workspace, String egressKey, Instant now, int limit,
+                                          java.util.function.Predicate<DeliveryRow> admit) throws SQLException {
+        PreparedStatement select = tx.prepare("SELECT " + D_COLUMNS + ", p.kind AS p_kind, p.request AS p_request "
+                + "FROM delivery d JOIN dispatch p ON p.id = d.dispatch_id "
+                + "WHERE d.status = 'queued' AND d.lane = ? AND d.workspace = ? AND d.egress_key = ? "
+                + "AND d.next_attempt_at <= ? AND d.id NOT IN (SELECT id FROM temp.claimed) "
+                + "ORDER BY d.next_attempt_at LIMIT ?");
+        select.setString(1, lane.dbName());
+        select.setString(2, workspace);
+        select.setString(3, egressKey);
+        select.setLong(4, Rows.millis(now));
+        select.setInt(5, limit);
+        return claimSelected(select, now, admit);
+    }
+
+    private List<ClaimedDelivery> claimSelected(PreparedStatement select, Instant now,
+                                                java.util.function.Predicate<DeliveryRow> admit) throws SQLException {
         List<ClaimedDelivery> claimed = new ArrayList<>();
         List<DeliveryRow> expired = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
@@ -120,7 +145,7 @@ public final class Deliveries {
                 DeliveryRow row = row(rs);
                 if (!row.expiresAt().isAfter(now)) {
                     expired.add(row);
-                } else {
+                } else if (admit.test(row)) {
                     claimed.add(new ClaimedDelivery(withAttempt(row, now), rs.getString("p_kind"),
                             rs.getString("p_request"), java.util.Optional.empty()));
                 }
@@ -140,6 +165,59 @@ public final class Deliveries {
             expire(row, now);
         }
         return claimed;
+    }
+
+    /**
+     * The workspaces with queued deliveries in a lane, in id order: a skip-scan of the due index, one seek per
+     * workspace however long its backlog is.
+     */
+    public List<String> queuedWorkspaces(Lane lane) throws SQLException {
+        PreparedStatement ps = tx.prepare("WITH RECURSIVE ws(w) AS ("
+                + "SELECT (SELECT MIN(workspace) FROM delivery WHERE status = 'queued' AND lane = ?1) "
+                + "UNION ALL SELECT (SELECT MIN(workspace) FROM delivery WHERE status = 'queued' AND lane = ?1 "
+                + "AND workspace > ws.w) FROM ws WHERE ws.w IS NOT NULL) SELECT w FROM ws WHERE w IS NOT NULL");
+        ps.setString(1, lane.dbName());
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** The egress keys with queued deliveries of one workspace in a lane, in order: a skip-scan, one seek each. */
+    public List<String> queuedEgressKeys(Lane lane, String workspace) throws SQLException {
+        PreparedStatement ps = tx.prepare("WITH RECURSIVE k(e) AS ("
+                + "SELECT (SELECT MIN(egress_key) FROM delivery WHERE status = 'queued' AND lane = ?1 "
+                + "AND workspace = ?2) UNION ALL SELECT (SELECT MIN(egress_key) FROM delivery WHERE status = 'queued' "
+                + "AND lane = ?1 AND workspace = ?2 AND egress_key > k.e) FROM k WHERE k.e IS NOT NULL) "
+                + "SELECT e FROM k WHERE e IS NOT NULL");
+        ps.setString(1, lane.dbName());
+        ps.setString(2, workspace);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Parks every queued delivery of an egress key until {@code until}, in one update: not an attempt (the
+     * attempt count and last error stay as they are), only a later {@code next_attempt_at}.
+     *
+     * @return how many deliveries were parked
+     */
+    public int park(String egressKey, Instant until, Instant now) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE delivery SET next_attempt_at = ?, updated_at = ? "
+                + "WHERE status = 'queued' AND egress_key = ? AND next_attempt_at < ?");
+        ps.setLong(1, Rows.millis(until));
+        ps.setLong(2, Rows.millis(now));
+        ps.setString(3, egressKey);
+        ps.setLong(4, Rows.millis(until));
+        return ps.executeUpdate();
     }
 
     private void expire(DeliveryRow row, Instant now) throws SQLException {

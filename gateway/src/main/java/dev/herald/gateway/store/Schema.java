@@ -163,7 +163,11 @@ final class Schema {
                     "CREATE INDEX send_id_created ON send_id (workspace, created_at)",
                     "ALTER TABLE dispatch ADD COLUMN expand_cursor INTEGER",
                     "ALTER TABLE dispatch ADD COLUMN schedule TEXT",
-                    "CREATE INDEX dispatch_send ON dispatch (workspace, campaign_id, send_id) WHERE send_id IS NOT NULL"));
+                    "CREATE INDEX dispatch_send ON dispatch (workspace, campaign_id, send_id) WHERE send_id IS NOT NULL"),
+            // Lanes are served workspace by workspace and egress key by key: a paused key's backlog is never read.
+            List.of("DROP INDEX IF EXISTS delivery_due",
+                    "CREATE INDEX delivery_due_key ON delivery (lane, workspace, egress_key, next_attempt_at) "
+                            + "WHERE status = 'queued'"));
 
     private Schema() {
     }

@@ -184,6 +184,11 @@ public final class SqliteStore implements Store {
         return future;
     }
 
+    /** Writes waiting for the writer thread now (a gauge: a growing queue means the journal is the bottleneck). */
+    public int queuedWrites() {
+        return queue.size();
+    }
+
     @Override
     public <T> CompletableFuture<T> read(Work<T> work) {
         if (closing) {

@@ -17,6 +17,7 @@ import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.events.Postbacks;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.template.TemplateEngine;
 import java.nio.file.Path;
@@ -65,7 +66,8 @@ final class DeliveryEngineTest {
                 id -> id.equals("acme") ? Optional.of(acme) : Optional.empty();
         engine = new DeliveryEngine(store, new Senders(sender), workspaces, config, new RetryPolicy(config, NO_JITTER),
                 templates, Optional.empty(), new Expander(clock), new Postbacks(workspaces, clock, config.maxAge()),
-                () -> { }, clock);
+                () -> { }, clock, new EgressGovernor(EgressLimits.from(List.of(acme)), EgressGovernor.Settings.defaults(),
+                        clock, EgressGovernor.nanoTimeOf(clock), new SimpleMeterRegistry()), new SimpleMeterRegistry());
         engine.start();
     }
 

@@ -1,0 +1,78 @@
+package dev.herald.gateway.delivery;
+
+import dev.herald.config.SubscriptionGroupConfig;
+import dev.herald.config.WorkspaceConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * How much each egress key may take: sends in flight at once (by channel, or the relay's pool size for SMTP)
+ * and, for SMS senders, messages per second. Immutable.
+ */
+public final class EgressLimits {
+    /** Sends in flight per webhook host: enough for a fast host, few enough not to flood a slow one. */
+    static final int WEBHOOK_CONCURRENCY = 32;
+    /** Per APNs credential: Pushy multiplexes streams; its own in-flight bound is higher. */
+    static final int APNS_CONCURRENCY = 256;
+    /** Per FCM project: the sender's bounded pool. */
+    static final int FCM_CONCURRENCY = 64;
+    /** Per SMS sender (the per-second rate is what really limits it). */
+    static final int SMS_CONCURRENCY = 16;
+    /** Any other key, e.g. an SMTP relay Herald has no pool size for. */
+    static final int OTHER_CONCURRENCY = 4;
+
+    private final Map<String, Integer> concurrency;
+    private final Map<String, Double> messagesPerSecond;
+
+    EgressLimits(Map<String, Integer> concurrency, Map<String, Double> messagesPerSecond) {
+        this.concurrency = Map.copyOf(concurrency);
+        this.messagesPerSecond = Map.copyOf(messagesPerSecond);
+    }
+
+    /** Channel defaults only. */
+    public static EgressLimits defaults() {
+        return new EgressLimits(Map.of(), Map.of());
+    }
+
+    /**
+     * The limits these workspaces configure: an SMTP relay's {@code pool} as its concurrency, an SMS
+     * subscription group's {@code mps} as its sender's rate (the lowest when groups share a sender).
+     */
+    public static EgressLimits from(List<WorkspaceConfig> workspaces) {
+        Map<String, Integer> concurrency = new HashMap<>();
+        Map<String, Double> rates = new HashMap<>();
+        for (WorkspaceConfig ws : workspaces) {
+            ws.email().ifPresent(e -> concurrency.merge(EgressKeys.smtp(e.smtp()), e.smtp().pool(), Math::min));
+            ws.sms().ifPresent(s -> {
+                for (SubscriptionGroupConfig g : s.subscriptionGroups().values()) {
+                    rates.merge(EgressKeys.sms(g.sender()), g.messagesPerSecond(), Math::min);
+                }
+            });
+        }
+        return new EgressLimits(concurrency, rates);
+    }
+
+    /** The most sends of this key in flight at once; at least 1. */
+    public int concurrency(String egressKey) {
+        Integer configured = concurrency.get(egressKey);
+        if (configured != null) {
+            return configured;
+        }
+        String channel = egressKey.substring(0, Math.max(0, egressKey.indexOf(':')));
+        return switch (channel) {
+            case "webhook" -> WEBHOOK_CONCURRENCY;
+            case "apns" -> APNS_CONCURRENCY;
+            case "fcm" -> FCM_CONCURRENCY;
+            case "sms" -> SMS_CONCURRENCY;
+            default -> OTHER_CONCURRENCY;
+        };
+    }
+
+    /** The key's messages per second, if it has a rate (SMS senders). */
+    public OptionalDouble messagesPerSecond(String egressKey) {
+        Double rate = messagesPerSecond.get(egressKey);
+        return rate == null ? OptionalDouble.empty() : OptionalDouble.of(rate);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.herald.gateway;
+
+import static dev.herald.gateway.GatewayFixture.KEY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.channel.Channel;
+import dev.herald.channel.testkit.HttpPeer;
+import dev.herald.channel.testkit.MutableClock;
+import dev.herald.config.ConfigLoader;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.SecretResolver;
+import dev.herald.gateway.delivery.Expander;
+import dev.herald.gateway.http.Json;
+import dev.herald.gateway.store.DeliveryStatus;
+import dev.herald.gateway.store.DispatchRow;
+import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.store.NewDelivery;
+import dev.herald.gateway.store.NewDispatch;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Egress protection end to end: the relay's reserved slot, and a webhook host's circuit breaker. */
+final class EgressProtectionTest {
+    private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private HeraldConfig withRelay(int smtpPort) {
+        String yaml = GatewayFixture.yaml(dir, "").replace("\n  - id: other", "\n    email: { smtp: { host: 127.0.0.1, "
+                + "port: " + smtpPort + ", starttls: disabled, pool: 4 } }\n  - id: other");
+        return ConfigLoader.parse(yaml, SecretResolver.withEnvironment(Map.of()));
+    }
+
+    private static String email(String user) {
+        return "{\"external_user_ids\":[\"" + user + "\"],\"messages\":{\"email\":{\"app_id\":\"a\",\"from\":"
+                + "\"Acme <no-reply@acme.test>\",\"subject\":\"s\",\"body\":\"b\"}}}";
+    }
+
+    @Test
+    void aPasswordResetGoesOutWithinTwoSecondsBehindTenThousandBulkEmailsOnTheSameRelay() throws Exception {
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger mostActive = new AtomicInteger();
+        try (var relay = new RelayPeer(); var gw = GatewayFixture.start(dir, withRelay(relay.port()),
+                Herald.Overrides.none())) {
+            var acme = withRelay(relay.port()).workspace("acme").orElseThrow();
+            relay.answer(recipient -> {
+                mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(recipient.startsWith("reset@") ? 0 : 20); // a relay slower than Herald
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    active.decrementAndGet();
+                }
+                return null;
+            });
+            gw.post("/users/track", KEY, "{\"attributes\":[{\"external_id\":\"b\",\"email\":\"b@example.test\"},"
+                    + "{\"external_id\":\"reset\",\"email\":\"reset@example.test\"}]}");
+            var bulk = gw.post("/messages/send", KEY, email("b"), "X-Braze-Bulk", "1");
+            assertEquals(201, bulk.status(), bulk.raw());
+            DispatchRow dispatch = gw.herald.store().read(tx -> tx.dispatches()
+                    .find(bulk.json().path("dispatch_id").asText())).get().orElseThrow();
+            String relayKey = "smtp:127.0.0.1:" + relay.port();
+            Instant now = Instant.now();
+            gw.herald.store().write(tx -> {
+                for (int i = 0; i < 10_000; i++) {
+                    tx.deliveries().insert(new NewDelivery(UUID.randomUUID(), dispatch.id(), "acme", Channel.EMAIL,
+                            "external_id:bulk-" + i, "bulk-" + i + "@example.test", relayKey, Lane.BULK,
+                            DeliveryStatus.QUEUED, now, now.plus(Duration.ofHours(1)), Optional.empty(),
+                            Optional.empty(), Optional.empty()), now);
+                }
+                return null;
+            }).get();
+            gw.herald.wakeScheduler();
+            while (relay.received().size() < 20) { // the backlog is flowing through the relay
+                Thread.sleep(10);
+            }
+
+            long sentAt = System.nanoTime();
+            String reset = transactionalDispatch(gw, acme, dispatch, "reset");
+            Await.until(() -> relay.received().stream().anyMatch(m -> m.contains("reset@example.test")),
+                    Duration.ofSeconds(10));
+            Duration took = Duration.ofNanos(System.nanoTime() - sentAt);
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "the password reset took " + took);
+            System.out.println("password reset behind 10,000 bulk emails went out after " + took.toMillis() + " ms");
+            assertTrue(mostActive.get() <= 4, "at most the pool's 4 connections at once, saw " + mostActive.get());
+            long bulkQueued = GatewayFixture.count(dir, "SELECT count(*) FROM delivery WHERE lane = 'bulk' "
+                    + "AND status = 'queued'");
+            assertTrue(bulkQueued > 9_000, "the bulk backlog is still there: " + bulkQueued);
+            Await.until(() -> sent(reset), Duration.ofSeconds(10));
+        }
+    }
+
+    private boolean sent(String dispatch) {
+        try {
+            return GatewayFixture.count(dir, "SELECT count(*) FROM delivery WHERE dispatch_id = '" + dispatch
+                    + "' AND status = 'sent'") == 1;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The transactional endpoint's dispatch, written through the store: the same email, on the transactional lane. */
+    private static String transactionalDispatch(GatewayFixture gw, dev.herald.config.WorkspaceConfig ws,
+                                                DispatchRow template, String user) throws Exception {
+        ObjectNode request = (ObjectNode) Json.parse(template.request());
+        request.set("recipients", Json.MAPPER.createArrayNode().add(Json.object().put("external_user_id", user)));
+        Instant now = Instant.now();
+        String id = UUID.randomUUID().toString().replace("-", "");
+        var dispatch = new NewDispatch(id, "acme", "transactional.send", Lane.TRANSACTIONAL, Json.text(request), now,
+                now.plus(Duration.ofMinutes(15)), Optional.empty(), Optional.empty(), Optional.empty());
+        gw.herald.store().write(tx -> {
+            tx.dispatches().insert(dispatch, now);
+            return new Expander(Clock.systemUTC()).expand(tx, dispatch.toRow(now), request, ws);
+        }).get();
+        gw.herald.wakeScheduler();
+        return id;
+    }
+
+    @Test
+    void aFailingWebhookHostOpensItsBreakerIsParkedLeavesOtherHostsAloneAndRecovers() throws Exception {
+        var clock = new MutableClock(START);
+        try (var down = new HttpPeer(); var up = new HttpPeer(); var gw = GatewayFixture.start(dir,
+                GatewayFixture.config(dir), new Herald.Overrides(clock, RandomGenerator.getDefault(), Optional.empty()))) {
+            down.answer(503, Map.of(), "{\"error\":\"down\"}");
+            String users = "\"u0\",\"u1\",\"u2\",\"u3\",\"u4\",\"u5\",\"u6\",\"u7\",\"u8\",\"u9\"";
+            String failing = gw.accept(GatewayFixture.webhookSend("x", down.url("/hook"), "{}")
+                    .replace("[\"x\"]", "[" + users + "]"));
+            gw.awaitStatus(failing, s -> s.path("deliveries").size() == 10 && allAttempted(s, 1));
+            String downKey = "webhook:127.0.0.1:" + down.port();
+            Await.until(() -> metric(gw, "herald_egress_breaker_state{egress_key=\"" + downKey + "\"}")
+                    .equals("1.0"), Duration.ofSeconds(10));
+            assertEquals(10, down.received().size());
+
+            String healthy = gw.accept(GatewayFixture.webhookSend("u0", up.url("/hook"), "{}"));
+            gw.awaitStatus(healthy, s -> GatewayFixture.allDeliveries(s, "delivered"));
+
+            clock.advance(Duration.ofSeconds(5)); // every retry is due, but the host is paused for 30 s
+            gw.herald.wakeScheduler();
+            String barrier = gw.accept(GatewayFixture.webhookSend("u1", up.url("/hook"), "{}"));
+            gw.awaitStatus(barrier, s -> GatewayFixture.allDeliveries(s, "delivered"));
+            assertEquals(10, down.received().size(), "nothing is sent to an open breaker's host");
+            assertTrue(allAttempted(gw.status(failing), 1), "parking is not an attempt");
+
+            down.answer(200, Map.of(), "{}");
+            clock.advance(Duration.ofSeconds(26));
+            gw.herald.wakeScheduler();
+            gw.awaitStatus(failing, s -> GatewayFixture.allDeliveries(s, "delivered"));
+            assertEquals(20, down.received().size());
+            assertEquals("0.0", metric(gw, "herald_egress_breaker_state{egress_key=\"" + downKey + "\"}"));
+        }
+    }
+
+    private static boolean allAttempted(com.fasterxml.jackson.databind.JsonNode status, int attempts) {
+        for (var d : status.path("deliveries")) {
+            if (d.path("attempts").asInt() != attempts || !d.path("status").asText().equals("queued")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One sample's value from the ops port's Prometheus text, or "" when absent. */
+    private static String metric(GatewayFixture gw, String series) {
+        String text;
+        try {
+            text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + gw.herald.opsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return line.substring(series.length() + 1).trim();
+            }
+        }
+        return "";
+    }
+
+    /** Polls a condition the asynchronous pipeline will reach; the deadline only bounds the test. */
+    private static final class Await {
+        static void until(java.util.function.BooleanSupplier condition, Duration deadline)
+                throws InterruptedException {
+            long end = System.nanoTime() + deadline.toNanos();
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("condition not reached within " + deadline);
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+}
