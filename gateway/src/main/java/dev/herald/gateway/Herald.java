@@ -221,8 +221,10 @@ public final class Herald implements AutoCloseable {
         var governor = new EgressGovernor(EgressLimits.from(config.workspaces()), EgressGovernor.Settings.defaults(),
                 clock, nanoTime, metrics);
         live.onReload(next -> governor.reconfigure(EgressLimits.from(next.workspaces())));
+        var twilioCallbacks = new TwilioCallbackEndpoint(live::workspace, config.server().publicUrl(), store, clock);
         engine = new DeliveryEngine(store, senders, live::workspace, config.delivery(), retryPolicy, templates,
-                config.server().publicUrl(), expander, postbacks, publisher::wake, clock, governor, metrics);
+                config.server().publicUrl(), expander, postbacks, publisher::wake, clock, governor, metrics,
+                twilioCallbacks);
         publisher.start();
         resources.push(publisher);
         engine.start();
@@ -246,7 +248,7 @@ public final class Herald implements AutoCloseable {
                 new UsersIdentifyEndpoint(store).endpoint(),
                 new UsersAliasNewEndpoint(store).endpoint(),
                 admin.reload(),
-                new TwilioCallbackEndpoint(live::workspace, config.server().publicUrl(), store, clock).endpoint()));
+                twilioCallbacks.endpoint()));
         endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, store, config.delivery(), clock).endpoints());
         endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),

@@ -186,11 +186,34 @@ final class TwilioCallbackTest {
     }
 
     @Test
+    void aCallbackThatOutrunsTheSendsOutcomeIsHeldAndApplied() throws Exception {
+        try {
+            twilio.callBackBeforeAnswering(gw.url("/"), "delivered");
+            SmsTest.track(gw, "cb-early", "+15558675401", "alerts");
+            String id = gw.accept(KEY, SmsTest.sms("alerts", "x", "cb-early"));
+            JsonNode d = gw.awaitStatus(KEY, id, s -> GatewayFixture.allDeliveries(s, "delivered")).path("deliveries")
+                    .get(0);
+            assertTrue(d.path("provider_message_id").asText().startsWith("SM"), d.toString());
+
+            twilio.callBackBeforeAnswering(gw.url("/"), "failed", "ErrorCode", "30005");
+            SmsTest.track(gw, "cb-early-dead", "+15558675402", "alerts");
+            String dead = gw.accept(KEY, SmsTest.sms("alerts", "x", "cb-early-dead"));
+            JsonNode b = gw.awaitStatus(KEY, dead, s -> GatewayFixture.allDeliveries(s, "bounced")).path("deliveries")
+                    .get(0);
+            assertTrue(b.path("last_error").asText().contains("30005"), b.toString());
+            assertEquals(0, GatewayFixture.count(dir, "SELECT COUNT(*) FROM held_receipt WHERE provider_message_id IN ('"
+                    + d.path("provider_message_id").asText() + "','" + b.path("provider_message_id").asText() + "')"));
+        } finally {
+            twilio.accept();
+        }
+    }
+
+    @Test
     void callbacksForAnUnknownMessageOrWorkspaceChangeNothing() throws Exception {
         var unknownSid = Map.of("MessageSid", "SM" + "0".repeat(32), "MessageStatus", "delivered");
         var r = post(unknownSid);
         assertEquals(200, r.status(), r.raw());
-        assertTrue(r.message().startsWith("ignored"), r.raw());
+        assertTrue(r.message().startsWith("held"), r.raw());
 
         var noAccount = post("/herald/v1/callbacks/twilio/acme", unknownSid, "x");
         assertEquals(404, noAccount.status(), noAccount.raw());

@@ -87,6 +87,34 @@ final class TwilioPeer implements AutoCloseable {
         });
     }
 
+    /**
+     * Creates every message, but first posts a signed status callback for it to {@code herald} and waits for the
+     * answer, as Twilio can when its callback outruns the create call's response.
+     */
+    void callBackBeforeAnswering(java.net.URI herald, String status, String... more) {
+        var client = java.net.http.HttpClient.newHttpClient();
+        http.answer(ex -> {
+            String sid = "SM%032x".formatted(sids.incrementAndGet());
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("MessageSid", sid);
+            params.put("AccountSid", ACCOUNT_SID);
+            params.put("MessageStatus", status);
+            for (int i = 0; i < more.length; i += 2) {
+                params.put(more[i], more[i + 1]);
+            }
+            try {
+                client.send(java.net.http.HttpRequest.newBuilder(herald.resolve(CALLBACK_PATH))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-Twilio-Signature", sign(AUTH_TOKEN, PUBLIC_URL + CALLBACK_PATH, params))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(encode(params))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            HttpPeer.reply(ex, 201, Map.of("Content-Type", "application/json"), queued(sid));
+        });
+    }
+
     private static String queued(String sid) {
         return """
                 {"account_sid": "%1$s", "api_version": "2010-04-01", "body": "x", "direction": "outbound-api",

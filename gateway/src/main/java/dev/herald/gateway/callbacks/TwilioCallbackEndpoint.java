@@ -5,6 +5,7 @@ import dev.herald.channel.sms.CallbackStatus;
 import dev.herald.channel.sms.TwilioCallbacks;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.api.Endpoint;
+import dev.herald.gateway.delivery.EarlyReceipts;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
@@ -32,8 +33,10 @@ import java.util.function.Function;
  * verified with the workspace's auth token (403 and nothing changes when it is wrong). The delivery is found by
  * its Message SID and only ever moves forward, so repeated and out-of-order callbacks are harmless. A failure
  * for a dead number marks the number in the directory; error 21610 (STOP) unsubscribes the user from the group.
+ * A callback that beats the recording of its send's SID (Twilio can call back before the create call's answer
+ * is written) is held and applied when the SID is recorded ({@link EarlyReceipts}).
  */
-public final class TwilioCallbackEndpoint {
+public final class TwilioCallbackEndpoint implements EarlyReceipts {
     private final Function<String, Optional<WorkspaceConfig>> workspaces;
     private final Optional<URI> publicUrl;
     private final Store store;
@@ -70,7 +73,27 @@ public final class TwilioCallbackEndpoint {
             return CompletableFuture.completedFuture(ok("ignored: not a status Herald tracks"));
         }
         CallbackStatus s = status.get();
-        return store.write(tx -> apply(tx, ws, s, clock.instant())).thenApply(TwilioCallbackEndpoint::ok);
+        return store.write(tx -> {
+            Instant now = clock.instant();
+            if (tx.deliveries().byProviderMessageId(ws.id(), s.messageSid()).isEmpty()) {
+                tx.heldReceipts().hold(ws.id(), s.messageSid(), Json.text(Json.MAPPER.valueToTree(form)), now);
+                return "held: no delivery has MessageSid " + s.messageSid() + " yet; applied when its send is recorded";
+            }
+            return apply(tx, ws, s, now);
+        }).thenApply(TwilioCallbackEndpoint::ok);
+    }
+
+    @Override
+    public void release(StoreTx tx, String workspace, String providerMessageId, Instant now) throws SQLException {
+        Optional<WorkspaceConfig> ws = workspaces.apply(workspace);
+        for (String report : tx.heldReceipts().take(workspace, providerMessageId)) {
+            Map<String, String> form = new LinkedHashMap<>();
+            Json.parseOrEmpty(report).properties().forEach(e -> form.put(e.getKey(), e.getValue().asText()));
+            Optional<CallbackStatus> s = TwilioCallbacks.status(form);
+            if (ws.isPresent() && s.isPresent()) {
+                apply(tx, ws.get(), s.get(), now);
+            }
+        }
     }
 
     private static String apply(StoreTx tx, WorkspaceConfig ws, CallbackStatus s, Instant now) throws SQLException {

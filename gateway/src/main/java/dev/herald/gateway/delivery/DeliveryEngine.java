@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.channel.OutboundMessage;
+import dev.herald.channel.Channel;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.SmsMessage;
 import dev.herald.channel.sms.TwilioSmsSender;
@@ -54,6 +55,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Store store;
     private final Senders senders;
     private final Function<String, Optional<WorkspaceConfig>> workspaces;
+    private final EarlyReceipts receipts;
     private final Expander expander;
     private final Postbacks postbacks;
     private final Runnable onEvents;
@@ -83,12 +85,14 @@ public final class DeliveryEngine implements AutoCloseable {
      *
      * @param workspaces the workspace configuration in force (it can change with a reload)
      * @param onEvents   called after outcomes that added outbox events (wakes the publisher)
+     * @param receipts   SMS status reports that arrived before the outcome naming their message id
      */
     public DeliveryEngine(Store store, Senders senders, Function<String, Optional<WorkspaceConfig>> workspaces,
                           DeliveryConfig config, RetryPolicy retryPolicy, TemplateEngine templates,
                           Optional<java.net.URI> publicUrl, Expander expander, Postbacks postbacks, Runnable onEvents,
-                          Clock clock, EgressGovernor governor, MeterRegistry registry) {
+                          Clock clock, EgressGovernor governor, MeterRegistry registry, EarlyReceipts receipts) {
         this.store = store;
+        this.receipts = receipts;
         this.expander = expander;
         this.postbacks = postbacks;
         this.onEvents = onEvents;
@@ -312,6 +316,10 @@ public final class DeliveryEngine implements AutoCloseable {
                     if (recorded) {
                         postbacks.record(tx, c.dispatchKind(), Json.parseOrEmpty(c.request()), c.delivery(),
                                 DeliveryStatus.QUEUED, write.update().status(), write.update().lastError());
+                    }
+                    if (recorded && c.delivery().channel() == Channel.SMS
+                            && write.update().providerMessageId().isPresent()) {
+                        receipts.release(tx, c.delivery().workspace(), write.update().providerMessageId().get(), now);
                     }
                     return recorded;
                 })

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes finished deliveries, then dispatches with none left, published postbacks, tracked user events and
  * send ids, once they are older than {@code store.retention}, and idempotency and {@code external_send_id} keys
- * once they are older than {@value #KEY_HOURS} hours; in batches of {@value #BATCH} rows, each its own write, so ingress is never held
+ * and provider reports no send claimed once they are older than {@value #KEY_HOURS} hours; in batches of {@value #BATCH} rows, each its own write, so ingress is never held
  * up for long.
  */
 public final class Purger implements AutoCloseable {
@@ -67,7 +67,7 @@ public final class Purger implements AutoCloseable {
         } while (n > 0);
         Instant keyCutoff = clock.instant().minus(Duration.ofHours(KEY_HOURS));
         do {
-            n = store.write(tx -> tx.keys().purge(keyCutoff, BATCH)).join();
+            n = store.write(tx -> tx.keys().purge(keyCutoff, BATCH) + tx.heldReceipts().purge(keyCutoff, BATCH)).join();
             deleted += n;
         } while (n > 0);
         if (deleted > 0) {

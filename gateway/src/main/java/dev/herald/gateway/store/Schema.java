@@ -167,7 +167,16 @@ final class Schema {
             // Lanes are served workspace by workspace and egress key by key: a paused key's backlog is never read.
             List.of("DROP INDEX IF EXISTS delivery_due",
                     "CREATE INDEX delivery_due_key ON delivery (lane, workspace, egress_key, next_attempt_at) "
-                            + "WHERE status = 'queued'"));
+                            + "WHERE status = 'queued'"),
+            List.of("""
+                    CREATE TABLE held_receipt (
+                      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                      workspace TEXT NOT NULL,
+                      provider_message_id TEXT NOT NULL,
+                      report TEXT NOT NULL,
+                      received_at INTEGER NOT NULL)""",
+                    "CREATE INDEX held_receipt_message ON held_receipt (workspace, provider_message_id)",
+                    "CREATE INDEX held_receipt_received ON held_receipt (received_at)"));
 
     private Schema() {
     }

@@ -18,6 +18,7 @@ public final class StoreTx {
     private final Users users = new Users(this);
     private final Events events = new Events(this);
     private final Keys keys = new Keys(this);
+    private final HeldReceipts heldReceipts = new HeldReceipts(this);
 
     StoreTx(Connection connection) {
         this.connection = connection;
@@ -46,6 +47,11 @@ public final class StoreTx {
     /** Idempotency keys, external send ids and send ids. */
     public Keys keys() {
         return keys;
+    }
+
+    /** Provider reports waiting for the outcome of their send. */
+    public HeldReceipts heldReceipts() {
+        return heldReceipts;
     }
 
     PreparedStatement prepare(String sql) throws SQLException {

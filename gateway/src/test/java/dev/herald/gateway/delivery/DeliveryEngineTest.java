@@ -67,7 +67,8 @@ final class DeliveryEngineTest {
         engine = new DeliveryEngine(store, new Senders(sender), workspaces, config, new RetryPolicy(config, NO_JITTER),
                 templates, Optional.empty(), new Expander(clock), new Postbacks(workspaces, clock, config.maxAge()),
                 () -> { }, clock, new EgressGovernor(EgressLimits.from(List.of(acme)), EgressGovernor.Settings.defaults(),
-                        clock, EgressGovernor.nanoTimeOf(clock), new SimpleMeterRegistry()), new SimpleMeterRegistry());
+                        clock, EgressGovernor.nanoTimeOf(clock), new SimpleMeterRegistry()), new SimpleMeterRegistry(),
+                EarlyReceipts.NONE);
         engine.start();
     }
 
