@@ -75,6 +75,16 @@ final class BadInputTest {
     }
 
     @Test
+    void rejectsLiquidThatDoesNotParseNamingTheField() throws Exception {
+        for (String body : new String[] {"hi {{ ${first_name}", "{% if x %}never closed"}) {
+            var r = gw.post("/messages/send", KEY, "{\"external_user_ids\":[\"u1\"],\"messages\":{\"webhook\":"
+                    + "{\"url\":\"http://h.example/\",\"request_method\":\"POST\",\"body\":\"" + body + "\"}}}");
+            assertEquals(400, r.status(), r.raw());
+            assertTrue(r.message().startsWith("messages.webhook.body is not valid Liquid: "), r.raw());
+        }
+    }
+
+    @Test
     void rejectsFiftyOneRecipients() throws Exception {
         String ids = IntStream.range(0, 51).mapToObj(i -> "\"u" + i + "\"").collect(Collectors.joining(","));
         var r = gw.post("/messages/send", KEY, "{\"external_user_ids\":[" + ids + "],\"messages\":{" + HOOK + "}}");

@@ -93,6 +93,15 @@ final class ReloadTest {
     }
 
     @Test
+    void aCampaignTemplateThatDoesNotParseIsRefused() throws Exception {
+        Files.writeString(file, yaml("", campaign("second")).replace("body: \"b\"", "body: \"{% if x %}\""));
+        var r = reload(ADMIN);
+        assertEquals(400, r.status(), r.raw());
+        assertTrue(r.message().contains("campaigns[second]: messages.webhook.body is not valid Liquid"), r.raw());
+        assertEquals(201, trigger(ADMIN, "first").status());
+    }
+
+    @Test
     void settingsThatOwnResourcesAreReportedAsNeedingARestart() throws Exception {
         Files.writeString(file, yaml("", campaign("first")).replace("retry_cap: 1s", "retry_cap: 2s"));
         var r = reload(ADMIN);

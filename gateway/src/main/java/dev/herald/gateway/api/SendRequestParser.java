@@ -150,7 +150,9 @@ final class SendRequestParser {
             }
             BiFunction<JsonNode, WorkspaceConfig, ObjectNode> validator = messageObjects.get(name);
             if (validator != null) {
-                out.set(name, validator.apply(e.getValue(), ws));
+                ObjectNode valid = validator.apply(e.getValue(), ws);
+                checkLiquid(valid, "messages." + name);
+                out.set(name, valid);
             } else if (NOT_DELIVERED.contains(name)) {
                 undeliverable.add(name);
             } else {
@@ -166,6 +168,21 @@ final class SendRequestParser {
             throw ApiException.badRequest(NO_MESSAGE);
         }
         return out;
+    }
+
+    /** Every string of a messaging object must parse as Liquid; the message names the field and the error. */
+    private static void checkLiquid(JsonNode node, String path) {
+        if (node.isTextual()) {
+            dev.herald.gateway.template.TemplateEngine.syntaxError(node.asText()).ifPresent(error -> {
+                throw ApiException.badRequest(path + " is not valid Liquid: " + error);
+            });
+        } else if (node.isObject()) {
+            node.properties().forEach(f -> checkLiquid(f.getValue(), path + "." + f.getKey()));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkLiquid(node.get(i), path + "[" + i + "]");
+            }
+        }
     }
 
     private static List<JsonNode> toList(JsonNode array) {

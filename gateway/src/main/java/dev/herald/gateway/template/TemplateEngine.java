@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +56,25 @@ public final class TemplateEngine implements AutoCloseable {
                 .build();
         this.renderers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon(true)
                 .name("herald-liquid-", 1).factory());
+    }
+
+    /** A parser with Herald's tags for syntax checks; parsing needs no render limits. */
+    private static final TemplateParser CHECKER = new TemplateParser.Builder().withTag(new AbortMessage()).build();
+
+    /**
+     * Why {@code source} does not parse as (Braze's) Liquid, if it does not: requests and configured campaigns are
+     * checked when they arrive, so a typo is a 400 or a start error, not a failed delivery per recipient.
+     */
+    public static Optional<String> syntaxError(String source) {
+        if (!isTemplate(source)) {
+            return Optional.empty();
+        }
+        try {
+            CHECKER.parse(BrazeLiquid.rewrite(source));
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(oneLine(String.valueOf(e.getMessage())));
+        }
     }
 
     /** Whether a string needs rendering at all (most bodies and URLs have no Liquid). */
