@@ -139,6 +139,31 @@ final class ScheduleTest {
     }
 
     @Test
+    void localTimeKeepsEachUsersFullAgeLimitAcrossTheDateLine() throws Exception {
+        gw.post("/users/track", KEY, """
+                {"attributes":[{"external_id":"kiri","time_zone":"Pacific/Kiritimati"},
+                               {"external_id":"hnl","time_zone":"Pacific/Honolulu"}]}""");
+        var r = gw.post("/messages/schedule/create", KEY, """
+                {"external_user_ids":["kiri","hnl"],"schedule":{"time":"2026-11-24T09:00:00","in_local_time":true},
+                 "messages":{"webhook":{"url":"%s","request_method":"POST","body":"gm {{${user_id}}}"}}}"""
+                .formatted(hooks.url("/m")));
+        assertEquals(201, r.status(), r.raw());
+        // Kiritimati (UTC+14) reaches 09:00 at 19:00 UTC today, Honolulu (UTC-10) a full day (= max_age) later.
+        assertEquals(List.of("gm kiri"), after(Duration.ofHours(9).plusMinutes(1), 1));
+        assertEquals(List.of("gm hnl", "gm kiri"), after(Duration.ofHours(24), 2));
+    }
+
+    @Test
+    void aScheduleMovedPastItsAgeLimitStillSends() throws Exception {
+        String id = create("2026-11-23T11:00:00Z", "moved");
+        var r = gw.post("/messages/schedule/update", KEY,
+                "{\"schedule_id\":\"" + id + "\",\"schedule\":{\"time\":\"2026-11-26T11:00:00Z\"}}");
+        assertEquals(201, r.status(), r.raw());
+        assertEquals(List.of(), after(Duration.ofDays(2), 0));
+        assertEquals(List.of("moved"), after(Duration.ofDays(1).plusHours(1).plusMinutes(1), 1));
+    }
+
+    @Test
     void campaignSchedulesAreCheckedAgainstTheirCampaign() throws Exception {
         var r = gw.post("/campaigns/trigger/schedule/create", KEY, """
                 {"campaign_id":"promo","trigger_properties":{"n":"7"},"recipients":[{"external_user_id":"ana"}],

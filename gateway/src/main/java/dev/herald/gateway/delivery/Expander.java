@@ -103,13 +103,10 @@ public final class Expander {
      * time in the user's {@code time_zone} (UTC when unknown), never earlier than now.
      */
     static Instant dueFor(DispatchRow dispatch, Optional<UserRow> user, Instant now) {
-        if (dispatch.schedule().isEmpty()) {
+        if (!isLocalTime(dispatch)) {
             return now;
         }
-        JsonNode schedule = dev.herald.gateway.http.Json.parseOrEmpty(dispatch.schedule().get());
-        if (!schedule.path("in_local_time").asBoolean(false)) {
-            return now;
-        }
+        JsonNode schedule = dev.herald.gateway.http.Json.parseOrEmpty(dispatch.schedule().orElseThrow());
         try {
             var local = java.time.LocalDateTime.parse(schedule.path("time").asText());
             var zone = user.flatMap(UserRow::timeZone).map(java.time.ZoneId::of).orElse(java.time.ZoneOffset.UTC);
@@ -118,6 +115,11 @@ public final class Expander {
         } catch (java.time.DateTimeException e) {
             return now;
         }
+    }
+
+    private static boolean isLocalTime(DispatchRow dispatch) {
+        return dispatch.schedule().isPresent() && dev.herald.gateway.http.Json.parseOrEmpty(dispatch.schedule().get())
+                .path("in_local_time").asBoolean(false);
     }
 
     private static Optional<UserRow> find(StoreTx tx, String workspace, JsonNode recipient) throws SQLException {
@@ -157,6 +159,10 @@ public final class Expander {
      */
     static Instant ageLimit(DispatchRow d, Channel channel, JsonNode object, Instant due) {
         Instant limit = d.expiresAt();
+        if (isLocalTime(d) && due.isAfter(d.notBefore())) {
+            // The dispatch's limit counts from the first time zone; each user's counts from their own wall time.
+            limit = limit.plus(java.time.Duration.between(d.notBefore(), due));
+        }
         Optional<Instant> own = Optional.empty();
         if (channel == Channel.APPLE_PUSH && object.path("expiry").isTextual()) {
             try {

@@ -41,13 +41,15 @@ public final class Dispatches {
     /** Changes a scheduled dispatch that has not started: its request, time and schedule. */
     public boolean reschedule(String id, String request, Instant notBefore, String schedule, Instant now)
             throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET request = ?, not_before = ?, schedule = ?, updated_at = ? "
-                + "WHERE id = ? AND status = '" + DispatchRow.ACCEPTED + "'");
+        // The age limit moves with the time: a schedule moved a week later keeps its max age.
+        PreparedStatement ps = tx.prepare("UPDATE dispatch SET request = ?, expires_at = expires_at + (? - not_before), "
+                + "not_before = ?, schedule = ?, updated_at = ? WHERE id = ? AND status = '" + DispatchRow.ACCEPTED + "'");
         ps.setString(1, request);
         ps.setLong(2, Rows.millis(notBefore));
-        ps.setString(3, schedule);
-        ps.setLong(4, Rows.millis(now));
-        ps.setString(5, id);
+        ps.setLong(3, Rows.millis(notBefore));
+        ps.setString(4, schedule);
+        ps.setLong(5, Rows.millis(now));
+        ps.setString(6, id);
         return ps.executeUpdate() == 1;
     }
 
