@@ -137,6 +137,25 @@ final class DirectoryTest {
     }
 
     @Test
+    void deletingAUserAbortsItsPendingWorkAndScrubsItsDeliveries() throws Exception {
+        track(KEY, """
+                {"attributes":[{"external_id":"erase-me","email":"erase@example.test"}]}""");
+        // Port 9 refuses connections: the delivery stays queued for its next retry.
+        String pending = gw.accept(GatewayFixture.webhookSend("erase-me", java.net.URI.create("http://127.0.0.1:9/x"),
+                "for erase@example.test"));
+        gw.awaitStatus(pending, s -> s.path("deliveries").get(0).path("attempts").asInt() >= 1);
+        var r = gw.post("/users/delete", KEY, "{\"external_ids\":[\"erase-me\"]}");
+        assertEquals(1, r.json().path("deleted").asInt(), r.raw());
+        JsonNode d = gw.status(pending).path("deliveries").get(0);
+        assertEquals("aborted", d.path("status").asText(), d.toString());
+        assertEquals("user deleted", d.path("last_error").asText());
+        assertTrue(d.path("recipient").asText().startsWith("deleted:"), d.toString());
+        assertTrue(d.path("address").asText().startsWith("deleted:"), d.toString());
+        assertEquals(0, GatewayFixture.count(gw.dir, "SELECT COUNT(*) FROM delivery WHERE recipient LIKE '%erase-me%' "
+                + "OR address LIKE '%erase%'"));
+    }
+
+    @Test
     void identifyFoldsAnAliasProfileIntoTheKnownUser() throws Exception {
         var alias = gw.post("/users/alias/new", KEY, "{\"user_aliases\":[{\"alias_name\":\"anon-9\",\"alias_label\":\"web\"}]}");
         assertEquals(201, alias.status(), alias.raw());

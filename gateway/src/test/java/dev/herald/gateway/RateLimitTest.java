@@ -122,6 +122,13 @@ final class RateLimitTest {
         assertHeaders(invalid);
         assertEquals("4", invalid.headers().firstValue("x-ratelimit-remaining").orElseThrow(),
                 "a valid key's invalid request counts, as at Braze");
+        for (String notJson : new String[] {"", "not json", "[1]"}) {
+            var r = gw.post("/messages/send", KEY, notJson);
+            assertEquals(400, r.status(), r.raw());
+            assertHeaders(r);
+        }
+        assertEquals("0", gw.post("/messages/send", KEY, "{").headers().firstValue("x-ratelimit-remaining")
+                .orElseThrow(), "bodies that do not parse count too");
         var track = gw.post("/users/track", KEY, "{\"attributes\":[{\"external_id\":\"u\",\"first_name\":\"A\"}]}");
         assertEquals(201, track.status(), track.raw());
         assertEquals("\"users_track\";q=3000;w=3", track.headers().firstValue("ratelimit-policy").orElseThrow());

@@ -110,6 +110,19 @@ final class ReloadTest {
     }
 
     @Test
+    void channelChangesWaitForARestartAndTheRunningOnesStay() throws Exception {
+        Files.writeString(file, yaml("", campaign("first")).replace("  - id: ops\n", "  - id: ops\n    sandbox: true\n"));
+        var r = reload(ADMIN);
+        assertEquals(200, r.status(), r.raw());
+        assertEquals("workspaces[ops] sandbox, email, sms or apps", r.json().path("restart_required").get(0).asText(),
+                r.raw());
+        // Still not a sandbox: the webhook really goes to port 9, is refused, and waits for its retry.
+        String id = trigger(ADMIN, "first").json().path("dispatch_id").asText();
+        var status = gw.awaitStatus(ADMIN, id, st -> st.path("deliveries").path(0).path("attempts").asInt() >= 1);
+        assertEquals("queued", status.path("deliveries").get(0).path("status").asText(), status.toString());
+    }
+
+    @Test
     void onlyAdminKeysMayReload() throws Exception {
         assertEquals(403, reload(GatewayFixture.KEY).status());
         assertEquals(401, reload("nope").status());

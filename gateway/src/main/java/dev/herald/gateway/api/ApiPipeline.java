@@ -74,9 +74,15 @@ public final class ApiPipeline implements RequestProcessor {
             }
             Principal principal = key.flatMap(authenticator.get()::authenticate)
                     .orElseThrow(() -> new ApiException(401, AUTH_FAILED));
+            ApiException badBody = null;
             if (endpoint.jsonBody()) {
-                body = body != null ? body : parseObject(request);
-                ((ObjectNode) body).remove("api_key"); // never stored, never echoed
+                try {
+                    body = body != null ? body : parseObject(request);
+                    ((ObjectNode) body).remove("api_key"); // never stored, never echoed
+                } catch (ApiException e) {
+                    badBody = e;
+                    body = Json.object();
+                }
             } else {
                 body = Json.object();
             }
@@ -84,9 +90,12 @@ public final class ApiPipeline implements RequestProcessor {
                 throw new ApiException(403, FORBIDDEN);
             }
             var call = new ApiCall(request, principal, body, params, clock.instant(), Optional.empty());
+            // A body that does not parse is still a request of the key's: it counts and carries the limit headers.
+            ApiException refused = badBody;
             return gate.admit(endpoint, call)
-                    .thenCompose(admitted -> admitted.decorate(run(c -> idempotency.around(c, endpoint.handler()::handle),
-                            call)))
+                    .thenCompose(admitted -> admitted.decorate(refused != null
+                            ? CompletableFuture.completedFuture(ApiErrors.toResponse(refused))
+                            : run(c -> idempotency.around(c, endpoint.handler()::handle), call)))
                     .exceptionally(ApiErrors::toResponse);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(ApiErrors.toResponse(e));

@@ -118,13 +118,18 @@ public final class SendsEndpoints {
                 entry.put("time", day.toString());
                 ObjectNode messages = entry.putObject("messages");
                 byDay.getOrDefault(day, Map.of()).forEach((channel, statuses) ->
-                        messages.putArray(channel.wireName()).add(stats(channel, statuses)));
+                        messages.putArray(seriesName(channel)).add(stats(channel, statuses)));
                 entry.put("conversions_by_send_time", 0);
                 entry.put("conversions", 0);
                 entry.put("unique_recipients", recipients.getOrDefault(day, 0L));
                 entry.put("revenue", 0.0);
             }
             return out;
+        }
+
+        /** Braze's data-series key: iOS push is {@code ios_push} there, not the messaging object's name. */
+        private static String seriesName(Channel channel) {
+            return channel == Channel.APPLE_PUSH ? "ios_push" : channel.wireName();
         }
 
         /** Braze's per-channel statistics, from delivery states. */

@@ -314,8 +314,12 @@ public final class Deliveries {
         abort.setLong(1, Rows.millis(now));
         abort.setLong(2, userId);
         abort.executeUpdate();
-        PreparedStatement scrub = tx.prepare("UPDATE delivery SET address = 'deleted:' || id, detail = NULL, "
-                + "user_id = NULL WHERE user_id = ?");
+        // Nothing that names the person stays: not the address, the recipient id, the rendered message, nor an
+        // error that may quote the address (a relay's "550 <ana@example.com>: no such user").
+        PreparedStatement scrub = tx.prepare("UPDATE delivery SET address = 'deleted:' || id, "
+                + "recipient = 'deleted:' || id, detail = NULL, user_id = NULL, last_error = CASE "
+                + "WHEN last_error IS NULL OR last_error = 'user deleted' THEN last_error "
+                + "ELSE 'redacted: user deleted' END WHERE user_id = ?");
         scrub.setLong(1, userId);
         return scrub.executeUpdate();
     }

@@ -69,6 +69,10 @@ public final class TemplateEngine implements AutoCloseable {
         if (!isTemplate(source)) {
             return Optional.empty();
         }
+        int max = Limits.defaults().maxTemplateBytes();
+        if (source.length() > max) {
+            return Optional.of("template too large: " + source.length() + " characters, at most " + max);
+        }
         try {
             CHECKER.parse(BrazeLiquid.rewrite(source));
             return Optional.empty();

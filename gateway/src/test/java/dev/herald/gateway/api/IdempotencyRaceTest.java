@@ -72,6 +72,29 @@ final class IdempotencyRaceTest {
         }
     }
 
+    /** A store whose ingress writes wait until the test opens the gate: a request held in flight. */
+    private record HeldStore(Store delegate, CompletableFuture<Void> gate) implements Store {
+        @Override
+        public <T> CompletableFuture<T> writeIngress(Work<T> work) {
+            return gate.thenCompose(open -> delegate.writeIngress(work));
+        }
+
+        @Override
+        public <T> CompletableFuture<T> write(Work<T> work) {
+            return delegate.write(work);
+        }
+
+        @Override
+        public <T> CompletableFuture<T> read(Work<T> work) {
+            return delegate.read(work);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
     private static ApiPipeline pipeline(Store store) {
         var ws = WorkspaceConfig.of("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
                 Set.of("messages.send"))));
@@ -84,10 +107,14 @@ final class IdempotencyRaceTest {
     }
 
     private static ApiResponse send(ApiPipeline p) throws Exception {
+        return sendAsync(p).get(30, TimeUnit.SECONDS);
+    }
+
+    private static CompletableFuture<ApiResponse> sendAsync(ApiPipeline p) {
         var headers = new DefaultHttpHeaders().set("Authorization", "Bearer " + KEY).set("Idempotency-Key", "race-1");
         var request = new ApiRequest("POST", "/messages/send", Map.of(), headers, BODY.getBytes(StandardCharsets.UTF_8),
                 null);
-        return p.process(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return p.process(request).toCompletableFuture();
     }
 
     private static String fingerprintOfBody() throws Exception {
@@ -120,6 +147,24 @@ final class IdempotencyRaceTest {
             assertEquals("{\"dispatch_id\":\"theirs\",\"message\":\"success\"}",
                     new String(r.body(), StandardCharsets.UTF_8));
             assertEquals(0, dispatches(store));
+        }
+    }
+
+    @Test
+    void aDuplicateWhileTheFirstIsInFlightIs409AndTheFirstStillCompletes() throws Exception {
+        var gate = new CompletableFuture<Void>();
+        try (var store = new HeldStore(SqliteStore.open(config()), gate)) {
+            var pipeline = pipeline(store);
+            CompletableFuture<ApiResponse> first = sendAsync(pipeline);
+            ApiResponse duplicate = send(pipeline);
+            assertEquals(409, duplicate.status());
+            assertEquals("1", duplicate.headers().get("Retry-After"));
+            gate.complete(null);
+            assertEquals(201, first.get(30, TimeUnit.SECONDS).status());
+            ApiResponse replay = send(pipeline);
+            assertEquals(201, replay.status());
+            assertEquals("true", replay.headers().get("Idempotent-Replayed"));
+            assertEquals(1, dispatches(store));
         }
     }
 
