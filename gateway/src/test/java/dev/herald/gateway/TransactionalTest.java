@@ -31,6 +31,7 @@ import org.subethamail.smtp.RejectException;
  */
 final class TransactionalTest {
     static final String TX_KEY = "test-key-transactional";
+    static final String FINAL_HOP_KEY = "test-key-final-hop";
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     /** Real time, so the receiver's five-minute timestamp tolerance holds. */
     static final Instant START = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -48,20 +49,33 @@ final class TransactionalTest {
         postbacks = new HttpPeer().answer(200, Map.of(), "{}");
         String tx = """
                   - id: tx
-                    api_keys: [ { name: t, sha256: "%s", permissions: [transactional.send] } ]
-                    email: { smtp: { host: 127.0.0.1, port: %d, starttls: disabled } }
-                    events: { postback_url: "%s", signing_secret: "%s" }
+                    api_keys: [ { name: t, sha256: "%1$s", permissions: [transactional.send] } ]
+                    email: { smtp: { host: 127.0.0.1, port: %2$d, starttls: disabled } }
+                    events: { postback_url: "%3$s", signing_secret: "%4$s" }
                     campaigns:
                       - id: password-reset
                         transactional: true
                         email: { app_id: a, from: "Acme <no-reply@acme.test>", subject: "Reset for {{${first_name} | default: 'you'}}", body: "<p>Code {{api_trigger_properties.${code}}}</p>" }
                       - id: newsletter
                         email: { app_id: a, from: "a@acme.test", subject: "News", body: "<p>news</p>" }
+                      - id: on-hold
+                        transactional: true
+                        paused: true
+                        email: { app_id: a, from: "a@acme.test", subject: "x", body: "x" }
                       - id: retired
                         transactional: true
                         archived: true
                         email: { app_id: a, from: "a@acme.test", subject: "x", body: "x" }
-                """.formatted(ApiKeyAuthenticator.sha256Hex(TX_KEY), relay.port(), postbacks.url("/postback"), SECRET);
+                  - id: txf
+                    api_keys: [ { name: f, sha256: "%5$s", permissions: [transactional.send] } ]
+                    email: { smtp: { host: 127.0.0.1, port: %2$d, starttls: disabled, final_hop: true } }
+                    events: { postback_url: "%3$s", signing_secret: "%4$s" }
+                    campaigns:
+                      - id: receipt
+                        transactional: true
+                        email: { app_id: a, from: "a@acme.test", subject: "Receipt", body: "<p>thanks</p>" }
+                """.formatted(ApiKeyAuthenticator.sha256Hex(TX_KEY), relay.port(), postbacks.url("/postback"), SECRET,
+                ApiKeyAuthenticator.sha256Hex(FINAL_HOP_KEY));
         var config = ConfigLoader.parse(GatewayFixture.yaml(dir, tx), SecretResolver.withEnvironment(Map.of()));
         gw = GatewayFixture.start(dir, config, new Herald.Overrides(clock, RandomGenerator.getDefault(), Optional.empty()));
     }
@@ -132,6 +146,41 @@ final class TransactionalTest {
         String mail = relay.received().get(0);
         assertTrue(mail.contains("Subject: Reset for Ana"), mail);
         assertTrue(mail.contains("Code 771"), mail);
+    }
+
+    @Test
+    void aFinalHopRelaysAcceptanceIsPostedAsDelivered() throws Exception {
+        var r = gw.post("/transactional/v1/campaigns/receipt/send", FINAL_HOP_KEY, """
+                {"recipient":{"external_user_id":"fh","attributes":{"email":"fh@example.test"}}}""");
+        assertEquals(201, r.status(), r.raw());
+        assertEquals(List.of("sent", "processed", "delivered"),
+                statuses(postbacksFor(r.json().path("dispatch_id").asText(), 3)));
+    }
+
+    @Test
+    void aRefusedPostbackIsRetriedUnderTheSameWebhookIdAndTheOrderHolds() throws Exception {
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        postbacks.answer(ex -> HttpPeer.reply(ex, calls.incrementAndGet() == 1 ? 503 : 200, Map.of(), "{}"));
+        var r = send("password-reset", """
+                {"recipient":{"external_user_id":"rt","attributes":{"email":"rt@example.test"}}}""");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (postbacks.received().size() < 3 && System.nanoTime() < deadline) {
+            clock.advance(Duration.ofSeconds(1)); // past the retry's backoff
+            gw.herald.wakeScheduler();
+            Thread.sleep(20);
+        }
+        List<HttpPeer.Received> got = postbacks.received();
+        assertEquals(3, got.size(), got.toString());
+        assertEquals(got.get(0).header("webhook-id"), got.get(1).header("webhook-id"), "a retry keeps its id");
+        List<String> order = got.stream().map(p -> {
+            try {
+                return Json.parse(p.body()).path("status").asText();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+        assertEquals(List.of("sent", "sent", "processed"), order, "processed waits for sent");
+        assertEquals(r.json().path("dispatch_id").asText(), Json.parse(got.get(2).body()).path("dispatch_id").asText());
     }
 
     @Test
@@ -209,6 +258,7 @@ final class TransactionalTest {
         expect(send("nope", ok), 404, "Campaign does not exist");
         expect(send("newsletter", ok), 400, "transactional");
         expect(send("retired", ok), 400, "archived");
+        expect(send("on-hold", ok), 400, "The campaign is paused");
         expect(send("password-reset", "{}"), 400, "recipient is required");
         expect(send("password-reset", "{\"recipient\":[{\"external_user_id\":\"a\"},{\"external_user_id\":\"b\"}]}"),
                 400, "one recipient");
