@@ -52,11 +52,16 @@ public final class ApiKeyAuthenticator {
         return HexFormat.of().formatHex(sha256(key));
     }
 
-    private static byte[] sha256(String key) {
+    /** One digest per thread: looking the algorithm up costs more than hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
+    });
+
+    private static byte[] sha256(String key) {
+        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)); // digest() also resets it
     }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.herald.channel.OutboundMessage;
 import dev.herald.channel.Channel;
+import dev.herald.channel.OutboundMessage;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.SmsMessage;
 import dev.herald.channel.sms.TwilioSmsSender;
@@ -13,16 +13,19 @@ import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.Json;
-import dev.herald.gateway.store.DispatchRow;
-import java.util.function.Function;
-import dev.herald.gateway.template.TemplateEngine;
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.DeliveryStatus;
+import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.DeliveryUpdate;
+import dev.herald.gateway.store.UserRow;
+import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Store;
+import dev.herald.gateway.store.StoreTx;
+import dev.herald.gateway.template.TemplateEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final int MAX_CLAIM = 256;
+    private static final Duration PROFILE_READ_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
 
     private final Store store;
@@ -142,7 +147,7 @@ public final class DeliveryEngine implements AutoCloseable {
         long pollNanos = config.pollInterval().toNanos();
         while (running) {
             try {
-                int started = claiming ? expandDue() + claimAndStart() : 0;
+                int started = claiming ? cycle() : 0;
                 if (started == 0 || inFlight.get() >= config.maxInFlight()) {
                     parked = true;
                     LockSupport.parkNanos(this, pollNanos);
@@ -155,57 +160,49 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * Expands dispatches whose time has come: schedules, and broadcasts one page at a time (a large audience
-     * never holds the writer for long). Returns how many dispatches it worked on.
-     */
-    int expandDue() {
-        Instant now = clock.instant();
-        try {
-            return store.write(tx -> {
-                int n = 0;
-                for (DispatchRow d : tx.dispatches().dueForExpansion(now, 8)) {
-                    Optional<WorkspaceConfig> ws = workspaces.apply(d.workspace());
-                    JsonNode request = Json.parseOrEmpty(d.request());
-                    if (ws.isEmpty()) {
-                        tx.dispatches().markExpanded(d.id(), now); // its workspace is gone: nothing to send
-                    } else if (dev.herald.gateway.api.Dispatching.isBroadcast(request)) {
-                        expander.expandPage(tx, d, request, ws.get());
-                    } else {
-                        expander.expand(tx, d, request, ws.get());
-                    }
-                    n++;
-                }
-                return n;
-            }).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        } catch (Exception e) {
-            throw new IllegalStateException("expanding due dispatches failed: " + e.getMessage(), e);
-        }
+    /** What one scheduler cycle did: dispatches expanded and deliveries claimed. */
+    private record Cycle(int expanded, List<Claim> claimed) {
     }
 
-    /** Claims due work up to the free capacity and starts an attempt for each; returns how many. */
-    int claimAndStart() {
+    /**
+     * One scheduler cycle, in one write (one group commit, not two): expands dispatches whose time has come
+     * (schedules, and broadcasts one page at a time, so a large audience never holds the writer for long), then
+     * claims due work up to the free capacity and starts an attempt for each. Returns how much it did.
+     */
+    int cycle() {
         int capacity = Math.min(MAX_CLAIM, config.maxInFlight() - inFlight.get());
-        if (capacity <= 0) {
-            return 0;
-        }
         Instant now = clock.instant();
-        List<Claim> claimed;
+        Cycle done;
         try {
-            claimed = store.write(tx -> claimer.claim(tx, now, capacity)).get(60, TimeUnit.SECONDS);
+            done = store.write(tx -> new Cycle(expandDue(tx, now),
+                    capacity > 0 ? claimer.claim(tx, now, capacity) : List.of())).get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
         } catch (Exception e) {
-            throw new IllegalStateException("claiming due deliveries failed: " + e.getMessage(), e);
+            throw new IllegalStateException("expanding and claiming due work failed: " + e.getMessage(), e);
         }
-        for (Claim c : claimed) {
+        for (Claim c : done.claimed()) {
             attempt(c);
         }
-        return claimed.size();
+        return done.expanded() + done.claimed().size();
+    }
+
+    private int expandDue(StoreTx tx, Instant now) throws SQLException {
+        int n = 0;
+        for (DispatchRow d : tx.dispatches().dueForExpansion(now, 8)) {
+            Optional<WorkspaceConfig> ws = workspaces.apply(d.workspace());
+            JsonNode request = Json.parseOrEmpty(d.request());
+            if (ws.isEmpty()) {
+                tx.dispatches().markExpanded(d.id(), now); // its workspace is gone: nothing to send
+            } else if (dev.herald.gateway.api.Dispatching.isBroadcast(request)) {
+                expander.expandPage(tx, d, request, ws.get());
+            } else {
+                expander.expand(tx, d, request, ws.get());
+            }
+            n++;
+        }
+        return n;
     }
 
     private void attempt(Claim claim) {
@@ -220,8 +217,13 @@ public final class DeliveryEngine implements AutoCloseable {
                 throw new UnsendableException("workspace " + c.delivery().workspace() + " is no longer configured");
             }
             JsonNode request = request(c);
-            flow = templates.run(() -> messages.build(c, request, ws))
-                    .exceptionally(e -> new Prepared.Unsendable("rendering failed: " + rootMessage(e)))
+            flow = templates.run(() -> messages.build(c, request, ws, this::profileOf))
+                    .exceptionally(e -> {
+                        if (root(e) instanceof ProfileUnavailable unavailable) {
+                            throw unavailable; // the store's trouble, not the message's: retried like a send
+                        }
+                        return new Prepared.Unsendable("rendering failed: " + rootMessage(e));
+                    })
                     .thenCompose(prepared -> switch (prepared) {
                         case Prepared.Ready ready -> send(ws, c, ready.message(), permit);
                         case Prepared.Abort abort -> {
@@ -247,6 +249,31 @@ public final class DeliveryEngine implements AutoCloseable {
                         Optional.empty()))
                 .thenCompose(write -> record(c, write, 1))
                 .whenComplete((recorded, failure) -> finished(c, permit, failure));
+    }
+
+    /** The recipient's profile as it is now, read on the calling render thread (never the store's writer). */
+    private Optional<UserRow> profileOf(DeliveryRow d) {
+        if (d.userId().isEmpty()) {
+            return Optional.empty();
+        }
+        long id = d.userId().get();
+        try {
+            return store.read(tx -> tx.users().byId(id)).get(PROFILE_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProfileUnavailable("interrupted while reading the recipient's profile");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new ProfileUnavailable("the recipient's profile could not be read: " + rootMessage(e));
+        }
+    }
+
+    /** The recipient's profile could not be read for a template: the attempt is retried later. */
+    private static final class ProfileUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ProfileUnavailable(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Sends a ready message; the sandbox's rendered payload is kept for the status API. */
@@ -305,6 +332,15 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
+    /** The dispatch's request (parsed once per dispatch, not per recipient), or an empty object if unreadable. */
+    private JsonNode requestOrEmpty(ClaimedDelivery c) {
+        try {
+            return request(c);
+        } catch (UnsendableException e) {
+            return Json.object();
+        }
+    }
+
     /** Writes an outcome; a store that cannot commit is retried a few times before the restart path takes over. */
     private CompletableFuture<Boolean> record(ClaimedDelivery c, Outcomes.Write write, int attempt) {
         return store.write(tx -> {
@@ -314,7 +350,7 @@ public final class DeliveryEngine implements AutoCloseable {
                         write.effect().get().apply(tx, now);
                     }
                     if (recorded) {
-                        postbacks.record(tx, c.dispatchKind(), Json.parseOrEmpty(c.request()), c.delivery(),
+                        postbacks.record(tx, c.dispatchKind(), requestOrEmpty(c), c.delivery(),
                                 DeliveryStatus.QUEUED, write.update().status(), write.update().lastError());
                     }
                     if (recorded && c.delivery().channel() == Channel.SMS
@@ -361,11 +397,16 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable t) {
+        Throwable cur = root(t);
+        return cur == null ? "unknown" : cur.toString();
+    }
+
+    private static Throwable root(Throwable t) {
         Throwable cur = t;
         while (cur instanceof CompletionException && cur.getCause() != null) {
             cur = cur.getCause();
         }
-        return cur == null ? "unknown" : cur.toString();
+        return cur;
     }
 
     /** Stops claiming new work; attempts already running continue. */

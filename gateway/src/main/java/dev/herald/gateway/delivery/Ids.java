@@ -8,7 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifier generation: dispatch ids as Braze shapes them, delivery ids as time-ordered UUIDs. */
 public final class Ids {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** DRBG: unguessable like the default, without a locked read of /dev/urandom per id. */
+    private static final SecureRandom RANDOM = drbg();
+    private static final HexFormat HEX = HexFormat.of();
 
     private Ids() {
     }
@@ -21,7 +23,15 @@ public final class Ids {
     public static String dispatchId(Clock clock) {
         byte[] b = new byte[10];
         RANDOM.nextBytes(b);
-        return String.format("%012x", clock.millis() & 0xffffffffffffL) + HexFormat.of().formatHex(b);
+        return HEX.toHexDigits(clock.millis() & 0xffffffffffffL).substring(4) + HEX.formatHex(b);
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     /**

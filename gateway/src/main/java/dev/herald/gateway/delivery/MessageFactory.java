@@ -15,6 +15,7 @@ import dev.herald.config.SubscriptionGroupConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.UserRow;
 import dev.herald.gateway.template.Personalisation;
 import dev.herald.gateway.template.Rendered;
 import dev.herald.gateway.template.TemplateEngine;
@@ -28,6 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the message of one attempt from the stored request, rendering its Liquid against the recipient's
@@ -54,15 +58,25 @@ final class MessageFactory {
         }
     }
 
-    /** Renders one field; a template's abort or failure stops the build. */
+    /**
+     * Renders one field; a template's abort or failure stops the build. The variables are built on the first field
+     * that is a template, so a message without Liquid (most transactional pushes) costs no personalisation.
+     */
     private final class Fields {
-        final Map<String, Object> variables;
+        private final Supplier<Map<String, Object>> source;
+        private @Nullable Map<String, Object> variables;
 
-        Fields(Map<String, Object> variables) {
-            this.variables = variables;
+        Fields(Supplier<Map<String, Object>> source) {
+            this.source = source;
         }
 
         String render(String template, String field) throws Stop {
+            if (!TemplateEngine.isTemplate(template)) {
+                return template;
+            }
+            if (variables == null) {
+                variables = source.get();
+            }
             return switch (templates.render(template, variables)) {
                 case Rendered.Text t -> t.value();
                 case Rendered.Aborted a -> throw new Stop(true, a.reason());
@@ -76,14 +90,19 @@ final class MessageFactory {
         }
     }
 
-    Prepared build(ClaimedDelivery claimed, JsonNode request, WorkspaceConfig ws) {
+    /**
+     * Builds the message of a claimed delivery; {@code profiles} looks the recipient's profile up as it is now
+     * (templates see updates made after the accept), and only if a field is a template.
+     */
+    Prepared build(ClaimedDelivery claimed, JsonNode request, WorkspaceConfig ws,
+                   Function<DeliveryRow, Optional<UserRow>> profiles) {
         DeliveryRow d = claimed.delivery();
         JsonNode object = request.path("messages").path(d.channel().wireName());
         if (!object.isObject()) {
             return new Prepared.Unsendable("the dispatch has no " + d.channel().wireName() + " message");
         }
         var ref = new DeliveryRef(d.id(), d.attempts());
-        var fields = new Fields(variables(claimed, request));
+        var fields = new Fields(() -> variables(claimed, request, profiles.apply(d)));
         try {
             OutboundMessage message = switch (d.channel()) {
                 case WEBHOOK -> webhook(ref, object, fields);
@@ -100,7 +119,7 @@ final class MessageFactory {
         }
     }
 
-    private static Map<String, Object> variables(ClaimedDelivery claimed, JsonNode request) {
+    private static Map<String, Object> variables(ClaimedDelivery claimed, JsonNode request, Optional<UserRow> user) {
         DeliveryRow d = claimed.delivery();
         Map<String, Object> campaign = new LinkedHashMap<>();
         campaign.put("dispatch_id", d.dispatchId());
@@ -118,7 +137,7 @@ final class MessageFactory {
             properties.put("canvas", Map.of("api_id", request.get("canvas_id").asText(), "name",
                     request.get("canvas_id").asText()));
         }
-        return Personalisation.variables(claimed.user(), Map.of(), campaign, properties);
+        return Personalisation.variables(user, Map.of(), campaign, properties);
     }
 
     /** The top-level properties overridden by the recipient's own, under any of {@code names}. */

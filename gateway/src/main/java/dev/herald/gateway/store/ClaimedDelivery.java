@@ -6,7 +6,6 @@ package dev.herald.gateway.store;
  * @param delivery     the row, with {@code attempts} already counting this attempt
  * @param dispatchKind the dispatch's kind
  * @param request      the dispatch's request JSON
- * @param user         the recipient's profile as it is now (templates see updates made after the accept)
  */
-public record ClaimedDelivery(DeliveryRow delivery, String dispatchKind, String request, java.util.Optional<UserRow> user) {
+public record ClaimedDelivery(DeliveryRow delivery, String dispatchKind, String request) {
 }

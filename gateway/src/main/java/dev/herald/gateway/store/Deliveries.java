@@ -147,19 +147,14 @@ public final class Deliveries {
                     expired.add(row);
                 } else if (admit.test(row)) {
                     claimed.add(new ClaimedDelivery(withAttempt(row, now), rs.getString("p_kind"),
-                            rs.getString("p_request"), java.util.Optional.empty()));
+                            rs.getString("p_request")));
                 }
             }
         }
         PreparedStatement claim = tx.prepare("INSERT INTO temp.claimed (id) VALUES (?)");
-        for (int i = 0; i < claimed.size(); i++) {
-            ClaimedDelivery c = claimed.get(i);
+        for (ClaimedDelivery c : claimed) {
             claim.setString(1, c.delivery().id().toString());
             claim.executeUpdate();
-            if (c.delivery().userId().isPresent()) {
-                claimed.set(i, new ClaimedDelivery(c.delivery(), c.dispatchKind(), c.request(),
-                        tx.users().byId(c.delivery().userId().get())));
-            }
         }
         for (DeliveryRow row : expired) {
             expire(row, now);

@@ -64,6 +64,9 @@ public final class SqliteStore implements Store {
     private final Committer committer;
     private final Thread writer;
     private final ExecutorService readers;
+    /** Completes committed writes' futures, so their callbacks never take the writer's time. */
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon(true).name("herald-store-completer").factory());
     private final List<Connection> readConnections = new CopyOnWriteArrayList<>();
     private final ThreadLocal<StoreTx> readTx;
     private final FileChannel lockChannel;
@@ -258,9 +261,12 @@ public final class SqliteStore implements Store {
             failBatch(batch, e);
             return;
         }
-        for (int i = 0; i < n; i++) {
-            complete(batch.get(i), results[i], errors[i]);
-        }
+        List<PendingWrite<?>> done = List.copyOf(batch);
+        completer.execute(() -> {
+            for (int i = 0; i < n; i++) {
+                complete(done.get(i), results[i], errors[i]);
+            }
+        });
     }
 
     private void failBatch(List<PendingWrite<?>> batch, Exception cause) {
@@ -294,6 +300,12 @@ public final class SqliteStore implements Store {
         closing = true;
         try {
             writer.join(TimeUnit.SECONDS.toMillis(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        completer.shutdown();
+        try {
+            completer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import liqp.Template;
@@ -42,8 +43,7 @@ public final class TemplateEngine implements AutoCloseable {
     private final Cache<String, ConcurrentLinkedQueue<Template>> parsed = Caffeine.newBuilder()
             .maximumSize(2_000).expireAfterAccess(Duration.ofMinutes(30)).build();
     private final ExecutorService renderers;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon(true).name("herald-liquid-timer").factory());
+    private final ScheduledThreadPoolExecutor timer = newTimer();
 
     /** An engine rendering on {@code threads} shared platform threads. */
     public TemplateEngine(Limits limits, int threads) {
@@ -56,6 +56,14 @@ public final class TemplateEngine implements AutoCloseable {
                 .build();
         this.renderers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon(true)
                 .name("herald-liquid-", 1).factory());
+    }
+
+    /** One timer thread; a finished render cancels its timeout, which then leaves the queue at once. */
+    private static ScheduledThreadPoolExecutor newTimer() {
+        var timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon(true).name("herald-liquid-timer").factory());
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** A parser with Herald's tags for syntax checks; parsing needs no render limits. */
@@ -119,12 +127,13 @@ public final class TemplateEngine implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }
-        timer.schedule(() -> {
-            if (result.completeExceptionally(new TimeoutException("rendering took longer than "
+        ScheduledFuture<?> timeout = timer.schedule(() -> {
+            if (!result.isDone() && result.completeExceptionally(new TimeoutException("rendering took longer than "
                     + limits.timeout().toMillis() + " ms"))) {
                 task.cancel(true);
             }
         }, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((value, failure) -> timeout.cancel(false));
         return result;
     }
 

@@ -68,9 +68,20 @@ final class ApnsPayloads {
                     + MAX_PAYLOAD_BYTES);
         }
         PushType type = pushType(push);
-        return new SimpleApnsPushNotification(TokenUtil.sanitizeTokenString(message.deviceToken()), message.topic(),
+        return new SimpleApnsPushNotification(sanitizedToken(message.deviceToken()), message.topic(),
                 payload, expiration, priority(push, type), type, push.collapseId().orElse(null),
                 message.delivery().id());
+    }
+
+    /** The token as APNs wants it; Pushy's regex clean-up only for the rare token that is not plain hex already. */
+    static String sanitizedToken(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return TokenUtil.sanitizeTokenString(token);
+            }
+        }
+        return token;
     }
 
     static String payload(ApplePush push) {

@@ -162,4 +162,11 @@ final class ApnsPayloadsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> ApnsPayloads.notification(over, NOW));
         assertEquals("payload is 4220 bytes, APNs accepts at most 4096", e.getMessage());
     }
+
+    @Test
+    void plainHexTokensPassAsTheyAreAndOthersAreCleanedAsPushyDoes() {
+        String hex = "a1B2".repeat(16);
+        assertEquals(hex, ApnsPayloads.sanitizedToken(hex));
+        assertEquals("a1b2c3d4", ApnsPayloads.sanitizedToken("<a1b2 c3d4>"));
+    }
 }
