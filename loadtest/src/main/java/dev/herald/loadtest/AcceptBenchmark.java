@@ -67,6 +67,20 @@ final class AcceptBenchmark {
     }
 
     static Running start(Options o, String java, Path dir, String extraYaml) throws Exception {
+        return startWith(o, java, dir, """
+                workspaces:
+                  - id: bench
+                    sandbox: true
+                    api_keys: [ { name: bench, sha256: "%s", permissions: [messages.send] } ]
+                %s
+                """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), extraYaml));
+    }
+
+    /**
+     * A Herald with {@code yaml} (its workspaces and any other top-level keys) after the server and store lines.
+     * {@code HERALD_BENCH_JVM_OPTS} (space-separated) is added to its JVM options, e.g. to record a JFR profile.
+     */
+    static Running startWith(Options o, String java, Path dir, String yaml) throws Exception {
         Files.createDirectories(dir);
         int port = freePort();
         int ops = freePort();
@@ -74,15 +88,14 @@ final class AcceptBenchmark {
         Files.writeString(config, """
                 server: { bind: 127.0.0.1, port: %d, ops_port: %d }
                 store: { kind: sqlite, path: %s }
-                workspaces:
-                  - id: bench
-                    sandbox: true
-                    api_keys: [ { name: bench, sha256: "%s", permissions: [messages.send] } ]
-                %s
-                """.formatted(port, ops, dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY), extraYaml));
+                """.formatted(port, ops, dir.resolve("herald.db")) + yaml);
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
         if (Runtime.version().feature() >= 24) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        }
+        String extraJvm = System.getenv().getOrDefault("HERALD_BENCH_JVM_OPTS", "").trim();
+        if (!extraJvm.isEmpty()) {
+            cmd.addAll(List.of(extraJvm.split("\\s+")));
         }
         cmd.addAll(List.of("-jar", o.heraldJar().toString(), "--config", config.toString()));
         var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"));

@@ -3,11 +3,14 @@ package dev.herald.loadtest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Entry point of {@code loadtest/bench}: {@code Bench accept [--connections N] [--warmup S] [--seconds S]
  * [--max-requests N] [--rounds N]}, {@code Bench limits} with the same options (the ingress limiter's cost,
- * {@link LimitsBenchmark}), or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
+ * {@link LimitsBenchmark}), {@code Bench push} with them and {@code [--users N] [--recipients N] [--in-flight N]}
+ * (end-to-end push beside raw Pushy, {@link PushBenchmark}), or {@code Bench ratelimit} (the JMH
+ * {@link RateLimiterBenchmark}).
  */
 public final class Bench {
     private Bench() {
@@ -32,9 +35,11 @@ public final class Bench {
             RateLimiterBenchmark.main(new String[0]);
             return;
         }
-        if (args.length == 0 || !(args[0].equals("accept") || args[0].equals("limits"))) {
-            System.err.println("usage: loadtest/bench accept|limits [--connections 32] [--warmup 10] [--seconds 10] "
-                    + "[--max-requests 2000000] [--rounds 1]\n       loadtest/bench ratelimit");
+        if (args.length == 0 || !List.of("accept", "limits", "push").contains(args[0])) {
+            System.err.println("usage: loadtest/bench accept|limits|push [--connections 32] [--warmup 10] "
+                    + "[--seconds 10] [--max-requests 2000000] [--rounds 1]\n"
+                    + "       loadtest/bench push ... [--users 10000] [--recipients 50] [--in-flight 1000]\n"
+                    + "       loadtest/bench ratelimit");
             System.exit(2);
         }
         int connections = 32;
@@ -42,6 +47,9 @@ public final class Bench {
         int seconds = 10;
         long max = 2_000_000;
         int rounds = 1;
+        int users = 10_000;
+        int inFlight = 1000;
+        int recipients = 50;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
@@ -49,11 +57,16 @@ public final class Bench {
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--max-requests" -> max = Long.parseLong(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--users" -> users = Integer.parseInt(args[i + 1]);
+                case "--in-flight" -> inFlight = Integer.parseInt(args[i + 1]);
+                case "--recipients" -> recipients = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (seconds > 600 || warmup > 120 || rounds > 20) {
-            throw new IllegalArgumentException("bounded runs only: --seconds <= 600, --warmup <= 120, --rounds <= 20");
+        if (seconds > 600 || warmup > 120 || rounds > 20 || users < 1 || users > 1_000_000 || inFlight < 1
+                || inFlight > 10_000 || recipients < 1 || recipients > 50) {
+            throw new IllegalArgumentException("bounded runs only: --seconds <= 600, --warmup <= 120, --rounds <= 20, "
+                    + "--users 1..1000000, --in-flight 1..10000, --recipients 1..50");
         }
         Path jar = Path.of(System.getProperty("herald.jar", "gateway/target/herald.jar"));
         if (!Files.exists(jar)) {
@@ -61,10 +74,10 @@ public final class Bench {
         }
         var options = new AcceptBenchmark.Options(connections, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds),
                 max, rounds, jar);
-        if (args[0].equals("limits")) {
-            LimitsBenchmark.run(options);
-        } else {
-            AcceptBenchmark.run(options);
+        switch (args[0]) {
+            case "limits" -> LimitsBenchmark.run(options);
+            case "push" -> PushBenchmark.run(options, users, recipients, inFlight);
+            default -> AcceptBenchmark.run(options);
         }
     }
 }

@@ -39,10 +39,25 @@ final class ChildProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not listen on " + port + " within " + timeout);
     }
 
+    /** CPU time the process has used so far (user and system), or zero if the platform does not tell. */
+    Duration cpu() {
+        return cpu(process.toHandle());
+    }
+
+    /** CPU time any process (e.g. this one) has used so far, or zero if the platform does not tell. */
+    static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** Resident set size and its peak, in MiB, from /proc. */
     String rss() {
+        return rss(process.pid());
+    }
+
+    /** Resident set size and its peak of any process (e.g. this one), in MiB, from /proc. */
+    static String rss(long pid) {
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"));
+            List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
             return value(lines, "VmRSS:") + " MiB (peak " + value(lines, "VmHWM:") + " MiB)";
         } catch (IOException e) {
             return "n/a";

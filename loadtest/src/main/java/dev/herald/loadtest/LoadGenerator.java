@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,12 +32,17 @@ import org.HdrHistogram.Recorder;
 /**
  * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections to 127.0.0.1, each
  * sending its next request as soon as the previous answer arrives. A warm-up phase is run and discarded;
- * the measured phase stops at its duration or at {@code maxRequests}, whichever comes first.
+ * the measured phase stops at its duration or at {@code maxRequests}, whichever comes first. Request bodies
+ * are taken from a fixed list in turn (one body, or e.g. one per recipient).
  */
 final class LoadGenerator {
 
-    /** What one run measured. */
-    record Result(long requests, long errors, Duration elapsed, double p50Micros, double p99Micros,
+    /**
+     * What one run measured: {@code requests} and {@code errors} in the measured phase, and {@code accepted}, every
+     * 2xx answer of the whole run (warm-up and the answers that arrive after the measured phase included), i.e. the
+     * work the server took on.
+     */
+    record Result(long requests, long errors, long accepted, Duration elapsed, double p50Micros, double p99Micros,
                   double p999Micros, double maxMicros) {
         double throughput() {
             return requests / (elapsed.toNanos() / 1e9);
@@ -47,14 +53,22 @@ final class LoadGenerator {
     private final int connections;
     private final String path;
     private final String apiKey;
-    private final byte[] body;
+    private final List<byte[]> bodies;
+    private final AtomicLong sequence = new AtomicLong();
 
     LoadGenerator(int port, int connections, String path, String apiKey, String body) {
+        this(port, connections, path, apiKey, List.of(body));
+    }
+
+    LoadGenerator(int port, int connections, String path, String apiKey, List<String> bodies) {
+        if (bodies.isEmpty()) {
+            throw new IllegalArgumentException("at least one request body");
+        }
         this.port = port;
         this.connections = connections;
         this.path = path;
         this.apiKey = apiKey;
-        this.body = body.getBytes(StandardCharsets.UTF_8);
+        this.bodies = bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     Result run(Duration warmup, Duration measure, long maxRequests) throws InterruptedException {
@@ -62,11 +76,13 @@ final class LoadGenerator {
         var recorder = new Recorder(3);
         var completed = new AtomicLong();
         var errors = new AtomicLong();
+        var accepted = new AtomicLong();
         var done = new CountDownLatch(connections);
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long stopAt = measureFrom + measure.toNanos();
-        ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body));
+        ByteBuf[] payloads = bodies.stream().map(b -> Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(b)))
+                .toArray(ByteBuf[]::new);
         try {
             Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
@@ -74,8 +90,8 @@ final class LoadGenerator {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                                    new Connection(payload, recorder, completed, errors, done, measureFrom, stopAt,
-                                            maxRequests));
+                                    new Connection(payloads, recorder, completed, errors, accepted, done,
+                                            measureFrom, stopAt, maxRequests));
                         }
                     });
             for (int i = 0; i < connections; i++) {
@@ -87,7 +103,7 @@ final class LoadGenerator {
             }
             long end = Math.min(System.nanoTime(), stopAt);
             var h = recorder.getIntervalHistogram();
-            return new Result(completed.get(), errors.get(), Duration.ofNanos(end - measureFrom),
+            return new Result(completed.get(), errors.get(), accepted.get(), Duration.ofNanos(end - measureFrom),
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
                     h.getMaxValue());
         } finally {
@@ -96,22 +112,24 @@ final class LoadGenerator {
     }
 
     private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
-        private final ByteBuf payload;
+        private final ByteBuf[] payloads;
         private final Recorder recorder;
         private final AtomicLong completed;
         private final AtomicLong errors;
+        private final AtomicLong accepted;
         private final CountDownLatch done;
         private final long measureFrom;
         private final long stopAt;
         private final long maxRequests;
         private long sentAt;
 
-        Connection(ByteBuf payload, Recorder recorder, AtomicLong completed, AtomicLong errors, CountDownLatch done,
-                   long measureFrom, long stopAt, long maxRequests) {
-            this.payload = payload;
+        Connection(ByteBuf[] payloads, Recorder recorder, AtomicLong completed, AtomicLong errors, AtomicLong accepted,
+                   CountDownLatch done, long measureFrom, long stopAt, long maxRequests) {
+            this.payloads = payloads;
             this.recorder = recorder;
             this.completed = completed;
             this.errors = errors;
+            this.accepted = accepted;
             this.done = done;
             this.measureFrom = measureFrom;
             this.stopAt = stopAt;
@@ -124,6 +142,7 @@ final class LoadGenerator {
         }
 
         private void send(ChannelHandlerContext ctx) {
+            ByteBuf payload = payloads[(int) (sequence.getAndIncrement() % payloads.length)];
             FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
                     payload.duplicate());
             r.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
@@ -137,6 +156,9 @@ final class LoadGenerator {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
             long now = System.nanoTime();
+            if (response.status().code() / 100 == 2) {
+                accepted.incrementAndGet();
+            }
             if (now >= measureFrom && now <= stopAt) {
                 recorder.recordValue(Math.max(1, (now - sentAt) / 1_000));
                 completed.incrementAndGet();

@@ -1,0 +1,275 @@
+package dev.herald.loadtest;
+
+import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
+import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * End-to-end push throughput: {@code POST /messages/send} with an {@code apple_push} to {@code --recipients}
+ * users (default 50, Braze's most per request; 1 is the transactional shape), each with one iOS token, from
+ * Herald's durable accept to the notification accepted by Pushy's mock APNs server, beside raw
+ * Pushy sending to the same mock server in the same run ({@link PushyCeiling}). Herald runs from its jar in its own
+ * JVM with one non-sandbox workspace whose iOS app (token authentication, a fresh .p8 key) points at the mock.
+ *
+ * <p>One round: raw Pushy for the measured time, then Herald driven over keep-alive connections for the same time,
+ * then waiting (at most {@link #DRAIN_LIMIT}) until every push of the requests Herald answered 2xx has reached
+ * the mock. Herald's
+ * push rate is every push the mock accepted for that round over the time from the first request to the last push's
+ * arrival, so a backlog still queued when the load stops counts against it. Each side is warmed up once first;
+ * Herald's warm-up deliveries are drained before the first round.
+ */
+final class PushBenchmark {
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
+    private static final String KEY = "push-bench-key";
+    private static final String TEAM_ID = "BENCHTEAM1";
+    private static final String KEY_ID = "BENCHKEY01";
+    private static final String TOPIC = "dev.herald.bench";
+    private static final String APP_ID = "ios-bench";
+    private static final String ALERT = "Your order #4711 has shipped";
+    private static final int TRACK_BATCH = 75;
+
+    /** What one raw Pushy round measured, and the cores this process (client and mock server) kept busy. */
+    record RawRound(PushyCeiling.Result result, double benchCores) {
+    }
+
+    /**
+     * What one Herald round measured: the load, the pushes the mock accepted from its first request to the last
+     * push, the time after the load until that push, and the cores Herald and this process (load generator and
+     * mock server) kept busy meanwhile.
+     */
+    record HeraldRound(LoadGenerator.Result load, long delivered, long expected, Duration endToEnd, Duration drain,
+                       boolean drained, double heraldCores, double benchCores) {
+        double pushesPerSecond() {
+            return delivered / (endToEnd.toNanos() / 1e9);
+        }
+    }
+
+    private PushBenchmark() {
+    }
+
+    static void run(AcceptBenchmark.Options o, int users, int perRequest, int maxInFlight) throws Exception {
+        Path dir = Files.createTempDirectory("herald-bench-push");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        KeyPair keys = ecKeyPair();
+        Path p8 = writeP8(dir, keys);
+        List<String> tokens = IntStream.range(0, users).mapToObj(i -> deviceToken("bench-device-" + i)).toList();
+        List<String> bodies = IntStream.range(0, Math.max(1, users / perRequest))
+                .mapToObj(i -> sendBody(i * perRequest, perRequest, users)).toList();
+        List<RawRound> raw = new ArrayList<>();
+        List<HeraldRound> herald = new ArrayList<>();
+        String rawRss;
+        String heraldRss;
+        try (var mock = CountingApnsServer.start();
+             var gateway = AcceptBenchmark.startWith(o, java, dir.resolve("herald"), workspace(mock, p8));
+             var pushy = new PushyCeiling(mock, new ApnsSigningKey(KEY_ID, TEAM_ID, (ECPrivateKey) keys.getPrivate()),
+                     TOPIC, tokens, payload(), maxInFlight)) {
+            register(gateway.port(), users);
+            System.out.printf("registered %d users with one iOS token each; warming up%n", users);
+            pushy.run(o.warmup(), Duration.ofSeconds(1), o.maxRequests());
+            long base = mock.accepted();
+            var warm = new LoadGenerator(gateway.port(), o.connections(), "/messages/send", KEY, bodies)
+                    .run(o.warmup(), Duration.ofSeconds(1), o.maxRequests());
+            if (!mock.awaitAccepted(base + warm.accepted() * perRequest, DRAIN_LIMIT)) {
+                System.out.println("(warm-up pushes not all delivered within " + DRAIN_LIMIT + ")");
+            }
+            for (int round = 1; round <= o.rounds(); round++) {
+                var r = raw(pushy, o);
+                raw.add(r);
+                System.out.printf("round %d raw pushy %10.0f pushes/s  p99 %.2f ms  failed %d  cpu: bench %.2f cores%n",
+                        round, r.result().throughput(), r.result().p99Micros() / 1000, r.result().failed(),
+                        r.benchCores());
+                var h = herald(mock, gateway, o, bodies, perRequest);
+                herald.add(h);
+                System.out.printf("round %d herald    %10.0f pushes/s  %8.0f req/s  p99 %.2f ms  errors %d  "
+                                + "delivered %d of %d  drain %.1f s%s  cpu: herald %.2f + bench %.2f cores%n", round,
+                        h.pushesPerSecond(), h.load().throughput(), h.load().p99Micros() / 1000, h.load().errors(),
+                        h.delivered(), h.expected(), h.drain().toMillis() / 1000.0,
+                        h.drained() ? "" : " (drain limit hit)", h.heraldCores(), h.benchCores());
+            }
+            rawRss = ChildProcess.rss(ProcessHandle.current().pid());
+            heraldRss = gateway.child().rss();
+            if (mock.rejected() > 0) {
+                System.out.println("(the mock server rejected " + mock.rejected() + " notifications)");
+            }
+        }
+        print(o, users, perRequest, maxInFlight, median(raw), medianHerald(herald), rawRss, heraldRss);
+    }
+
+    private static RawRound raw(PushyCeiling pushy, AcceptBenchmark.Options o) throws InterruptedException {
+        Duration cpu = ChildProcess.cpu(ProcessHandle.current());
+        long start = System.nanoTime();
+        var result = pushy.run(Duration.ZERO, o.measure(), o.maxRequests());
+        return new RawRound(result, cores(ChildProcess.cpu(ProcessHandle.current()).minus(cpu), start));
+    }
+
+    private static HeraldRound herald(CountingApnsServer mock, AcceptBenchmark.Running gateway,
+                                      AcceptBenchmark.Options o, List<String> bodies, int perRequest)
+            throws InterruptedException {
+        long base = mock.accepted();
+        Duration heraldCpu = gateway.child().cpu();
+        Duration benchCpu = ChildProcess.cpu(ProcessHandle.current());
+        long start = System.nanoTime();
+        var load = new LoadGenerator(gateway.port(), o.connections(), "/messages/send", KEY, bodies)
+                .run(Duration.ZERO, o.measure(), o.maxRequests());
+        long loadEnd = System.nanoTime();
+        long expected = load.accepted() * perRequest;
+        boolean drained = mock.awaitAccepted(base + expected, DRAIN_LIMIT);
+        double heraldCores = cores(gateway.child().cpu().minus(heraldCpu), start);
+        double benchCores = cores(ChildProcess.cpu(ProcessHandle.current()).minus(benchCpu), start);
+        long last = Math.max(mock.lastAcceptedNanos(), start + 1);
+        return new HeraldRound(load, mock.accepted() - base, expected, Duration.ofNanos(last - start),
+                Duration.ofNanos(Math.max(0, last - loadEnd)), drained, heraldCores, benchCores);
+    }
+
+    /** CPU time used since {@code startNanos} as a number of cores kept busy. */
+    private static double cores(Duration cpu, long startNanos) {
+        return cpu.toNanos() / (double) Math.max(1, System.nanoTime() - startNanos);
+    }
+
+    /** One workspace that pushes for real, to the mock server, with limits so high nothing is refused. */
+    private static String workspace(CountingApnsServer mock, Path p8) {
+        return """
+                workspaces:
+                  - id: push
+                    api_keys: [ { name: push, sha256: "%s", permissions: [messages.send, users.track] } ]
+                    limits: { hourly: 1000000000, burst_per_second: 1000000000, users_track_per_3s: 1000000000 }
+                    apps:
+                      - app_id: %s
+                        platform: ios
+                        apns: { team_id: %s, key_id: %s, signing_key: "${file:%s}", topic: %s, environment: development,
+                                server: "127.0.0.1:%d", trusted_certificate: "%s" }
+                """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), APP_ID, TEAM_ID, KEY_ID, p8, TOPIC, mock.port(),
+                CountingApnsServer.trustedCertificate());
+    }
+
+    /** Gives each user one iOS token through {@code /users/track}, 75 users per request. */
+    private static void register(int port, int users) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build()) {
+            for (int from = 0; from < users; from += TRACK_BATCH) {
+                var b = new StringBuilder("{\"attributes\":[");
+                for (int i = from; i < Math.min(users, from + TRACK_BATCH); i++) {
+                    b.append(i == from ? "" : ",").append("{\"external_id\":\"").append(user(i))
+                            .append("\",\"push_tokens\":[{\"app_id\":\"").append(APP_ID).append("\",\"token\":\"")
+                            .append(deviceToken("bench-device-" + i)).append("\"}]}");
+                }
+                var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/users/track"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(b.append("]}").toString()))
+                        .build();
+                var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 != 2 || response.body().contains("\"errors\"")) {
+                    throw new IllegalStateException("/users/track answered " + response.statusCode() + ": "
+                            + response.body());
+                }
+            }
+        }
+    }
+
+    private static String user(int i) {
+        return "bench-user-" + i;
+    }
+
+    /** A send to {@code count} users from {@code first} on (wrapping at {@code users}). */
+    private static String sendBody(int first, int count, int users) {
+        var ids = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            ids.append(i == 0 ? "\"" : ",\"").append(user((first + i) % users)).append('"');
+        }
+        return "{\"external_user_ids\":[" + ids + "],\"messages\":{\"apple_push\":{\"alert\":\"" + ALERT
+                + "\",\"badge\":1,\"sound\":\"default\"}}}";
+    }
+
+    /** Roughly the payload Herald builds from {@link #sendBody}. */
+    private static String payload() {
+        return "{\"aps\":{\"alert\":\"" + ALERT + "\",\"badge\":1,\"sound\":\"default\"}}";
+    }
+
+    /** A well-formed APNs device token (64 hex digits) derived from {@code label}. */
+    private static String deviceToken(String label) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(label.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An EC P-256 key pair, the kind of signing key Apple issues. */
+    private static KeyPair ecKeyPair() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    /** The private key as the PKCS#8 PEM file Apple hands out. */
+    private static Path writeP8(Path dir, KeyPair keys) throws Exception {
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        return Files.writeString(dir.resolve("AuthKey_" + KEY_ID + ".p8"), pem);
+    }
+
+    private static RawRound median(List<RawRound> rows) {
+        List<RawRound> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingDouble(r -> r.result().throughput()));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static HeraldRound medianHerald(List<HeraldRound> rows) {
+        List<HeraldRound> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingDouble(HeraldRound::pushesPerSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static void print(AcceptBenchmark.Options o, int users, int perRequest, int maxInFlight, RawRound rawRound,
+                              HeraldRound herald, String rawRss, String heraldRss) {
+        var raw = rawRound.result();
+        System.out.printf("%npush benchmark: POST /messages/send, apple_push to %d user(s) (1 iOS token each) per "
+                        + "request, %d users, %d keep-alive connections; raw Pushy with %d in flight; both to one mock "
+                        + "APNs server (1 I/O thread, accepts all); %ds warm-up + %ds measured; %d round(s), median "
+                        + "shown; JDK %s, %d cores%n", perRequest, users, o.connections(), maxInFlight,
+                o.warmup().toSeconds(),
+                o.measure().toSeconds(), o.rounds(), Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-24s %10s %10s %9s %9s %8s  %s%n", "", "pushes/s", "req/s", "p50 ms", "p99 ms", "errors",
+                "RSS");
+        System.out.printf("%-24s %10.0f %10s %9.2f %9.2f %8d  %s (bench process: mock server, client, driver)%n",
+                "raw pushy (ceiling)", raw.throughput(), "-", raw.p50Micros() / 1000, raw.p99Micros() / 1000,
+                raw.failed(), rawRss);
+        var load = herald.load();
+        System.out.printf("%-24s %10.0f %10.0f %9.2f %9.2f %8d  %s (herald)%n", "herald (accept to APNs)",
+                herald.pushesPerSecond(), load.throughput(), load.p50Micros() / 1000, load.p99Micros() / 1000,
+                load.errors(), heraldRss);
+        System.out.printf("herald: %d of %d accepted pushes delivered in %.1f s (%.1f s after the load stopped)%n",
+                herald.delivered(), herald.expected(), herald.endToEnd().toMillis() / 1000.0,
+                herald.drain().toMillis() / 1000.0);
+        System.out.println("latency: raw pushy = notification sent to APNs answer; herald = POST /messages/send "
+                + "to its 2xx (durable accept)");
+        System.out.printf("cpu: raw side %.2f cores (bench process); herald side %.2f cores herald + %.2f cores bench "
+                + "process (load generator, mock server)%n", rawRound.benchCores(), herald.heraldCores(),
+                herald.benchCores());
+        System.out.printf("ratio herald / raw pushy: %.2f (goal >= 0.50)%n",
+                herald.pushesPerSecond() / raw.throughput());
+    }
+}
