@@ -16,9 +16,8 @@ import java.util.List;
  * idle one has finished delivering its backlog. Reports the median and spread of each mode.
  */
 final class LimitsBenchmark {
-    private static final String HIGH_LIMITS = "    limits: { hourly: 1000000000, burst_per_second: 1000000000 }";
-    private static final String ON = HIGH_LIMITS;
-    private static final String OFF = HIGH_LIMITS + "\nratelimit: { enabled: false }";
+    private static final String ON = AcceptBenchmark.HIGH_LIMITS;
+    private static final String OFF = AcceptBenchmark.HIGH_LIMITS + "\nratelimit: { enabled: false }";
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
 
     private LimitsBenchmark() {

@@ -40,12 +40,12 @@ final class LoadGenerator {
     /**
      * What one run measured: {@code requests} and {@code errors} in the measured phase, and {@code accepted}, every
      * 2xx answer of the whole run (warm-up and the answers that arrive after the measured phase included), i.e. the
-     * work the server took on.
+     * work the server took on. The throughput counts 2xx answers only: a refusal is not work done.
      */
     record Result(long requests, long errors, long accepted, Duration elapsed, double p50Micros, double p99Micros,
                   double p999Micros, double maxMicros) {
         double throughput() {
-            return requests / (elapsed.toNanos() / 1e9);
+            return (requests - errors) / (elapsed.toNanos() / 1e9);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.herald.gateway.store.StoreTx;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Accepts a dispatch durably: the caller's preparatory writes (profile attributes, dedupe keys), the dispatch
@@ -44,19 +45,24 @@ public final class Dispatching {
     /** Writes {@code before}, the dispatch and (if due and not a broadcast) its deliveries; answers 201 with {@code body}. */
     public CompletionStage<ApiResponse> accept(ApiCall call, NewDispatch dispatch, ObjectNode request, Before before,
                                                ObjectNode body) {
-        return accept(call, json -> dispatch, request, before, body);
+        return write(call, r -> dispatch, request, before, body); // its request text is made already
     }
 
     /**
      * Like {@link #accept(ApiCall, NewDispatch, ObjectNode, Before, ObjectNode)}, for requests that {@code before}
      * completes inside the transaction (recipients resolved by email): the dispatch is made from the final request.
      */
-    public CompletionStage<ApiResponse> accept(ApiCall call, java.util.function.Function<String, NewDispatch> dispatchOf,
+    public CompletionStage<ApiResponse> accept(ApiCall call, Function<String, NewDispatch> dispatchOf,
+                                               ObjectNode request, Before before, ObjectNode body) {
+        return write(call, r -> dispatchOf.apply(dev.herald.gateway.http.Json.text(r)), request, before, body);
+    }
+
+    private CompletionStage<ApiResponse> write(ApiCall call, Function<ObjectNode, NewDispatch> dispatchOf,
                                                ObjectNode request, Before before, ObjectNode body) {
         WorkspaceConfig ws = call.principal().workspace();
         return store.<ApiResponse>writeIngress(tx -> {
             before.run(tx);
-            NewDispatch dispatch = dispatchOf.apply(dev.herald.gateway.http.Json.text(request));
+            NewDispatch dispatch = dispatchOf.apply(request);
             tx.dispatches().insert(dispatch, call.receivedAt());
             if (!dispatch.notBefore().isAfter(call.receivedAt()) && !isBroadcast(request)) {
                 expander.expand(tx, dispatch.toRow(call.receivedAt()), request, ws);

@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifier generation: dispatch ids as Braze shapes them, delivery ids as time-ordered UUIDs. */
 public final class Ids {
-    /** DRBG: unguessable like the default, without a locked read of /dev/urandom per id. */
-    private static final SecureRandom RANDOM = drbg();
+    /** One DRBG per thread: unguessable like the default, without a shared lock or a read of /dev/urandom per id. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Ids::drbg);
     private static final HexFormat HEX = HexFormat.of();
 
     private Ids() {
@@ -22,7 +22,7 @@ public final class Ids {
      */
     public static String dispatchId(Clock clock) {
         byte[] b = new byte[10];
-        RANDOM.nextBytes(b);
+        RANDOM.get().nextBytes(b);
         return HEX.toHexDigits(clock.millis() & 0xffffffffffffL).substring(4) + HEX.formatHex(b);
     }
 

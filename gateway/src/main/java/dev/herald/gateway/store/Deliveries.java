@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The {@code delivery} table: one row per message per address, with its state and retry schedule. */
@@ -140,14 +142,20 @@ public final class Deliveries {
                                                 java.util.function.Predicate<DeliveryRow> admit) throws SQLException {
         List<ClaimedDelivery> claimed = new ArrayList<>();
         List<DeliveryRow> expired = new ArrayList<>();
+        // A dispatch's deliveries come in runs: its request text is decoded once per claim, not once per row.
+        Map<String, String> requests = new HashMap<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 DeliveryRow row = row(rs);
                 if (!row.expiresAt().isAfter(now)) {
                     expired.add(row);
                 } else if (admit.test(row)) {
-                    claimed.add(new ClaimedDelivery(withAttempt(row, now), rs.getString("p_kind"),
-                            rs.getString("p_request")));
+                    String request = requests.get(row.dispatchId());
+                    if (request == null) {
+                        request = rs.getString("p_request");
+                        requests.put(row.dispatchId(), request);
+                    }
+                    claimed.add(new ClaimedDelivery(withAttempt(row, now), rs.getString("p_kind"), request));
                 }
             }
         }
