@@ -8,8 +8,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifier generation: dispatch ids as Braze shapes them, delivery ids as time-ordered UUIDs. */
 public final class Ids {
-    /** One DRBG per thread: unguessable like the default, without a shared lock or a read of /dev/urandom per id. */
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Ids::drbg);
+    /**
+     * DRBGs: unguessable like the default, without a read of /dev/urandom per id. The ingress threads (few,
+     * long-lived) have their own, so they share no lock; any other thread, e.g. a virtual one, uses the shared one.
+     */
+    private static final ThreadLocal<SecureRandom> PER_THREAD = ThreadLocal.withInitial(Ids::drbg);
+    private static final SecureRandom SHARED = drbg();
     private static final HexFormat HEX = HexFormat.of();
 
     private Ids() {
@@ -22,7 +26,7 @@ public final class Ids {
      */
     public static String dispatchId(Clock clock) {
         byte[] b = new byte[10];
-        RANDOM.get().nextBytes(b);
+        (Thread.currentThread().isVirtual() ? SHARED : PER_THREAD.get()).nextBytes(b);
         return HEX.toHexDigits(clock.millis() & 0xffffffffffffL).substring(4) + HEX.formatHex(b);
     }
 
