@@ -1,4 +1,4 @@
-package dev.herald.ratelimit;
+package dev.herald.channel.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  * temporary directory. Tests are skipped when {@code redis-server} is not on the PATH, unless
  * {@code HERALD_REQUIRE_SERVICES=1}, in which case they fail.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path executable;
@@ -41,7 +41,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Starts a server, or skips (or fails) the calling test when there is none to start. */
-    static RedisServerProcess start() throws IOException {
+    public static RedisServerProcess start() throws IOException {
         Path executable = requireExecutable();
         var server = new RedisServerProcess(executable, Files.createTempDirectory("herald-redis"), freePort());
         server.restart();
@@ -49,13 +49,13 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** A free port that nothing listens on, for "Redis is not there" cases. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    static Path requireExecutable() {
+    public static Path requireExecutable() {
         Optional<Path> found = onPath("redis-server");
         if (found.isEmpty()) {
             String why = "redis-server is not on the PATH (apt-get install -y redis-server)";
@@ -73,16 +73,16 @@ final class RedisServerProcess implements AutoCloseable {
                 .map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("redis://127.0.0.1:" + port);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Starts the server (again) on the same port and waits until it accepts connections. */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         List<String> command = List.of(executable.toString(), "--port", Integer.toString(port), "--save", "",
                 "--appendonly", "no", "--bind", "127.0.0.1", "--dir", directory.toString());
         process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
@@ -90,7 +90,7 @@ final class RedisServerProcess implements AutoCloseable {
         awaitPort(process, port);
     }
 
-    static void awaitPort(Process process, int port) throws IOException {
+    public static void awaitPort(Process process, int port) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -107,7 +107,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Kills the server at once (SIGKILL), as a crash would, and waits until it has gone. */
-    void kill() {
+    public void kill() {
         Process p = process;
         if (p != null) {
             p.destroyForcibly();
@@ -121,7 +121,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Waits for a child process or a reconnecting client, never to time a behaviour under test. */
-    static void pause(Duration d) {
+    public static void pause(Duration d) {
         try {
             Thread.sleep(d);
         } catch (InterruptedException e) {
