@@ -459,10 +459,6 @@ final class FcmSenderTest extends SenderContract<AndroidPushMessage> {
     }
 
     private void awaitRelease() {
-        try {
-            release.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        HttpPeer.awaitRelease(release, Duration.ofSeconds(20));
     }
 }

@@ -234,11 +234,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     void retriesWhenTwilioDoesNotAnswerInTime() throws Exception {
         var release = new CountDownLatch(1);
         peer.answer(ex -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            HttpPeer.awaitRelease(release, Duration.ofSeconds(10));
             HttpPeer.reply(ex, 201, Map.of(), queued(MESSAGE_SID));
         });
         try (var impatient = TwilioSmsSender.create(config(peer.url("")), virtualThreads, Duration.ofSeconds(2),
@@ -256,11 +252,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     void waitsForAPooledConnectionNoLongerThanTheConnectTimeout() throws Exception {
         var release = new CountDownLatch(1);
         peer.answer(ex -> {
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            HttpPeer.awaitRelease(release, Duration.ofSeconds(20));
             HttpPeer.reply(ex, 201, Map.of(), queued(MESSAGE_SID));
         });
         // The SDK stamps a 10 s pool wait and a 30.5 s connect timeout on each request; ours must win.

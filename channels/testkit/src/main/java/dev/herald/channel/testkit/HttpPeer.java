@@ -56,6 +56,18 @@ public final class HttpPeer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Holds a request until the test opens {@code release} (at most {@code limit}): a peer that does not answer in
+     * time. An interrupt ends the wait early and is kept.
+     */
+    public static void awaitRelease(java.util.concurrent.CountDownLatch release, java.time.Duration limit) {
+        try {
+            release.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Writes a response with headers and a body and closes the exchange. */
     public static void reply(HttpExchange ex, int status, Map<String, String> headers, String body) throws IOException {
         headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));

@@ -146,11 +146,7 @@ final class WebhookSenderTest extends SenderContract<WebhookMessage> {
     void retriesWhenTheTargetDoesNotAnswerInTime() throws Exception {
         var release = new CountDownLatch(1);
         peer.answer(ex -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            HttpPeer.awaitRelease(release, Duration.ofSeconds(10));
             HttpPeer.reply(ex, 200, Map.of(), "");
         });
         var fast = new WebhookConfig(true, Duration.ofMillis(500), Duration.ofMillis(300), 4);
