@@ -5,11 +5,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -53,12 +49,7 @@ final class PushWorkspaces {
 
     /** A well-formed APNs device token (64 hex digits) derived from {@code label}. */
     static String deviceToken(String label) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(label.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return ApiKeyAuthenticator.sha256Hex(label); // the same SHA-256 in lower-case hex
     }
 
     /** A {@code /users/track} body giving {@code user} these {@code app_id, token} pairs. */

@@ -11,14 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -207,12 +205,7 @@ final class PushBenchmark {
 
     /** A well-formed APNs device token (64 hex digits) derived from {@code label}. */
     private static String deviceToken(String label) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(label.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ApiKeyAuthenticator.sha256Hex(label); // the same SHA-256 in lower-case hex
     }
 
     /** An EC P-256 key pair, the kind of signing key Apple issues. */
