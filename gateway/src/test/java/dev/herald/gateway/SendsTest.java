@@ -94,7 +94,12 @@ final class SendsTest {
         assertEquals(0, data.get(2).path("messages").size());
 
         assertEquals(400, gw.get("/sends/data_series?campaign_id=c1&send_id=s1", KEY).status());
-        assertEquals(400, gw.get("/sends/data_series?campaign_id=c1&send_id=s1&length=101", KEY).status());
+        var tooLong = gw.get("/sends/data_series?campaign_id=c1&send_id=s1&length=101", KEY);
+        assertEquals(400, tooLong.status());
+        assertEquals("length must be a whole number of days from 1 to 100, was 101",
+                tooLong.json().path("message").asText());
+        assertEquals("length must be a whole number of days from 1 to 100, was two",
+                gw.get("/sends/data_series?campaign_id=c1&send_id=s1&length=two", KEY).json().path("message").asText());
         assertEquals(400, gw.get("/sends/data_series?send_id=s1&length=1", KEY).status());
         assertEquals(400, gw.get("/sends/data_series?campaign_id=c1&send_id=s1&length=1&ending_at=soon", KEY).status());
         JsonNode ended = gw.get("/sends/data_series?campaign_id=c1&send_id=s1&length=1&ending_at=2026-11-23T23:00:00Z",

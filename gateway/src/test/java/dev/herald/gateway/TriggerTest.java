@@ -147,6 +147,12 @@ final class TriggerTest {
         JsonNode second = gw.get("/herald/v1/dispatches/" + id + "?limit=400&after=" + small.path("next_after").asText(),
                 KEY).json();
         assertEquals(400, second.path("deliveries").size());
+        for (String bad : List.of("0", "1001", "ten")) {
+            var refused = gw.get("/herald/v1/dispatches/" + id + "?limit=" + bad, KEY);
+            assertEquals(400, refused.status(), refused.raw());
+            assertEquals("limit must be a whole number from 1 to 1000, was " + bad,
+                    refused.json().path("message").asText());
+        }
         assertTrue(second.path("deliveries").get(0).path("id").asText()
                 .compareTo(small.path("deliveries").get(399).path("id").asText()) > 0);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.gateway.http.ApiException;
+import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Json;
 import dev.herald.gateway.store.DeliveryRow;
@@ -51,7 +52,9 @@ public final class DispatchStatusEndpoint {
         String id = call.pathParam("dispatch_id");
         String workspace = call.principal().workspaceId();
         Optional<String> after = call.request().queryParam("after").filter(a -> !a.isBlank());
-        int limit = call.request().queryParam("limit").map(DispatchStatusEndpoint::limit).orElse(PAGE);
+        int limit = call.request().queryParam("limit")
+                .map(raw -> ApiRequest.wholeNumber(raw, PAGE, "limit must be a whole number from 1 to " + PAGE))
+                .orElse(PAGE);
         return store.read(tx -> {
             Optional<DispatchRow> d = tx.dispatches().find(id).filter(r -> r.workspace().equals(workspace));
             if (d.isEmpty()) {
@@ -100,18 +103,6 @@ public final class DispatchStatusEndpoint {
         }
         out.put("message", "success");
         return out;
-    }
-
-    private static int limit(String raw) {
-        try {
-            int n = Integer.parseInt(raw.trim());
-            if (n >= 1 && n <= PAGE) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiException.badRequest("limit must be a whole number from 1 to " + PAGE + ", was " + raw);
     }
 
     private String status(Snapshot s) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.channel.Channel;
 import dev.herald.gateway.http.ApiException;
+import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Json;
 import dev.herald.gateway.store.Deliveries.SendCount;
@@ -89,7 +90,9 @@ public final class SendsEndpoints {
                 .orElseThrow(() -> ApiException.badRequest("campaign_id is required"));
         String sendId = q.queryParam("send_id").filter(s -> !s.isBlank())
                 .orElseThrow(() -> ApiException.badRequest("send_id is required"));
-        int length = q.queryParam("length").map(SendsEndpoints::length)
+        int length = q.queryParam("length")
+                .map(raw -> ApiRequest.wholeNumber(raw, MAX_DAYS, "length must be a whole number of days from 1 to "
+                        + MAX_DAYS))
                 .orElseThrow(() -> ApiException.badRequest("length is required (1 to " + MAX_DAYS + " days)"));
         Instant endingAt = q.queryParam("ending_at").map(SendsEndpoints::instant).orElseGet(clock::instant);
         LocalDate lastDay = endingAt.atOffset(ZoneOffset.UTC).toLocalDate();
@@ -183,18 +186,6 @@ public final class SendsEndpoints {
         private static long n(Map<DeliveryStatus, Long> s, DeliveryStatus status) {
             return s.getOrDefault(status, 0L);
         }
-    }
-
-    private static int length(String raw) {
-        try {
-            int n = Integer.parseInt(raw.trim());
-            if (n >= 1 && n <= MAX_DAYS) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiException.badRequest("length must be a whole number of days from 1 to " + MAX_DAYS + ", was " + raw);
     }
 
     private static Instant instant(String raw) {

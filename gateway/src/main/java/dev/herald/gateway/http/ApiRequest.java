@@ -25,6 +25,19 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
     }
 
+    /** A whole number from 1 to {@code max} in a query value; any other value is a 400 "{@code mustBe}, was VALUE". */
+    public static int wholeNumber(String raw, int max, String mustBe) {
+        try {
+            int n = Integer.parseInt(raw.trim());
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest(mustBe + ", was " + raw);
+    }
+
     /** A header's value. */
     public Optional<String> header(CharSequence name) {
         return Optional.ofNullable(headers.get(name));
