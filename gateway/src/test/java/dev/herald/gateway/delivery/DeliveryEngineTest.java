@@ -1,6 +1,7 @@
 package dev.herald.gateway.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.channel.SendOutcome;
@@ -19,12 +20,15 @@ import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.events.Postbacks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.herald.gateway.store.SqliteStore;
+import dev.herald.gateway.store.Store;
 import dev.herald.gateway.template.TemplateEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +56,7 @@ final class DeliveryEngineTest {
     private final MutableClock clock = new MutableClock(START);
     private final ScriptedSender<WebhookMessage> sender = new ScriptedSender<>();
     private SqliteStore store;
+    private final AtomicBoolean readsFail = new AtomicBoolean();
     private DeliveryEngine engine;
     private TemplateEngine templates;
 
@@ -64,7 +69,7 @@ final class DeliveryEngineTest {
         var acme = WorkspaceConfig.of("acme", false, List.of());
         java.util.function.Function<String, Optional<WorkspaceConfig>> workspaces =
                 id -> id.equals("acme") ? Optional.of(acme) : Optional.empty();
-        engine = new DeliveryEngine(store, new Senders(sender), workspaces, config, new RetryPolicy(config, NO_JITTER),
+        engine = new DeliveryEngine(new FlakyReads(store, readsFail), new Senders(sender), workspaces, config, new RetryPolicy(config, NO_JITTER),
                 templates, Optional.empty(), new Expander(clock), new Postbacks(workspaces, clock, config.maxAge()),
                 () -> { }, clock, new EgressGovernor(EgressLimits.from(List.of(acme)), EgressGovernor.Settings.defaults(),
                         clock, EgressGovernor.nanoTimeOf(clock), new SimpleMeterRegistry()), new SimpleMeterRegistry(),
@@ -79,11 +84,40 @@ final class DeliveryEngineTest {
         store.close();
     }
 
+    /** The engine's store, whose reads fail while {@code fail} is set: a journal that cannot be read for a while. */
+    private record FlakyReads(Store delegate, AtomicBoolean fail) implements Store {
+        @Override
+        public <T> CompletableFuture<T> writeIngress(Work<T> work) {
+            return delegate.writeIngress(work);
+        }
+
+        @Override
+        public <T> CompletableFuture<T> write(Work<T> work) {
+            return delegate.write(work);
+        }
+
+        @Override
+        public <T> CompletableFuture<T> read(Work<T> work) {
+            return fail.get() ? CompletableFuture.failedFuture(new IllegalStateException("disk gone"))
+                    : delegate.read(work);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
     private String accept() throws Exception {
+        return accept("b");
+    }
+
+    private String accept(String body) throws Exception {
         String id = Ids.dispatchId(clock);
         JsonNode request = Json.parse("""
                 {"recipients":[{"external_user_id":"u1"}],
-                 "messages":{"webhook":{"url":"http://hooks.example/x","request_method":"POST","request_headers":{},"body":"b"}}}""");
+                 "messages":{"webhook":{"url":"http://hooks.example/x","request_method":"POST","request_headers":{},"body":%s}}}"""
+                .formatted(Json.text(Json.MAPPER.getNodeFactory().textNode(body))));
         Instant now = clock.instant();
         var d = new NewDispatch(id, "acme", "messages.send", Lane.STANDARD, Json.text(request), now,
                 now.plus(Duration.ofMinutes(10)), Optional.empty(), Optional.empty(), Optional.empty());
@@ -152,5 +186,23 @@ final class DeliveryEngineTest {
         String id = accept();
         DeliveryRow row = awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
         assertEquals("attempt failed: java.lang.IllegalStateException: bug in sender", row.lastError().orElseThrow());
+    }
+
+    @Test
+    void aProfileThatCannotBeReadForATemplateIsRetriedNotFailed() throws Exception {
+        store.write(tx -> tx.users().create("acme", Optional.of("u1"), clock.instant())).get();
+        sender.otherwise(new SendOutcome.Accepted(Optional.empty(), true));
+        readsFail.set(true);
+        String id = accept("hello {{${user_id}}}");
+        DeliveryRow row = awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        assertTrue(row.lastError().orElseThrow().contains("the recipient's profile could not be read"),
+                row.lastError().orElseThrow());
+        assertEquals(0, sender.received().size(), "nothing is sent without its profile");
+
+        readsFail.set(false);
+        clock.advance(Duration.ofMinutes(1));
+        engine.wake();
+        awaitRow(id, r -> r.status() == DeliveryStatus.DELIVERED);
+        assertEquals("hello u1", sender.received().get(0).body());
     }
 }
