@@ -12,7 +12,7 @@ import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.delivery.Expander;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Lane;

@@ -2,7 +2,7 @@ package dev.herald.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.channel.testkit.HttpPeer;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

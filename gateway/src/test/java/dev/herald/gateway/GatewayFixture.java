@@ -7,7 +7,7 @@ import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.testkit.MutableClock;
+import dev.herald.gateway.idempotency.Idempotency;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,8 +56,8 @@ final class IdempotencyTest {
         assertEquals("true", replay.headers().firstValue("Idempotent-Replayed").orElse(""));
         assertEquals(1, GatewayFixture.count(dir, "SELECT COUNT(*) FROM dispatch"));
         // Key order and whitespace do not make it another request.
-        var parsed = dev.herald.gateway.http.Json.parse(SEND);
-        var swapped = dev.herald.gateway.http.Json.object();
+        var parsed = dev.herald.gateway.json.Json.parse(SEND);
+        var swapped = dev.herald.gateway.json.Json.object();
         swapped.set("messages", parsed.get("messages"));
         swapped.set("external_user_ids", parsed.get("external_user_ids"));
         var reordered = send(swapped.toPrettyString(), "k-1");

@@ -11,7 +11,7 @@ import dev.herald.channel.testkit.MutableClock;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.delivery.Expander;
 import dev.herald.gateway.events.Postbacks;
+import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiResponse;
+import dev.herald.gateway.idempotency.Idempotency;
 import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.NewDispatch;
@@ -54,7 +56,7 @@ public final class Dispatching {
      */
     public CompletionStage<ApiResponse> accept(ApiCall call, Function<String, NewDispatch> dispatchOf,
                                                ObjectNode request, Before before, ObjectNode body) {
-        return write(call, r -> dispatchOf.apply(dev.herald.gateway.http.Json.text(r)), request, before, body);
+        return write(call, r -> dispatchOf.apply(dev.herald.gateway.json.Json.text(r)), request, before, body);
     }
 
     private CompletionStage<ApiResponse> write(ApiCall call, Function<ObjectNode, NewDispatch> dispatchOf,
@@ -68,7 +70,7 @@ public final class Dispatching {
                 expander.expand(tx, dispatch.toRow(call.receivedAt()), request, ws);
                 abortedPostbacks(tx, dispatch, request);
             }
-            return call.remember(tx, ApiResponse.json(201, body), Optional.of(dispatch.id()));
+            return Idempotency.remember(tx, call, ApiResponse.json(201, body), Optional.of(dispatch.id()));
         }).thenApply(response -> {
             onAccepted.run();
             return response;

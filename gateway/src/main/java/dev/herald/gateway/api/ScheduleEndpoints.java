@@ -4,10 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.DeliveryConfig;
+import dev.herald.gateway.braze.Lenient;
+import dev.herald.gateway.braze.Schedule;
+import dev.herald.gateway.braze.SendRequestParser;
+import dev.herald.gateway.braze.TriggerRequest;
 import dev.herald.gateway.delivery.Ids;
+import dev.herald.gateway.http.Access;
+import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
@@ -122,7 +130,7 @@ public final class ScheduleEndpoints {
             Instant notBefore = schedule.map(Schedule::notBefore).orElse(d.notBefore());
             String scheduleJson = schedule.map(s -> Json.text(s.json())).orElse(d.schedule().orElse("{}"));
             tx.dispatches().reschedule(id, Json.text(request), notBefore, scheduleJson, call.receivedAt());
-            return call.remember(tx, ApiResponse.json(201, success()), Optional.of(id));
+            return Idempotency.remember(tx, call, ApiResponse.json(201, success()), Optional.of(id));
         });
     }
 
@@ -133,7 +141,7 @@ public final class ScheduleEndpoints {
         return store.writeIngress(tx -> {
             pending(tx, call, id, targetField);
             tx.dispatches().cancel(id, call.receivedAt());
-            return call.remember(tx, ApiResponse.json(201, success()), Optional.of(id));
+            return Idempotency.remember(tx, call, ApiResponse.json(201, success()), Optional.of(id));
         });
     }
 

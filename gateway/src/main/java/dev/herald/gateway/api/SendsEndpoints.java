@@ -3,10 +3,15 @@ package dev.herald.gateway.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.channel.Channel;
+import dev.herald.gateway.braze.Lenient;
+import dev.herald.gateway.http.Access;
+import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.Deliveries.SendCount;
 import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.Store;
@@ -80,7 +85,7 @@ public final class SendsEndpoints {
             ObjectNode body = Json.object();
             body.put("message", "success");
             body.put("send_id", sendId);
-            return call.remember(tx, ApiResponse.json(201, body), java.util.Optional.empty());
+            return Idempotency.remember(tx, call, ApiResponse.json(201, body), java.util.Optional.empty());
         });
     }
 

@@ -6,11 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.CampaignConfig;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.braze.Lenient;
+import dev.herald.gateway.braze.TriggerRequest;
 import dev.herald.gateway.delivery.Ids;
 import dev.herald.gateway.events.Postbacks;
+import dev.herald.gateway.http.Access;
+import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.json.Json;
+import dev.herald.gateway.live.Campaigns;
 import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
@@ -36,7 +43,6 @@ import java.util.regex.Pattern;
  */
 public final class TransactionalSendEndpoint {
     static final Pattern EXTERNAL_SEND_ID = Pattern.compile("^[a-zA-Z0-9-_+/=]+$");
-    static final int MAX_PROPERTIES = 50 * 1024;
     static final String NOT_FOUND = "Campaign does not exist";
     static final String NOT_TRANSACTIONAL = "The campaign is not a transactional campaign. Only transactional campaigns "
             + "may use this endpoint";
@@ -211,7 +217,7 @@ public final class TransactionalSendEndpoint {
         if (!p.isObject()) {
             throw ApiException.badRequest("trigger_properties must be an object");
         }
-        if (Json.bytes(p).length > MAX_PROPERTIES) {
+        if (Json.bytes(p).length > TriggerRequest.MAX_PROPERTIES) {
             throw ApiException.badRequest("trigger_properties must be at most 50 KB");
         }
         return p;

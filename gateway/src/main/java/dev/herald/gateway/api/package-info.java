@@ -1,6 +1,6 @@
 /**
- * The Braze-compatible API: routing, the request pipeline (auth → bounded decode → classify → permission →
- * limit → validate → store) and one class per endpoint. Validation errors use Braze's messages.
+ * The Braze-compatible messaging endpoints and Herald's own: one class per endpoint, each validating its body
+ * into the typed model and storing the dispatch durably before it answers.
  */
 @NullMarked
 package dev.herald.gateway.api;

@@ -1,7 +1,7 @@
 package dev.herald.gateway.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.UserRow;
 import java.math.BigDecimal;
 import java.time.Duration;

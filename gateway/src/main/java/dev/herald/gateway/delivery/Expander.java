@@ -106,7 +106,7 @@ public final class Expander {
         if (!isLocalTime(dispatch)) {
             return now;
         }
-        JsonNode schedule = dev.herald.gateway.http.Json.parseOrEmpty(dispatch.schedule().orElseThrow());
+        JsonNode schedule = dev.herald.gateway.json.Json.parseOrEmpty(dispatch.schedule().orElseThrow());
         try {
             var local = java.time.LocalDateTime.parse(schedule.path("time").asText());
             var zone = user.flatMap(UserRow::timeZone).map(java.time.ZoneId::of).orElse(java.time.ZoneOffset.UTC);
@@ -118,7 +118,7 @@ public final class Expander {
     }
 
     private static boolean isLocalTime(DispatchRow dispatch) {
-        return dispatch.schedule().isPresent() && dev.herald.gateway.http.Json.parseOrEmpty(dispatch.schedule().get())
+        return dispatch.schedule().isPresent() && dev.herald.gateway.json.Json.parseOrEmpty(dispatch.schedule().get())
                 .path("in_local_time").asBoolean(false);
     }
 

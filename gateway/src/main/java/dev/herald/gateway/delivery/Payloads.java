@@ -7,7 +7,7 @@ import dev.herald.channel.EmailMessage;
 import dev.herald.channel.OutboundMessage;
 import dev.herald.channel.SmsMessage;
 import dev.herald.channel.WebhookMessage;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 
 /** The rendered message as JSON, shown by the status API for sandbox deliveries. */
 final class Payloads {

@@ -1,6 +1,7 @@
 package dev.herald.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.gateway.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,11 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
 
     /** The Braze envelope {@code {"message", "errors"}} with {@code status}. */
     public static ApiResponse error(int status, String message, List<String> errors) {
-        return json(status, Json.envelope(message, errors));
+        var envelope = Json.object();
+        envelope.put("message", message);
+        var list = envelope.putArray("errors");
+        errors.forEach(list::add);
+        return json(status, envelope);
     }
 
     /** The same response with one more header. */

@@ -2,7 +2,7 @@ package dev.herald.gateway.template;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.UserRow;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

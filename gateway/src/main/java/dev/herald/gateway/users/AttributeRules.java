@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.AppConfig;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.StoreTx;
 import java.sql.SQLException;
 import java.time.DateTimeException;

@@ -2,7 +2,7 @@ package dev.herald.gateway.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Currency;

@@ -1,7 +1,7 @@
 package dev.herald.gateway.users;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.UserRow;
 import java.time.Instant;
 import java.util.Optional;

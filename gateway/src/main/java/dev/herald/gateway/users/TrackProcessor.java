@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.UserRow;
 import java.sql.SQLException;

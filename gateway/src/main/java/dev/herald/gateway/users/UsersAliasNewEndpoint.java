@@ -3,12 +3,13 @@ package dev.herald.gateway.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.gateway.api.Access;
-import dev.herald.gateway.api.ApiCall;
-import dev.herald.gateway.api.Endpoint;
+import dev.herald.gateway.http.Access;
+import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.UserRow;
 import java.time.Instant;
@@ -78,7 +79,7 @@ public final class UsersAliasNewEndpoint {
             if (!errors.isEmpty()) {
                 out.set("errors", errors);
             }
-            return call.remember(tx, ApiResponse.json(201, out), Optional.empty());
+            return Idempotency.remember(tx, call, ApiResponse.json(201, out), Optional.empty());
         });
     }
 

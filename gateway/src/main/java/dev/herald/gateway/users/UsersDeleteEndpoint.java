@@ -2,12 +2,13 @@ package dev.herald.gateway.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.gateway.api.Access;
-import dev.herald.gateway.api.ApiCall;
-import dev.herald.gateway.api.Endpoint;
+import dev.herald.gateway.http.Access;
+import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.UserRow;
@@ -68,7 +69,7 @@ public final class UsersDeleteEndpoint {
             ObjectNode out = Json.object();
             out.put("deleted", users.size());
             out.put("message", "success");
-            return call.remember(tx, ApiResponse.json(201, out), Optional.empty());
+            return Idempotency.remember(tx, call, ApiResponse.json(201, out), Optional.empty());
         });
     }
 

@@ -2,11 +2,12 @@ package dev.herald.gateway.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.api.Access;
-import dev.herald.gateway.api.ApiCall;
-import dev.herald.gateway.api.Endpoint;
+import dev.herald.gateway.http.Access;
+import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
+import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.idempotency.Idempotency;
 import dev.herald.gateway.store.Store;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -53,7 +54,7 @@ public final class UsersTrackEndpoint {
         }
         WorkspaceConfig ws = call.principal().workspace();
         var processor = new TrackProcessor(ws);
-        return store.writeIngress(tx -> call.remember(tx, ApiResponse.json(201,
+        return store.writeIngress(tx -> Idempotency.remember(tx, call, ApiResponse.json(201,
                 processor.apply(tx, body, call.receivedAt())), java.util.Optional.empty()));
     }
 }

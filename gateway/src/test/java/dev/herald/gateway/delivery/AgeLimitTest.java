@@ -3,7 +3,7 @@ package dev.herald.gateway.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.herald.channel.Channel;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Lane;
 import java.time.Instant;

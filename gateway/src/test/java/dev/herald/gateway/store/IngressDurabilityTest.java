@@ -7,16 +7,18 @@ import dev.herald.config.ApiKeyConfig;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.StoreConfig;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.api.ApiPipeline;
 import dev.herald.gateway.api.Dispatching;
-import dev.herald.gateway.events.Postbacks;
-import dev.herald.gateway.api.IngressGate;
 import dev.herald.gateway.api.MessagesSendEndpoint;
+import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.Expander;
+import dev.herald.gateway.events.Postbacks;
+import dev.herald.gateway.http.ApiPipeline;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
-import dev.herald.gateway.http.Json;
+import dev.herald.gateway.http.IngressGate;
+import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.json.Json;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,7 +50,8 @@ final class IngressDurabilityTest {
                 new Postbacks(id -> java.util.Optional.of(ws), clock, Duration.ofHours(1)), () -> { });
         var endpoint = new MessagesSendEndpoint(dispatching, DeliveryConfig.defaults(), clock);
         var authenticator = new ApiKeyAuthenticator(List.of(ws));
-        return new ApiPipeline(List.of(endpoint.endpoint()), () -> authenticator, IngressGate.open(), store, clock);
+        return new ApiPipeline(List.of(endpoint.endpoint()), () -> authenticator, IngressGate.open(),
+                new Idempotency(store, clock), new StoreFailures(), clock);
     }
 
     private static ApiResponse send(ApiPipeline p) throws Exception {
