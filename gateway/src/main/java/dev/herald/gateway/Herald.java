@@ -22,16 +22,19 @@ import dev.herald.gateway.api.Dispatching;
 import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.api.ScheduleEndpoints;
 import dev.herald.gateway.api.SendsEndpoints;
+import dev.herald.gateway.api.SpecUpgrade;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.api.TransactionalSendEndpoint;
 import dev.herald.gateway.api.TriggerEndpoints;
+import dev.herald.gateway.binding.ChannelSenders;
+import dev.herald.gateway.binding.SenderResources;
 import dev.herald.gateway.callbacks.TwilioCallbackEndpoint;
 import dev.herald.gateway.delivery.DeliveryEngine;
 import dev.herald.gateway.delivery.EgressGovernor;
 import dev.herald.gateway.delivery.EgressLimits;
 import dev.herald.gateway.delivery.Expander;
+import dev.herald.gateway.delivery.OutcomeListener;
 import dev.herald.gateway.delivery.RetryPolicy;
-import dev.herald.gateway.delivery.Senders;
 import dev.herald.gateway.events.EventPublisher;
 import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.ApiPipeline;
@@ -179,42 +182,19 @@ public final class Herald implements AutoCloseable {
         purger.start();
         resources.push(purger);
 
+        SpecUpgrade.run(store); // a journal from before the typed model, before anything reads it
+
         var blocking = Executors.newVirtualThreadPerTaskExecutor();
         resources.push(blocking::shutdownNow);
-        Sender<WebhookMessage> webhook = o.webhook().orElseGet(() -> WebhookSender.create(config.webhook(), clock));
-        Map<String, Sender<EmailMessage>> email = new LinkedHashMap<>();
-        Map<String, Sender<SmsMessage>> sms = new LinkedHashMap<>();
-        Map<String, Sender<ApplePushMessage>> apns = new LinkedHashMap<>();
-        Map<String, Sender<AndroidPushMessage>> fcm = new LinkedHashMap<>();
-        ApnsResources apnsResources = null;
-        for (WorkspaceConfig ws : config.workspaces()) {
-            if (ws.sandbox()) {
-                continue; // the sandbox never contacts a provider
-            }
-            ws.email().ifPresent(e -> email.put(ws.id(), SmtpSender.create(e.smtp(), blocking)));
-            ws.sms().ifPresent(s -> sms.put(ws.id(), TwilioSmsSender.create(s.twilio(), blocking)));
-            for (AppConfig app : ws.apps()) {
-                if (app.apns().isPresent() && !apns.containsKey(app.apns().get().credentialKey())) {
-                    if (apnsResources == null) {
-                        apnsResources = ApnsResources.create(2);
-                        resources.push(apnsResources);
-                    }
-                    apns.put(app.apns().get().credentialKey(), apnsSender(ws, app, apnsResources));
-                }
-                if (app.fcm().isPresent() && !fcm.containsKey(app.fcm().get().credentialKey())) {
-                    fcm.put(app.fcm().get().credentialKey(), fcmSender(ws, app));
-                }
-            }
-        }
-        Senders senders = new Senders(webhook, email, sms, apns, fcm);
+        var senderResources = new SenderResources(config.webhook(), clock, blocking, o.webhook());
+        resources.push(senderResources);
+        ChannelSenders senders = ChannelSenders.open(config.workspaces(), senderResources);
         resources.push(senders);
 
         var templates = new TemplateEngine(TemplateEngine.Limits.defaults(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()));
         resources.push(templates);
         var retryPolicy = new RetryPolicy(config.delivery(), o.random());
-        var postbacks = new Postbacks(live::workspace, clock, config.delivery().maxAge());
-        var expander = new Expander(clock);
         // Postbacks have their own sender, so a slow postback receiver never holds up webhook deliveries.
         Sender<WebhookMessage> postbackHttp = WebhookSender.create(config.webhook(), clock);
         resources.push(postbackHttp);
@@ -224,15 +204,17 @@ public final class Herald implements AutoCloseable {
                 clock, nanoTime, metrics);
         live.onReload(next -> governor.reconfigure(EgressLimits.from(next.workspaces())));
         var twilioCallbacks = new TwilioCallbackEndpoint(live::workspace, config.server().publicUrl(), store, clock);
-        engine = new DeliveryEngine(store, senders, live::workspace, config.delivery(), retryPolicy, templates,
-                config.server().publicUrl(), expander, postbacks, publisher::wake, clock, governor, metrics,
-                twilioCallbacks);
+        var postbacks = new Postbacks(live::workspace, clock, config.delivery().maxAge(), publisher::wake);
+        engine = DeliveryEngine.builder().store(store).senders(senders).workspaces(live::workspace)
+                .config(config.delivery()).retryPolicy(retryPolicy).templates(templates)
+                .publicUrl(config.server().publicUrl()).clock(clock).governor(governor).registry(metrics)
+                .listeners(OutcomeListener.all(List.of(postbacks, twilioCallbacks))).build();
         publisher.start();
         resources.push(publisher);
         engine.start();
         resources.push(engine);
 
-        var dispatching = new Dispatching(store, expander, postbacks, () -> {
+        var dispatching = new Dispatching(store, engine.expander(), () -> {
             engine.wake();
             publisher.wake();
         });
@@ -285,24 +267,6 @@ public final class Herald implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-    }
-
-    /** One Pushy client per credential; a key or certificate that cannot be loaded stops the start, naming the app. */
-    private static ApnsSender apnsSender(WorkspaceConfig ws, AppConfig app, ApnsResources shared) {
-        try {
-            return ApnsSender.create(app.apns().orElseThrow(), shared, 1000);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].apns: " + e.getMessage(), e);
-        }
-    }
-
-    /** One Firebase app per project; a service account that cannot be read stops the start, naming the app. */
-    private static FcmSender fcmSender(WorkspaceConfig ws, AppConfig app) {
-        try {
-            return FcmSender.create(app.fcm().orElseThrow(), 64);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].fcm: " + e.getMessage(), e);
-        }
     }
 
     /** The API port (useful when configured as 0). */

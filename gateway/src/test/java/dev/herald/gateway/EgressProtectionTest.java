@@ -13,11 +13,17 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.delivery.Expander;
 import dev.herald.gateway.json.Json;
-import dev.herald.gateway.store.DeliveryStatus;
+import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.store.DispatchRow;
-import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.NewDispatch;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Recipient;
+import dev.herald.gateway.model.RecipientSpec;
+import dev.herald.gateway.delivery.OutcomeListener;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,15 +125,15 @@ final class EgressProtectionTest {
     /** The transactional endpoint's dispatch, written through the store: the same email, on the transactional lane. */
     private static String transactionalDispatch(GatewayFixture gw, dev.herald.config.WorkspaceConfig ws,
                                                 DispatchRow template, String user) throws Exception {
-        ObjectNode request = (ObjectNode) Json.parse(template.request());
-        request.set("recipients", Json.MAPPER.createArrayNode().add(Json.object().put("external_user_id", user)));
+        DispatchSpec spec = DispatchSpec.builder().messages(template.spec().messages())
+                .recipients(List.of(RecipientSpec.of(new Recipient.ExternalId(user)))).build();
         Instant now = Instant.now();
         String id = UUID.randomUUID().toString().replace("-", "");
-        var dispatch = new NewDispatch(id, "acme", "transactional.send", Lane.TRANSACTIONAL, Json.text(request), now,
+        var dispatch = new NewDispatch(id, "acme", DispatchKind.TRANSACTIONAL_SEND, Lane.TRANSACTIONAL, spec, now,
                 now.plus(Duration.ofMinutes(15)), Optional.empty(), Optional.empty(), Optional.empty());
         gw.herald.store().write(tx -> {
             tx.dispatches().insert(dispatch, now);
-            return new Expander(Clock.systemUTC()).expand(tx, dispatch.toRow(now), request, ws);
+            return new Expander(Clock.systemUTC(), OutcomeListener.NONE).expand(tx, dispatch.toRow(now), spec, ws);
         }).get();
         gw.herald.wakeScheduler();
         return id;
@@ -191,19 +197,5 @@ final class EgressProtectionTest {
             }
         }
         return "";
-    }
-
-    /** Polls a condition the asynchronous pipeline will reach; the deadline only bounds the test. */
-    private static final class Await {
-        static void until(java.util.function.BooleanSupplier condition, Duration deadline)
-                throws InterruptedException {
-            long end = System.nanoTime() + deadline.toNanos();
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("condition not reached within " + deadline);
-                }
-                Thread.sleep(10);
-            }
-        }
     }
 }

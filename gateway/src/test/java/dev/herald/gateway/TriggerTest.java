@@ -83,6 +83,20 @@ final class TriggerTest {
     }
 
     @Test
+    void listedRecipientsWithAnAudienceReachOnlyTheListedUsersInIt() throws Exception {
+        gw.post("/users/track", KEY, """
+                {"attributes":[{"external_id":"g1","tier":"gold"},{"external_id":"g2","tier":"gold"},
+                               {"external_id":"b1","tier":"basic"}]}""");
+        String id = accepted("/campaigns/trigger/send", """
+                {"campaign_id":"promo","trigger_properties":{"name":"x"},
+                 "recipients":[{"external_user_id":"g1"},{"external_user_id":"b1"}],
+                 "audience":{"custom_attribute":{"custom_attribute_name":"tier","comparison":"equals","value":"gold"}}}""");
+        JsonNode status = gw.awaitStatus(KEY, id, s -> GatewayFixture.allDeliveries(s, "delivered"));
+        assertEquals(1, status.path("deliveries").size(), status.toString());
+        assertEquals("external_id:g1", status.path("deliveries").get(0).path("recipient").asText());
+    }
+
+    @Test
     void aCanvasReadsContextAndTheLegacyEntryPropertiesUnderBothNames() throws Exception {
         accepted("/canvas/trigger/send", """
                 {"canvas_id":"welcome","context":{"who":"new"},"recipients":[{"external_user_id":"ana"}]}""");

@@ -10,8 +10,9 @@ import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.json.Json;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchStatus;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Store;
 import java.time.Clock;
@@ -109,7 +110,7 @@ public final class DispatchStatusEndpoint {
     }
 
     private String status(Snapshot s) {
-        if (s.dispatch().status().equals(DispatchRow.ACCEPTED)) {
+        if (s.dispatch().status() == DispatchStatus.ACCEPTED) {
             return s.dispatch().notBefore().isAfter(clock.instant()) ? "scheduled" : "accepted";
         }
         boolean pending = s.counts().keySet().stream().anyMatch(st -> !st.isFinished());

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.Permissions;
 import dev.herald.gateway.braze.SendRequestParser;
-import dev.herald.gateway.delivery.Ids;
 import dev.herald.gateway.http.Access;
 import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.json.Json;
-import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Ids;
+import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.store.NewDispatch;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +26,6 @@ import java.util.concurrent.CompletionStage;
 public final class MessagesSendEndpoint {
     private final Dispatching dispatching;
     private final DeliveryConfig delivery;
-    private final SendRequestParser parser = SendRequestParser.standard();
     private final Clock clock;
 
     /** The endpoint. */
@@ -40,17 +41,19 @@ public final class MessagesSendEndpoint {
     }
 
     CompletionStage<ApiResponse> handle(ApiCall call) {
-        ObjectNode request = parser.parse(call.body(), call.principal().workspace());
+        DispatchSpec spec = SendRequestParser.parse(call.body(), call.principal().workspace());
         Instant now = call.receivedAt();
-        Lane lane = call.request().header("X-Braze-Bulk").isPresent() || Dispatching.isBroadcast(request)
-                ? Lane.BULK : Lane.STANDARD;
         String id = Ids.dispatchId(clock);
-        var dispatch = new NewDispatch(id, call.principal().workspaceId(), "messages.send", lane, Json.text(request),
-                now, now.plus(delivery.maxAge()), Optional.ofNullable(request.path("campaign_id").textValue()),
-                Optional.ofNullable(request.path("send_id").textValue()), Optional.empty());
+        var dispatch = new NewDispatch(id, call.principal().workspaceId(), DispatchKind.MESSAGES_SEND, lane(call, spec),
+                spec, now, now.plus(delivery.maxAge()), spec.campaignId(), spec.sendId(), Optional.empty());
         ObjectNode body = Json.object();
         body.put("dispatch_id", id);
         body.put("message", "success");
-        return dispatching.accept(call, dispatch, request, tx -> { }, body);
+        return dispatching.accept(call, dispatch, Dispatching.Before.NOTHING, body);
+    }
+
+    /** {@code X-Braze-Bulk} (any value) and anything sent to an audience go in the bulk lane. */
+    static Lane lane(ApiCall call, DispatchSpec spec) {
+        return call.request().header("X-Braze-Bulk").isPresent() || spec.targetsAudience() ? Lane.BULK : Lane.STANDARD;
     }
 }

@@ -4,20 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.DeliveryConfig;
-import dev.herald.gateway.braze.Lenient;
 import dev.herald.gateway.braze.Schedule;
 import dev.herald.gateway.braze.SendRequestParser;
 import dev.herald.gateway.braze.TriggerRequest;
-import dev.herald.gateway.delivery.Ids;
 import dev.herald.gateway.http.Access;
 import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.http.Lenient;
 import dev.herald.gateway.idempotency.Idempotency;
 import dev.herald.gateway.json.Json;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.DispatchStatus;
+import dev.herald.gateway.model.Ids;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.MessageSpec;
+import dev.herald.gateway.model.ScheduleSpec;
 import dev.herald.gateway.store.DispatchRow;
-import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
@@ -43,7 +48,6 @@ public final class ScheduleEndpoints {
     private final Store store;
     private final DeliveryConfig delivery;
     private final Clock clock;
-    private final SendRequestParser parser = SendRequestParser.standard();
 
     /** The endpoints. */
     public ScheduleEndpoints(TriggerEndpoints triggers, Dispatching dispatching, Store store, DeliveryConfig delivery,
@@ -81,15 +85,13 @@ public final class ScheduleEndpoints {
 
     private CompletionStage<ApiResponse> createMessages(ApiCall call) {
         Schedule schedule = Schedule.parse(call.body().get("schedule"), call.receivedAt());
-        ObjectNode request = parser.parse(call.body(), call.principal().workspace());
+        DispatchSpec spec = SendRequestParser.parse(call.body(), call.principal().workspace());
         String id = Ids.dispatchId(clock);
-        Lane lane = call.request().header("X-Braze-Bulk").isPresent() || Dispatching.isBroadcast(request)
-                ? Lane.BULK : Lane.STANDARD;
-        var dispatch = new NewDispatch(id, call.principal().workspaceId(), "messages.schedule", lane, Json.text(request),
-                schedule.notBefore(), schedule.notBefore().plus(delivery.maxAge()),
-                Optional.ofNullable(request.path("campaign_id").textValue()),
-                Optional.ofNullable(request.path("send_id").textValue()), Optional.of(Json.text(schedule.json())));
-        return dispatching.accept(call, dispatch, request, tx -> { }, created(id));
+        var dispatch = new NewDispatch(id, call.principal().workspaceId(), DispatchKind.MESSAGES_SCHEDULE,
+                MessagesSendEndpoint.lane(call, spec), spec, schedule.notBefore(),
+                schedule.notBefore().plus(delivery.maxAge()), spec.campaignId(), spec.sendId(),
+                Optional.of(schedule.spec()));
+        return dispatching.accept(call, dispatch, Dispatching.Before.NOTHING, created(id));
     }
 
     private CompletionStage<ApiResponse> createTrigger(ApiCall call, boolean canvas) {
@@ -99,8 +101,8 @@ public final class ScheduleEndpoints {
         String id = Ids.dispatchId(clock);
         ObjectNode body = created(id);
         TriggerEndpoints.notice(target).ifPresent(n -> body.put("notice", n));
-        return dispatching.accept(call, json -> triggers.dispatch(call, target, id, json, schedule.notBefore(),
-                        Optional.of(Json.text(schedule.json()))), TriggerEndpoints.request(target, trigger),
+        return dispatching.accept(call, triggers.dispatch(call, target, id, trigger, schedule.notBefore(),
+                        Optional.of(schedule.spec())),
                 tx -> trigger.writeAttributes(tx, call.principal().workspace(), call.receivedAt()), body);
     }
 
@@ -117,19 +119,19 @@ public final class ScheduleEndpoints {
         String id = Lenient.requiredString(body, "schedule_id", "schedule_id");
         Optional<Schedule> schedule = body.hasNonNull("schedule")
                 ? Optional.of(Schedule.parse(body.get("schedule"), call.receivedAt())) : Optional.empty();
-        Optional<ObjectNode> messages = targetField.isEmpty() && body.hasNonNull("messages")
-                ? Optional.of(parser.messages(body.get("messages"), call.principal().workspace())) : Optional.empty();
+        Optional<List<MessageSpec>> messages = targetField.isEmpty() && body.hasNonNull("messages")
+                ? Optional.of(SendRequestParser.messages(body.get("messages"), Optional.of(call.principal().workspace())))
+                : Optional.empty();
         if (schedule.isEmpty() && messages.isEmpty()) {
             throw ApiException.badRequest(targetField.isEmpty() ? "Give schedule or messages to update"
                     : "schedule is required");
         }
         return store.writeIngress(tx -> {
             DispatchRow d = pending(tx, call, id, targetField);
-            ObjectNode request = (ObjectNode) Json.parseOrEmpty(d.request());
-            messages.ifPresent(m -> request.set("messages", m));
+            DispatchSpec spec = messages.map(d.spec()::withMessages).orElseGet(d::spec);
             Instant notBefore = schedule.map(Schedule::notBefore).orElse(d.notBefore());
-            String scheduleJson = schedule.map(s -> Json.text(s.json())).orElse(d.schedule().orElse("{}"));
-            tx.dispatches().reschedule(id, Json.text(request), notBefore, scheduleJson, call.receivedAt());
+            ScheduleSpec scheduleSpec = schedule.map(Schedule::spec).orElse(d.schedule().orElseThrow());
+            tx.dispatches().reschedule(id, spec, notBefore, scheduleSpec, call.receivedAt());
             return Idempotency.remember(tx, call, ApiResponse.json(201, success()), Optional.of(id));
         });
     }
@@ -156,10 +158,10 @@ public final class ScheduleEndpoints {
                 throw new ApiException(404, "Schedule not found: " + id + " for " + targetField.get() + " " + given);
             }
         }
-        if (d.status().equals(DispatchRow.CANCELLED)) {
+        if (d.status() == DispatchStatus.CANCELLED) {
             throw ApiException.badRequest("The schedule " + id + " was deleted");
         }
-        if (!d.status().equals(DispatchRow.ACCEPTED)) {
+        if (d.status() != DispatchStatus.ACCEPTED) {
             throw ApiException.badRequest("The schedule " + id + " has started sending and can no longer change");
         }
         return d;
@@ -186,11 +188,10 @@ public final class ScheduleEndpoints {
                 ObjectNode n = list.addObject();
                 n.put("name", d.campaignId().orElse("API send " + d.id()));
                 n.put("id", d.id());
-                n.put("type", d.kind().startsWith("canvas") ? "Canvas" : "Campaign");
+                n.put("type", d.kind().isCanvas() ? "Canvas" : "Campaign");
                 n.putArray("tags");
                 n.put("next_send_time", d.notBefore().toString());
-                n.put("schedule_type", Json.parseOrEmpty(d.schedule().orElse("{}")).path("in_local_time").asBoolean()
-                        ? "local_time_zones" : "UTC");
+                n.put("schedule_type", d.inLocalTime() ? "local_time_zones" : "UTC");
             }
             out.put("message", "success");
             return ApiResponse.json(200, out);

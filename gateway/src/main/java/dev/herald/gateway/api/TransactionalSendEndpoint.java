@@ -6,20 +6,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.CampaignConfig;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.braze.Lenient;
 import dev.herald.gateway.braze.TriggerRequest;
-import dev.herald.gateway.delivery.Ids;
-import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.Access;
 import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
+import dev.herald.gateway.http.Lenient;
 import dev.herald.gateway.idempotency.Idempotency;
 import dev.herald.gateway.json.Json;
 import dev.herald.gateway.live.Campaigns;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Ids;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.Recipient;
+import dev.herald.gateway.model.RecipientSpec;
+import dev.herald.gateway.model.SubscriptionState;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
@@ -29,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -112,39 +117,40 @@ public final class TransactionalSendEndpoint {
     private CompletionStage<ApiResponse> validatedSend(ApiCall call, WorkspaceConfig ws, Campaigns.Compiled campaign,
                                                        Optional<String> externalSendId) {
         JsonNode body = call.body();
-        ObjectNode recipient = recipient(body.get("recipient"));
-        Optional<JsonNode> attributes = Optional.ofNullable(recipient.remove("attributes")).filter(a -> !a.isNull());
+        ObjectNode given = recipient(body.get("recipient"));
+        Optional<JsonNode> attributes = Optional.ofNullable(given.remove("attributes")).filter(a -> !a.isNull());
         if (attributes.isPresent() && !attributes.get().isObject()) {
             throw ApiException.badRequest("recipient.attributes must be an object");
         }
+        Recipient recipient = given.hasNonNull("external_user_id")
+                ? new Recipient.ExternalId(given.get("external_user_id").asText())
+                : new Recipient.Alias(given.path("user_alias").path("alias_label").asText(),
+                        given.path("user_alias").path("alias_name").asText());
         return send(call, ws, campaign, recipient, attributes, triggerProperties(body), externalSendId);
     }
 
     private CompletionStage<ApiResponse> send(ApiCall call, WorkspaceConfig ws, Campaigns.Compiled campaign,
-                                              ObjectNode recipient, Optional<JsonNode> attributes,
-                                              JsonNode triggerProperties, Optional<String> externalSendId) {
+                                              Recipient recipient, Optional<JsonNode> attributes,
+                                              Map<String, Object> triggerProperties, Optional<String> externalSendId) {
         Instant now = call.receivedAt();
         String campaignId = campaign.config().id();
-        ObjectNode request = Json.object();
-        ArrayNode recipients = request.putArray("recipients");
-        recipients.add(recipient);
-        request.set("trigger_properties", triggerProperties);
-        request.put("campaign_id", campaignId);
-        externalSendId.ifPresent(id -> request.put("external_send_id", id));
-        request.put("recipient_subscription_state", "all"); // transactional email goes to unsubscribed users too
-        request.set("messages", campaign.messages());
+        // Transactional email goes to unsubscribed users too.
+        DispatchSpec spec = DispatchSpec.builder().recipients(List.of(RecipientSpec.of(recipient)))
+                .properties(new RecipientSpec.Properties(triggerProperties, Map.of()))
+                .campaignId(Optional.of(campaignId)).externalSendId(externalSendId)
+                .subscriptionState(SubscriptionState.ALL).messages(campaign.messages()).build();
         String id = Ids.dispatchId(clock);
         Duration maxAge = campaign.config().maxAge().orElse(delivery.maxAge());
-        var dispatch = new NewDispatch(id, ws.id(), Postbacks.TRANSACTIONAL, Lane.TRANSACTIONAL, Json.text(request),
-                now, now.plus(maxAge), Optional.of(campaignId), Optional.empty(), Optional.empty());
-        return dispatching.accept(call, dispatch, request, tx -> {
+        var dispatch = new NewDispatch(id, ws.id(), DispatchKind.TRANSACTIONAL_SEND, Lane.TRANSACTIONAL, spec, now,
+                now.plus(maxAge), Optional.of(campaignId), Optional.empty(), Optional.empty());
+        return dispatching.accept(call, dispatch, tx -> {
             if (externalSendId.isPresent()) {
                 // A concurrent twin may have committed since the read above: the store answers, not the race.
                 Optional<String> earlier = tx.keys().externalSend(ws.id(), campaignId, externalSendId.get(),
                         now.minus(Idempotency.TTL));
                 if (earlier.isPresent()) {
                     throw new ApiException(409, "The external reference has been queued.  Please retry to obtain "
-                            + "send_id.", List.of(), java.util.Map.of("Retry-After", "1"));
+                            + "send_id.", List.of(), Map.of("Retry-After", "1"));
                 }
                 tx.keys().putExternalSend(ws.id(), campaignId, externalSendId.get(), id, now);
             }
@@ -209,10 +215,10 @@ public final class TransactionalSendEndpoint {
     }
 
     /** {@code trigger_properties}: an object of at most 50 KB. */
-    static JsonNode triggerProperties(JsonNode body) {
+    static Map<String, Object> triggerProperties(JsonNode body) {
         JsonNode p = body.get("trigger_properties");
         if (p == null || p.isNull()) {
-            return Json.object();
+            return Map.of();
         }
         if (!p.isObject()) {
             throw ApiException.badRequest("trigger_properties must be an object");
@@ -220,6 +226,6 @@ public final class TransactionalSendEndpoint {
         if (Json.bytes(p).length > TriggerRequest.MAX_PROPERTIES) {
             throw ApiException.badRequest("trigger_properties must be at most 50 KB");
         }
-        return p;
+        return Json.toMap(p);
     }
 }

@@ -6,7 +6,6 @@ import dev.herald.config.CampaignConfig;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.braze.TriggerRequest;
-import dev.herald.gateway.delivery.Ids;
 import dev.herald.gateway.http.Access;
 import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiException;
@@ -14,7 +13,10 @@ import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.json.Json;
 import dev.herald.gateway.live.Campaigns;
-import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Ids;
+import dev.herald.gateway.model.ScheduleSpec;
 import dev.herald.gateway.store.NewDispatch;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,29 +84,24 @@ public final class TriggerEndpoints {
         }
         body.put("message", "success");
         Instant now = call.receivedAt();
-        return dispatching.accept(call, json -> dispatch(call, target, id, json, now, Optional.empty()),
-                request(target, trigger), tx -> trigger.writeAttributes(tx, call.principal().workspace(), now), body);
+        return dispatching.accept(call, dispatch(call, target, id, trigger, now, Optional.empty()),
+                tx -> trigger.writeAttributes(tx, call.principal().workspace(), now), body);
     }
 
-    /** The stored request: the trigger's recipients and properties with the target's messages. */
-    static ObjectNode request(Target target, TriggerRequest trigger) {
-        ObjectNode request = trigger.request.deepCopy();
-        request.put(target.canvas() ? "canvas_id" : "campaign_id", target.id());
-        request.set("messages", target.compiled().messages());
-        return request;
-    }
-
-    NewDispatch dispatch(ApiCall call, Target target, String id, String json, Instant notBefore,
-                         Optional<String> schedule) {
-        JsonNode request = Json.parseOrEmpty(json);
-        Lane lane = call.request().header("X-Braze-Bulk").isPresent() || Dispatching.isBroadcast(request)
-                ? Lane.BULK : Lane.STANDARD;
+    /** The dispatch of a trigger: its recipients and properties with the target's messages. */
+    NewDispatch dispatch(ApiCall call, Target target, String id, TriggerRequest trigger, Instant notBefore,
+                         Optional<ScheduleSpec> schedule) {
+        DispatchSpec spec = trigger.spec(target.compiled().messages(),
+                target.canvas() ? Optional.empty() : Optional.of(target.id()),
+                target.canvas() ? Optional.of(target.id()) : Optional.empty());
         Instant now = call.receivedAt();
         Instant start = notBefore.isAfter(now) ? notBefore : now;
-        return new NewDispatch(id, call.principal().workspaceId(),
-                (target.canvas() ? "canvas" : "campaigns") + ".trigger." + (schedule.isPresent() ? "schedule" : "send"),
-                lane, json, notBefore, start.plus(target.compiled().config().maxAge().orElse(delivery.maxAge())),
-                Optional.of(target.id()), Optional.ofNullable(request.path("send_id").textValue()), schedule);
+        DispatchKind kind = target.canvas()
+                ? schedule.isPresent() ? DispatchKind.CANVAS_TRIGGER_SCHEDULE : DispatchKind.CANVAS_TRIGGER_SEND
+                : schedule.isPresent() ? DispatchKind.CAMPAIGN_TRIGGER_SCHEDULE : DispatchKind.CAMPAIGN_TRIGGER_SEND;
+        return new NewDispatch(id, call.principal().workspaceId(), kind, MessagesSendEndpoint.lane(call, spec), spec,
+                notBefore, start.plus(target.compiled().config().maxAge().orElse(delivery.maxAge())),
+                Optional.of(target.id()), spec.sendId(), schedule);
     }
 
     /** The campaign or Canvas a call names, refused with Braze's messages when it cannot be triggered. */

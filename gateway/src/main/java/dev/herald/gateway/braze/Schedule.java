@@ -1,9 +1,9 @@
 package dev.herald.gateway.braze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.gateway.http.ApiException;
-import dev.herald.gateway.json.Json;
+import dev.herald.gateway.http.Lenient;
+import dev.herald.gateway.model.ScheduleSpec;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -17,37 +17,33 @@ import java.time.format.DateTimeParseException;
  *
  * @param notBefore when the dispatch is expanded: the time itself, or for local time the moment it first
  *                  occurs anywhere (UTC+14)
- * @param json      the normalised schedule kept with the dispatch
+ * @param spec      the schedule kept with the dispatch
  */
-public record Schedule(Instant notBefore, ObjectNode json) {
+public record Schedule(Instant notBefore, ScheduleSpec spec) {
     private static final ZoneOffset EARLIEST = ZoneOffset.ofHours(14);
     private static final ZoneOffset LATEST = ZoneOffset.ofHours(-12);
 
+    /** The schedule object of a request, at {@code now}. */
     public static Schedule parse(JsonNode schedule, Instant now) {
         if (schedule == null || !schedule.isObject()) {
             throw ApiException.badRequest("schedule is required: an object with time (ISO 8601)");
         }
         String time = Lenient.requiredString(schedule, "time", "schedule.time").trim();
         boolean local = Lenient.bool(schedule, "in_local_time", false) || Lenient.bool(schedule, "at_optimal_time", false);
-        ObjectNode json = Json.object();
         if (local) {
             LocalDateTime wall = wallTime(time);
             if (!wall.atOffset(LATEST).toInstant().isAfter(now)) {
                 throw ApiException.badRequest("Bad Request: in_local_time is true but schedule.time " + time
                         + " has passed in every time zone");
             }
-            json.put("time", wall.toString());
-            json.put("in_local_time", true);
             Instant first = wall.atOffset(EARLIEST).toInstant();
-            return new Schedule(first.isAfter(now) ? first : now, json);
+            return new Schedule(first.isAfter(now) ? first : now, new ScheduleSpec(wall.toString(), true));
         }
         Instant at = instant(time);
         if (!at.isAfter(now)) {
             throw ApiException.badRequest("Bad Request: schedule.time " + time + " has passed");
         }
-        json.put("time", at.toString());
-        json.put("in_local_time", false);
-        return new Schedule(at, json);
+        return new Schedule(at, new ScheduleSpec(at.toString(), false));
     }
 
     private static LocalDateTime wallTime(String time) {

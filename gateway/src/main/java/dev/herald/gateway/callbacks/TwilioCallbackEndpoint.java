@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.channel.sms.CallbackStatus;
 import dev.herald.channel.sms.TwilioCallbacks;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.delivery.EarlyReceipts;
+import dev.herald.channel.Channel;
+import dev.herald.gateway.delivery.OutcomeListener;
+import dev.herald.gateway.delivery.StateChange;
+import dev.herald.gateway.model.SmsSpec;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.DeliveryStatus;
+import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -34,9 +37,10 @@ import java.util.function.Function;
  * its Message SID and only ever moves forward, so repeated and out-of-order callbacks are harmless. A failure
  * for a dead number marks the number in the directory; error 21610 (STOP) unsubscribes the user from the group.
  * A callback that beats the recording of its send's SID (Twilio can call back before the create call's answer
- * is written) is held and applied when the SID is recorded ({@link EarlyReceipts}).
+ * is written) is held, and applied in the transaction that records the outcome naming that SID (this endpoint is
+ * also that outcome's listener).
  */
-public final class TwilioCallbackEndpoint implements EarlyReceipts {
+public final class TwilioCallbackEndpoint implements OutcomeListener {
     private final Function<String, Optional<WorkspaceConfig>> workspaces;
     private final Optional<URI> publicUrl;
     private final Store store;
@@ -83,10 +87,16 @@ public final class TwilioCallbackEndpoint implements EarlyReceipts {
         }).thenApply(TwilioCallbackEndpoint::ok);
     }
 
+    /** Applies the reports held for the SMS whose outcome is being recorded, in the same transaction. */
     @Override
-    public void release(StoreTx tx, String workspace, String providerMessageId, Instant now) throws SQLException {
+    public void changed(StoreTx tx, StateChange change) throws SQLException {
+        if (change.delivery().channel() != Channel.SMS || change.providerMessageId().isEmpty()) {
+            return;
+        }
+        String workspace = change.delivery().workspace();
         Optional<WorkspaceConfig> ws = workspaces.apply(workspace);
-        for (String report : tx.heldReceipts().take(workspace, providerMessageId)) {
+        Instant now = change.at();
+        for (String report : tx.heldReceipts().take(workspace, change.providerMessageId().get())) {
             Map<String, String> form = new LinkedHashMap<>();
             Json.parseOrEmpty(report).properties().forEach(e -> form.put(e.getKey(), e.getValue().asText()));
             Optional<CallbackStatus> s = TwilioCallbacks.status(form);
@@ -115,9 +125,8 @@ public final class TwilioCallbackEndpoint implements EarlyReceipts {
             tx.users().invalidatePhone(ws.id(), d.address(), error.orElse("Twilio " + s.twilioStatus()), now);
         }
         if (s.unsubscribed() && d.userId().isPresent()) {
-            String group = tx.dispatches().find(d.dispatchId())
-                    .map(p -> Json.parseOrEmpty(p.request()).path("messages").path("sms").path("subscription_group_id")
-                            .asText(""))
+            String group = tx.dispatches().find(d.dispatchId()).flatMap(p -> p.spec().message(Channel.SMS))
+                    .map(m -> m instanceof SmsSpec sms ? sms.subscriptionGroupId() : "")
                     .orElse("");
             if (!group.isEmpty()) {
                 tx.users().putSubscription(d.userId().get(), group, "unsubscribed", now);

@@ -1,121 +1,105 @@
 package dev.herald.gateway.delivery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.herald.channel.Channel;
-import dev.herald.channel.OutboundMessage;
-import dev.herald.channel.SendOutcome;
-import dev.herald.channel.SmsMessage;
-import dev.herald.channel.sms.TwilioSmsSender;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.events.Postbacks;
-import dev.herald.gateway.json.Json;
-import dev.herald.gateway.store.ClaimedDelivery;
-import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.DeliveryStatus;
-import dev.herald.gateway.store.DeliveryUpdate;
+import dev.herald.gateway.binding.ChannelSenders;
+import dev.herald.gateway.model.SpecCodec;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
-import dev.herald.gateway.store.UserRow;
 import dev.herald.gateway.template.TemplateEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler: one thread claims due deliveries lane by lane (by weight, so transactional work is served
- * first and bulk last without starving it; workspaces round-robin within a lane; only egress keys the
- * {@link EgressGovernor} admits, see {@link LaneClaimer}), starts an attempt for each without blocking, and
- * records each outcome in the journal. At most {@code delivery.max_in_flight} attempts run at once. Claims are
- * held by this process alone: at start, anything a previous process left {@code sending} is due again.
+ * The scheduler, in three parts: the claim loop here (one write per cycle: expand dispatches whose time has come,
+ * then claim due deliveries lane by lane, see {@link LaneClaimer}), {@link Attempts} (prepare → send → outcome)
+ * and the {@link OutcomeRecorder} (the outcome, its directory effect and its listeners in one transaction). At
+ * most {@code delivery.max_in_flight} attempts run at once.
+ *
+ * <p>{@link #start()} runs the loop on its own thread, woken by {@link #wake()} and otherwise polling every
+ * {@code delivery.poll_interval}; tests instead step it with {@link #runOnce()} on their injected clock. Claims
+ * are held by this process alone: at start, anything a previous process left {@code sending} is due again.
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final int MAX_CLAIM = 256;
-    private static final Duration PROFILE_READ_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
+    private static final int DISPATCHES_PER_CYCLE = 8;
+
+    /** What one cycle did. */
+    public record Cycle(int expanded, int claimed, CompletableFuture<Void> settled) {
+        /** Whether it found nothing to do. */
+        public boolean idle() {
+            return expanded == 0 && claimed == 0;
+        }
+    }
+
+    private record Work(int expanded, List<Claim> claimed) {
+    }
 
     private final Store store;
-    private final Senders senders;
-    private final Function<String, Optional<WorkspaceConfig>> workspaces;
-    private final EarlyReceipts receipts;
     private final Expander expander;
-    private final Postbacks postbacks;
-    private final Runnable onEvents;
+    private final LaneClaimer claimer;
+    private final Attempts attempts;
+    private final OutcomeRecorder recorder;
+    private final Function<String, Optional<WorkspaceConfig>> workspaces;
     private final DeliveryConfig config;
     private final Clock clock;
-    private final Outcomes outcomes;
-    private final MessageFactory messages;
-    private final TemplateEngine templates;
-    private final LaneClaimer claimer;
-    private final DeliveryMetrics metrics;
-    private final Cache<String, JsonNode> requests = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterAccess(Duration.ofMinutes(5)).build();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final java.util.Set<java.util.UUID> sending = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile boolean parked;
-    private final Object idle = new Object();
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon(true).name("herald-outcome-retry").factory());
+    private final InFlight inFlight = new InFlight();
+    private final Object cycleLock = new Object();
     private final Thread loop;
+    private volatile boolean parked;
     private volatile boolean running = true;
     private volatile boolean claiming = true;
 
-    /**
-     * An engine over the store and senders whose sends {@code governor} admits per egress key, counting
-     * {@code herald.deliveries} and {@code herald.deliveries.in_flight} in {@code registry}; {@link #start()}
-     * begins claiming.
-     *
-     * @param workspaces the workspace configuration in force (it can change with a reload)
-     * @param onEvents   called after outcomes that added outbox events (wakes the publisher)
-     * @param receipts   SMS status reports that arrived before the outcome naming their message id
-     */
-    public DeliveryEngine(Store store, Senders senders, Function<String, Optional<WorkspaceConfig>> workspaces,
-                          DeliveryConfig config, RetryPolicy retryPolicy, TemplateEngine templates,
-                          Optional<java.net.URI> publicUrl, Expander expander, Postbacks postbacks, Runnable onEvents,
-                          Clock clock, EgressGovernor governor, MeterRegistry registry, EarlyReceipts receipts) {
-        this.store = store;
-        this.receipts = receipts;
-        this.expander = expander;
-        this.postbacks = postbacks;
-        this.onEvents = onEvents;
-        this.templates = templates;
-        this.messages = new MessageFactory(templates, publicUrl);
-        this.senders = senders;
-        this.workspaces = workspaces;
-        this.config = config;
-        this.clock = clock;
-        this.outcomes = new Outcomes(retryPolicy);
+    private DeliveryEngine(Builder b) {
+        this.store = b.store;
+        this.workspaces = b.workspaces;
+        this.config = b.config;
+        this.clock = b.clock;
+        this.expander = new Expander(b.clock, b.listeners);
+        this.recorder = new OutcomeRecorder(b.store, OutcomeListener.all(List.of(b.listeners,
+                new DeliveryMetrics(b.registry))), b.clock);
+        this.attempts = new Attempts(b.store, b.senders, b.workspaces, b.templates, b.publicUrl,
+                new Outcomes(b.retryPolicy), recorder, b.clock);
         // Sandboxes reach no provider, so their sends need no egress permits.
-        this.claimer = new LaneClaimer(governor, id -> workspaces.apply(id).map(WorkspaceConfig::sandbox).orElse(false),
-                registry);
-        this.metrics = new DeliveryMetrics(registry);
-        Gauge.builder("herald.deliveries.in_flight", inFlight, AtomicInteger::get)
-                .description("delivery attempts running now").register(registry);
+        this.claimer = new LaneClaimer(b.governor, id -> b.workspaces.apply(id).map(WorkspaceConfig::sandbox)
+                .orElse(false), b.registry);
+        Gauge.builder("herald.deliveries.in_flight", inFlight.counter(), AtomicInteger::get)
+                .description("delivery attempts running now").register(b.registry);
         this.loop = Thread.ofPlatform().name("herald-scheduler").unstarted(this::run);
     }
 
-    /** Makes interrupted deliveries due again, then starts the scheduler thread. */
+    /** An engine to assemble. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The expander the engine uses, with its listeners (the accept path expands listed recipients at once). */
+    public Expander expander() {
+        return expander;
+    }
+
+    /** Makes interrupted deliveries due again, then starts the loop on its own thread. */
     public void start() {
         int requeued = store.write(tx -> tx.deliveries().requeueInterrupted(clock.instant())).join();
         if (requeued > 0) {
@@ -124,29 +108,29 @@ public final class DeliveryEngine implements AutoCloseable {
         loop.start();
     }
 
-    /** Tells the scheduler there may be new due work (a new dispatch, a finished attempt). */
+    /** Tells the loop there may be new due work (a new dispatch, a finished attempt). */
     public void wake() {
-        if (parked) { // saves a futex call per accept while the scheduler is busy anyway
+        if (parked) { // saves a futex call per accept while the loop is busy anyway
             LockSupport.unpark(loop);
         }
     }
 
     /** Whether an attempt of this delivery is running now (the status API shows it as {@code sending}). */
-    public boolean isSending(java.util.UUID deliveryId) {
-        return sending.contains(deliveryId);
+    public boolean isSending(UUID deliveryId) {
+        return inFlight.contains(deliveryId);
     }
 
     /** Attempts running now. */
     public int inFlight() {
-        return inFlight.get();
+        return inFlight.count();
     }
 
     private void run() {
         long pollNanos = config.pollInterval().toNanos();
         while (running) {
             try {
-                int started = claiming ? cycle() : 0;
-                if (started == 0 || inFlight.get() >= config.maxInFlight()) {
+                Cycle cycle = claiming ? runOnce() : new Cycle(0, 0, CompletableFuture.completedFuture(null));
+                if (cycle.idle() || inFlight.count() >= config.maxInFlight()) {
                     parked = true;
                     LockSupport.parkNanos(this, pollNanos);
                     parked = false;
@@ -158,253 +142,83 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /** What one scheduler cycle did: dispatches expanded and deliveries claimed. */
-    private record Cycle(int expanded, List<Claim> claimed) {
-    }
-
     /**
-     * One scheduler cycle, in one write (one group commit, not two): expands dispatches whose time has come
-     * (schedules, and broadcasts one page at a time, so a large audience never holds the writer for long), then
-     * claims due work up to the free capacity and starts an attempt for each. Returns how much it did.
+     * One cycle, in one write (one group commit, not two): expands dispatches whose time has come (schedules, and
+     * broadcasts one page at a time, so a large audience never holds the writer for long), then claims due work up
+     * to the free capacity and starts an attempt for each. Safe to call from any thread; cycles never overlap.
+     *
+     * @return what it did; {@link Cycle#settled()} completes when the attempts it started are recorded
      */
-    int cycle() {
-        int capacity = Math.min(MAX_CLAIM, config.maxInFlight() - inFlight.get());
-        Instant now = clock.instant();
-        Cycle done;
-        try {
-            done = store.write(tx -> new Cycle(expandDue(tx, now),
-                    capacity > 0 ? claimer.claim(tx, now, capacity) : List.of())).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        } catch (Exception e) {
-            throw new IllegalStateException("expanding and claiming due work failed: " + e.getMessage(), e);
+    public Cycle runOnce() {
+        Work work;
+        synchronized (cycleLock) {
+            int capacity = Math.min(MAX_CLAIM, config.maxInFlight() - inFlight.count());
+            Instant now = clock.instant();
+            try {
+                work = store.write(tx -> new Work(expandDue(tx, now),
+                        capacity > 0 ? claimer.claim(tx, now, capacity) : List.of())).get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Cycle(0, 0, CompletableFuture.completedFuture(null));
+            } catch (Exception e) {
+                throw new IllegalStateException("expanding and claiming due work failed: " + e.getMessage(), e);
+            }
         }
-        for (Claim c : done.claimed()) {
-            attempt(c);
+        List<CompletableFuture<?>> started = new ArrayList<>(work.claimed().size());
+        for (Claim c : work.claimed()) {
+            started.add(attempt(c));
         }
-        return done.expanded() + done.claimed().size();
+        return new Cycle(work.expanded(), work.claimed().size(),
+                CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)));
     }
 
     private int expandDue(StoreTx tx, Instant now) throws SQLException {
         int n = 0;
-        for (DispatchRow d : tx.dispatches().dueForExpansion(now, 8)) {
+        for (DispatchRow d : tx.dispatches().dueForExpansion(now, DISPATCHES_PER_CYCLE)) {
             Optional<WorkspaceConfig> ws = workspaces.apply(d.workspace());
-            JsonNode request = Json.parseOrEmpty(d.request());
             if (ws.isEmpty()) {
                 tx.dispatches().markExpanded(d.id(), now); // its workspace is gone: nothing to send
-            } else if (dev.herald.gateway.api.Dispatching.isBroadcast(request)) {
-                expander.expandPage(tx, d, request, ws.get());
             } else {
-                expander.expand(tx, d, request, ws.get());
+                expand(tx, d, ws.get(), now);
             }
             n++;
         }
         return n;
     }
 
-    private void attempt(Claim claim) {
-        ClaimedDelivery c = claim.delivery();
-        EgressPermit permit = claim.permit();
-        inFlight.incrementAndGet();
-        sending.add(c.delivery().id());
-        WorkspaceConfig ws = workspaces.apply(c.delivery().workspace()).orElse(null);
-        CompletableFuture<Outcomes.Write> flow;
+    private void expand(StoreTx tx, DispatchRow d, WorkspaceConfig ws, Instant now) throws SQLException {
+        var spec = d.spec();
         try {
-            if (ws == null) {
-                throw new UnsendableException("workspace " + c.delivery().workspace() + " is no longer configured");
+            if (spec.broadcast()) {
+                expander.expandPage(tx, d, spec, ws);
+            } else {
+                expander.expand(tx, d, spec, ws);
             }
-            JsonNode request = request(c);
-            flow = templates.run(() -> messages.build(c, request, ws, this::profileOf))
-                    .exceptionally(e -> {
-                        if (root(e) instanceof ProfileUnavailable unavailable) {
-                            throw unavailable; // the store's trouble, not the message's: retried like a send
-                        }
-                        return new Prepared.Unsendable("rendering failed: " + rootMessage(e));
-                    })
-                    .thenCompose(prepared -> switch (prepared) {
-                        case Prepared.Ready ready -> send(ws, c, ready.message(), permit);
-                        case Prepared.Abort abort -> {
-                            metrics.ended(c.delivery().channel(), "aborted");
-                            yield CompletableFuture.completedFuture(new Outcomes.Write(
-                                    terminal(c, DeliveryStatus.ABORTED, abort.reason()), Optional.empty()));
-                        }
-                        case Prepared.Unsendable u -> {
-                            metrics.ended(c.delivery().channel(), "unsendable");
-                            yield CompletableFuture.completedFuture(outcomes.write(c.delivery(),
-                                    new SendOutcome.Failed(u.reason()), clock.instant(), Optional.empty()));
-                        }
-                    });
-        } catch (UnsendableException e) {
-            flow = CompletableFuture.completedFuture(outcomes.write(c.delivery(), new SendOutcome.Failed(e.getMessage()),
-                    clock.instant(), Optional.empty()));
+        } catch (SpecCodec.UnreadableSpecException e) {
+            logger.error("dispatch {} cannot be read and is not sent: {}", d.id(), e.getMessage());
+            tx.dispatches().markExpanded(d.id(), now);
+        }
+    }
+
+    private CompletableFuture<@Nullable Void> attempt(Claim claim) {
+        UUID id = claim.delivery().delivery().id();
+        inFlight.begin(id);
+        CompletableFuture<Boolean> recorded;
+        try {
+            recorded = attempts.run(claim);
         } catch (RuntimeException e) {
-            flow = CompletableFuture.failedFuture(e);
+            recorded = CompletableFuture.failedFuture(e);
         }
-        flow.orTimeout(ATTEMPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((write, failure) -> write != null ? write : outcomes.write(c.delivery(),
-                        SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)), clock.instant(),
-                        Optional.empty()))
-                .thenCompose(write -> record(c, write, 1))
-                .whenComplete((recorded, failure) -> finished(c, permit, failure));
-    }
-
-    /** The recipient's profile as it is now, read on the calling render thread (never the store's writer). */
-    private Optional<UserRow> profileOf(DeliveryRow d) {
-        if (d.userId().isEmpty()) {
-            return Optional.empty();
-        }
-        long id = d.userId().get();
-        try {
-            return store.read(tx -> tx.users().byId(id)).get(PROFILE_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProfileUnavailable("interrupted while reading the recipient's profile");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new ProfileUnavailable("the recipient's profile could not be read: " + rootMessage(e));
-        }
-    }
-
-    /** The recipient's profile could not be read for a template: the attempt is retried later. */
-    private static final class ProfileUnavailable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ProfileUnavailable(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** Sends a ready message; the sandbox's rendered payload is kept for the status API. */
-    private CompletableFuture<Outcomes.Write> send(WorkspaceConfig ws, ClaimedDelivery c, OutboundMessage message,
-                                                   EgressPermit permit) {
-        Optional<String> detail = ws.sandbox() ? Optional.of(Payloads.describe(message)) : Optional.empty();
-        CompletionStage<SendOutcome> sent;
-        try {
-            sent = senders.send(ws, c.delivery(), message);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.toCompletableFuture()
-                .handle((outcome, failure) -> outcome != null ? outcome
-                        : SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)))
-                .thenApply(outcome -> {
-                    permit.finish(outcome);
-                    metrics.attempted(c.delivery().channel(), outcome);
-                    Outcomes.Write write = outcomes.write(c.delivery(), outcome, clock.instant(), detail);
-                    if (message instanceof SmsMessage sms && TwilioSmsSender.isUnsubscribe(outcome)
-                            && c.delivery().userId().isPresent()) {
-                        // The recipient replied STOP: Twilio refuses until they opt in again, so the directory
-                        // records it and later sends to the group skip them.
-                        String group = groupOf(c);
-                        write = new Outcomes.Write(write.update(), Optional.of(
-                                new DirectoryEffect.Unsubscribed(c.delivery().userId().get(), group)));
-                    }
-                    return write;
-                });
-    }
-
-    private String groupOf(ClaimedDelivery c) {
-        try {
-            return request(c).path("messages").path("sms").path("subscription_group_id").asText("");
-        } catch (UnsendableException e) {
-            return "";
-        }
-    }
-
-    private static DeliveryUpdate terminal(ClaimedDelivery c, DeliveryStatus status, String reason) {
-        return new DeliveryUpdate(c.delivery().id(), status, Optional.empty(), Optional.of(reason), Optional.empty(),
-                Optional.empty());
-    }
-
-    private JsonNode request(ClaimedDelivery c) throws UnsendableException {
-        JsonNode cached = requests.getIfPresent(c.delivery().dispatchId());
-        if (cached != null) {
-            return cached;
-        }
-        try {
-            JsonNode parsed = Json.parse(c.request());
-            requests.put(c.delivery().dispatchId(), parsed);
-            return parsed;
-        } catch (JsonProcessingException e) {
-            throw new UnsendableException("the stored request is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    /** The dispatch's request (parsed once per dispatch, not per recipient), or an empty object if unreadable. */
-    private JsonNode requestOrEmpty(ClaimedDelivery c) {
-        try {
-            return request(c);
-        } catch (UnsendableException e) {
-            return Json.object();
-        }
-    }
-
-    /** Writes an outcome; a store that cannot commit is retried a few times before the restart path takes over. */
-    private CompletableFuture<Boolean> record(ClaimedDelivery c, Outcomes.Write write, int attempt) {
-        return store.write(tx -> {
-                    Instant now = clock.instant();
-                    boolean recorded = tx.deliveries().recordAttempt(write.update(), now);
-                    if (recorded && write.effect().isPresent()) {
-                        write.effect().get().apply(tx, now);
-                    }
-                    if (recorded) {
-                        postbacks.record(tx, c.dispatchKind(), requestOrEmpty(c), c.delivery(),
-                                DeliveryStatus.QUEUED, write.update().status(), write.update().lastError());
-                    }
-                    if (recorded && c.delivery().channel() == Channel.SMS
-                            && write.update().providerMessageId().isPresent()) {
-                        receipts.release(tx, c.delivery().workspace(), write.update().providerMessageId().get(), now);
-                    }
-                    return recorded;
-                })
-                .thenApply(recorded -> {
-                    if (c.dispatchKind().equals(Postbacks.TRANSACTIONAL)) {
-                        onEvents.run();
-                    }
-                    return recorded;
-                })
-                .exceptionallyCompose(failure -> {
-                    if (attempt >= 5 || !running) {
-                        return CompletableFuture.failedFuture(failure);
-                    }
-                    CompletableFuture<Boolean> next = new CompletableFuture<>();
-                    retries.schedule(() -> record(c, write, attempt + 1).whenComplete((r, e) -> {
-                        if (e != null) {
-                            next.completeExceptionally(e);
-                        } else {
-                            next.complete(r);
-                        }
-                    }), attempt, TimeUnit.SECONDS);
-                    return next;
-                });
-    }
-
-    private void finished(ClaimedDelivery c, EgressPermit permit, Throwable failure) {
-        permit.release(); // nothing was sent (or the answer was already judged)
-        sending.remove(c.delivery().id());
-        if (failure != null) {
-            logger.error("could not record the outcome of delivery {}; it stays 'sending' and is retried at the next "
-                    + "start: {}", c.delivery().id(), rootMessage(failure));
-        }
-        if (inFlight.decrementAndGet() == 0) {
-            synchronized (idle) {
-                idle.notifyAll();
+        return recorded.handle((ok, failure) -> {
+            claim.permit().release(); // nothing was sent, or the answer was already judged
+            inFlight.end(id);
+            if (failure != null) {
+                logger.error("could not record the outcome of delivery {}; it stays claimed and is sent again at the "
+                        + "next start: {}", id, Attempts.rootMessage(failure));
             }
-        }
-        wake();
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable cur = root(t);
-        return cur == null ? "unknown" : cur.toString();
-    }
-
-    private static Throwable root(Throwable t) {
-        Throwable cur = t;
-        while (cur instanceof CompletionException && cur.getCause() != null) {
-            cur = cur.getCause();
-        }
-        return cur;
+            wake();
+            return null;
+        });
     }
 
     /** Stops claiming new work; attempts already running continue. */
@@ -415,17 +229,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Waits until no attempt is running; false if the timeout passed first. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (inFlight.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(idle, left);
-            }
-        }
-        return true;
+        return inFlight.awaitIdle(timeout);
     }
 
     @Override
@@ -433,11 +237,114 @@ public final class DeliveryEngine implements AutoCloseable {
         running = false;
         claiming = false;
         LockSupport.unpark(loop);
-        try {
-            loop.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (loop.isAlive()) {
+            try {
+                loop.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        retries.shutdownNow();
+        recorder.close();
+    }
+
+    /** Assembles an engine; store, senders, workspaces, templates and clock are required. */
+    public static final class Builder {
+        private @Nullable Store store;
+        private @Nullable ChannelSenders senders;
+        private @Nullable Function<String, Optional<WorkspaceConfig>> workspaces;
+        private @Nullable TemplateEngine templates;
+        private @Nullable Clock clock;
+        private DeliveryConfig config = DeliveryConfig.defaults();
+        private @Nullable RetryPolicy retryPolicy;
+        private Optional<URI> publicUrl = Optional.empty();
+        private OutcomeListener listeners = OutcomeListener.NONE;
+        private @Nullable EgressGovernor governor;
+        private MeterRegistry registry = new SimpleMeterRegistry();
+
+        private Builder() {
+        }
+
+        /** The journal. */
+        public Builder store(Store v) {
+            store = v;
+            return this;
+        }
+
+        /** Every channel's senders. */
+        public Builder senders(ChannelSenders v) {
+            senders = v;
+            return this;
+        }
+
+        /** The workspace configuration in force (it can change with a reload). */
+        public Builder workspaces(Function<String, Optional<WorkspaceConfig>> v) {
+            workspaces = v;
+            return this;
+        }
+
+        /** Renders templates. */
+        public Builder templates(TemplateEngine v) {
+            templates = v;
+            return this;
+        }
+
+        /** The time source. */
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
+        /** Age limit, backoff, in-flight limit, poll interval. */
+        public Builder config(DeliveryConfig v) {
+            config = v;
+            return this;
+        }
+
+        /** When a retry is due; by default the config's backoff with random jitter. */
+        public Builder retryPolicy(RetryPolicy v) {
+            retryPolicy = v;
+            return this;
+        }
+
+        /** Where providers reach Herald's callbacks. */
+        public Builder publicUrl(Optional<URI> v) {
+            publicUrl = v;
+            return this;
+        }
+
+        /** What hears of every change of state, in the transaction that writes it. */
+        public Builder listeners(OutcomeListener v) {
+            listeners = v;
+            return this;
+        }
+
+        /** Protects egress keys; by default the channels' limits with the default breaker. */
+        public Builder governor(EgressGovernor v) {
+            governor = v;
+            return this;
+        }
+
+        /** Where the engine's meters are registered. */
+        public Builder registry(MeterRegistry v) {
+            registry = v;
+            return this;
+        }
+
+        /** The engine, not yet started. */
+        public DeliveryEngine build() {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(senders, "senders");
+            Objects.requireNonNull(workspaces, "workspaces");
+            Objects.requireNonNull(templates, "templates");
+            Objects.requireNonNull(clock, "clock");
+            if (retryPolicy == null) {
+                retryPolicy = new RetryPolicy(config, java.util.random.RandomGenerator.getDefault());
+            }
+            if (governor == null) {
+                governor = new EgressGovernor(EgressLimits.defaults(), EgressGovernor.Settings.defaults(), clock,
+                        EgressGovernor.nanoTimeOf(clock), registry);
+            }
+            return new DeliveryEngine(this);
+        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.herald.gateway.delivery;
 
 import dev.herald.channel.SendOutcome;
-import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.model.Lane;
 import dev.herald.ratelimit.Limit;
 import dev.herald.ratelimit.Permit;
 import dev.herald.ratelimit.Policy;
@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * parks its queued deliveries in one update ({@link #takeParks}). Of every key's permits (concurrency slots and
  * bucket rate) at least {@value #TRANSACTIONAL_RESERVE_PERCENT} % are kept for the transactional lane.
  *
- * <p>Threads: {@link #tryAcquire}, {@link #blocked} and {@link #takeParks} run on the store's writer thread
- * inside the claim (fast, never blocking: local buckets only); permits finish on any thread. Time comes from
- * the injected clock (pauses, breakers) and nanosecond source (buckets), so tests move it.
+ * <p>Thread-safe: claims may run on any thread (the store decides where its work runs), permits finish on any
+ * thread. {@link #tryAcquire} is quick and never blocks (local buckets only; one key's admission is atomic). Time
+ * comes from the injected clock (pauses, breakers) and nanosecond source (buckets), so tests move it.
  */
 public final class EgressGovernor {
     /** The share of a key's permits that only the transactional lane may use. */
@@ -127,7 +127,7 @@ public final class EgressGovernor {
 
     /**
      * Leave to start a send on {@code egressKey} from {@code lane}, or null when the key is paused, has no free
-     * slot for the lane, its breaker refuses, or its sender's bucket is empty. Writer thread only.
+     * slot for the lane, its breaker refuses, or its sender's bucket is empty.
      */
     public @Nullable EgressPermit tryAcquire(String egressKey, Lane lane) {
         return keys.computeIfAbsent(egressKey, this::newState).tryAcquire(lane);
@@ -142,7 +142,7 @@ public final class EgressGovernor {
         keys.values().forEach(KeyState::readLimits);
     }
 
-    /** The keys a claim on {@code lane} should skip now (paused, full, or their bucket empty). Writer thread. */
+    /** The keys a claim on {@code lane} should skip now (paused, full, or their bucket empty). */
     public Set<String> blocked(Lane lane) {
         Instant now = clock.instant();
         long nanos = nanoTime.getAsLong();
@@ -204,7 +204,7 @@ public final class EgressGovernor {
     }
 
     /** Drops the state of keys idle for an hour (webhook hosts come and go), with their gauges. */
-    private void sweepIdle(Instant now, long nanos) {
+    private synchronized void sweepIdle(Instant now, long nanos) {
         if (nanos - nextSweepNanos < 0) {
             return;
         }
@@ -284,7 +284,7 @@ public final class EgressGovernor {
                     || !transactional && rate != null && nanos - sharedRateBlockedUntil < 0;
         }
 
-        @Nullable EgressPermit tryAcquire(Lane lane) {
+        synchronized @Nullable EgressPermit tryAcquire(Lane lane) {
             long nanos = nanoTime.getAsLong();
             lastUsedNanos = nanos;
             Instant now = clock.instant();

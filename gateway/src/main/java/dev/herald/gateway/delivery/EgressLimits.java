@@ -1,5 +1,7 @@
 package dev.herald.gateway.delivery;
 
+import dev.herald.gateway.binding.EgressKeys;
+
 import dev.herald.config.SubscriptionGroupConfig;
 import dev.herald.config.WorkspaceConfig;
 import java.util.HashMap;

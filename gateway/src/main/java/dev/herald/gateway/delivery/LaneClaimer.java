@@ -2,7 +2,7 @@ package dev.herald.gateway.delivery;
 
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.store.StoreTx;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * served rotating from claim to claim) so one workspace's backlog cannot starve another's, and within a
  * workspace its egress keys the same way, each key's oldest due deliveries first, as many as the governor
  * admits. A paused or full key's backlog is never even read (one index seek per key); a refused delivery is
- * left as it is (no attempt). Writer thread only.
+ * left as it is (no attempt). One claim at a time (its round-robin state is its own); any thread.
  */
 final class LaneClaimer {
     private final EgressGovernor governor;
@@ -49,7 +49,7 @@ final class LaneClaimer {
     }
 
     /** Applies pending parks, then claims up to {@code capacity} deliveries; permits of a failed claim are freed. */
-    List<Claim> claim(StoreTx tx, Instant now, int capacity) throws SQLException {
+    synchronized List<Claim> claim(StoreTx tx, Instant now, int capacity) throws SQLException {
         List<Claim> out = new ArrayList<>();
         try {
             for (Park p : governor.takeParks()) {

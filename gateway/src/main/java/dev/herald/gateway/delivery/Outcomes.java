@@ -1,8 +1,8 @@
 package dev.herald.gateway.delivery;
 
 import dev.herald.channel.SendOutcome;
+import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.DeliveryStatus;
 import dev.herald.gateway.store.DeliveryUpdate;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,28 +20,11 @@ final class Outcomes {
         this.retryPolicy = retryPolicy;
     }
 
-    /** The new state of the delivery and what else changes in the directory, written together. */
-    record Write(DeliveryUpdate update, Optional<DirectoryEffect> effect) {
-    }
-
-    Write write(DeliveryRow d, SendOutcome outcome, Instant now, Optional<String> detail) {
-        return new Write(update(d, outcome, now, detail), effect(d, outcome));
-    }
-
-    /** A dead address is marked in the directory (email and phone for every profile using it; push per token). */
-    static Optional<DirectoryEffect> effect(DeliveryRow d, SendOutcome outcome) {
-        if (!(outcome instanceof SendOutcome.AddressInvalid invalid) || d.address().isEmpty()) {
-            return Optional.empty();
-        }
-        return switch (d.channel()) {
-            case EMAIL -> Optional.of(new DirectoryEffect.EmailBounced(d.workspace(), d.address(), invalid.reason()));
-            case SMS -> Optional.of(new DirectoryEffect.PhoneInvalid(d.workspace(), d.address(), invalid.reason()));
-            case APPLE_PUSH, ANDROID_PUSH -> Optional.of(new DirectoryEffect.TokenInvalid(d.workspace(),
-                    d.appId().orElse(""), d.address(), invalid.since(), invalid.reason()));
-            case WEBHOOK -> Optional.empty();
-        };
-    }
-
+    /**
+     * The delivery's next state after {@code outcome}.
+     *
+     * @param detail kept with the delivery (the sandbox's rendered payload)
+     */
     DeliveryUpdate update(DeliveryRow d, SendOutcome outcome, Instant now, Optional<String> detail) {
         return switch (outcome) {
             case SendOutcome.Accepted a -> new DeliveryUpdate(d.id(),
@@ -54,6 +37,12 @@ final class Outcomes {
             case SendOutcome.AddressInvalid a -> new DeliveryUpdate(d.id(), DeliveryStatus.BOUNCED, Optional.empty(),
                     Optional.of(a.reason()), Optional.empty(), detail);
         };
+    }
+
+    /** The end of a delivery that was never sent (its template aborted): {@code aborted} with the reason. */
+    static DeliveryUpdate aborted(DeliveryRow d, String reason) {
+        return new DeliveryUpdate(d.id(), DeliveryStatus.ABORTED, Optional.empty(), Optional.of(reason),
+                Optional.empty(), Optional.empty());
     }
 
     private static DeliveryUpdate retryAt(DeliveryRow d, Instant next, String reason, Optional<String> detail) {

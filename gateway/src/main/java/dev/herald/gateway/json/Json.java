@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The one Jackson mapper: bounded against hostile input, shared by every package that reads or writes JSON. */
 public final class Json {
@@ -48,6 +50,36 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
         }
+    }
+
+    /** Serialises any value Jackson can bind (records, maps, lists, plain values) to a string. */
+    public static String text(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not serialisable as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A JSON object as plain Java maps, lists and values (what Liquid and Jackson data binding understand). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> toMap(JsonNode object) {
+        return object.isObject() ? MAPPER.convertValue(object, LinkedHashMap.class) : Map.of();
+    }
+
+    /** A JSON document's object as plain Java values; empty when it is not a valid object. */
+    public static Map<String, Object> parseMap(String text) {
+        try {
+            JsonNode n = MAPPER.readTree(text);
+            return n == null ? Map.of() : toMap(n);
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+
+    /** A value (a JSON node, a record) as plain Java maps, lists and values. */
+    public static Object toJava(Object value) {
+        return MAPPER.convertValue(value, Object.class);
     }
 
     /** Parses a JSON document, or answers an empty object when it is not valid. */

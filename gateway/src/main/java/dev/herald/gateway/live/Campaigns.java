@@ -1,7 +1,6 @@
 package dev.herald.gateway.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.CampaignConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
@@ -9,7 +8,9 @@ import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.braze.SendRequestParser;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.json.Json;
+import dev.herald.gateway.model.MessageSpec;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,8 +20,11 @@ import java.util.Optional;
  * never when a password reset is triggered.
  */
 public final class Campaigns {
-    /** A campaign or Canvas with its validated messages (stored form). */
-    public record Compiled(CampaignConfig config, ObjectNode messages) {
+    /** A campaign or Canvas with its validated messages. */
+    public record Compiled(CampaignConfig config, List<MessageSpec> messages) {
+        public Compiled {
+            messages = List.copyOf(messages);
+        }
     }
 
     private final Map<String, Compiled> campaigns;
@@ -55,12 +59,12 @@ public final class Campaigns {
     }
 
     private static Compiled compile(WorkspaceConfig ws, CampaignConfig c, String kind) {
-        ObjectNode raw = Json.object();
+        var raw = Json.object();
         for (Map.Entry<String, JsonNode> m : c.messages().entrySet()) {
             raw.set(m.getKey(), Json.MAPPER.valueToTree(m.getValue()));
         }
         try {
-            return new Compiled(c, SendRequestParser.standard().messages(raw, ws));
+            return new Compiled(c, SendRequestParser.messages(raw, Optional.of(ws)));
         } catch (ApiException e) {
             throw new ConfigException("workspaces[" + ws.id() + "]." + kind + "[" + c.id() + "]: " + e.getMessage()
                     + (e.errors().isEmpty() ? "" : " (" + String.join("; ", e.errors()) + ")"));

@@ -1,11 +1,14 @@
 package dev.herald.gateway.store;
 
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.StoredSpec;
+
 /**
- * A delivery the scheduler now owns (it is {@code sending} while the claim lasts), with what is needed to build its message.
+ * A delivery the scheduler now owns (it is {@code sending} while the claim lasts), with its dispatch's spec.
  *
- * @param delivery     the row, with {@code attempts} already counting this attempt
- * @param dispatchKind the dispatch's kind
- * @param request      the dispatch's request JSON
+ * @param delivery the row, with {@code attempts} already counting this attempt
+ * @param kind     the dispatch's kind
+ * @param spec     the dispatch's spec as stored (read once per dispatch by the engine)
  */
-public record ClaimedDelivery(DeliveryRow delivery, String dispatchKind, String request) {
+public record ClaimedDelivery(DeliveryRow delivery, DispatchKind kind, StoredSpec spec) {
 }

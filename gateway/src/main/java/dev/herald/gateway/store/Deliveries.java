@@ -10,6 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.StoredSpec;
 
 /** The {@code delivery} table: one row per message per address, with its state and retry schedule. */
 public final class Deliveries {
@@ -108,7 +112,7 @@ public final class Deliveries {
      * {@code expired} instead. Only the writer connection may claim.
      */
     public List<ClaimedDelivery> claimDue(Lane lane, Instant now, int limit) throws SQLException {
-        PreparedStatement select = tx.prepare("SELECT " + D_COLUMNS + ", p.kind AS p_kind, p.request AS p_request "
+        PreparedStatement select = tx.prepare("SELECT " + D_COLUMNS + ", p.kind AS p_kind, p.spec_version AS p_spec_version, p.spec AS p_spec "
                 + "FROM delivery d JOIN dispatch p ON p.id = d.dispatch_id "
                 + "WHERE d.status = 'queued' AND d.lane = ? AND d.next_attempt_at <= ? "
                 + "AND d.id NOT IN (SELECT id FROM temp.claimed) ORDER BY d.next_attempt_at LIMIT ?");
@@ -125,7 +129,7 @@ public final class Deliveries {
      */
     public List<ClaimedDelivery> claimDue(Lane lane, String workspace, String egressKey, Instant now, int limit,
                                           java.util.function.Predicate<DeliveryRow> admit) throws SQLException {
-        PreparedStatement select = tx.prepare("SELECT " + D_COLUMNS + ", p.kind AS p_kind, p.request AS p_request "
+        PreparedStatement select = tx.prepare("SELECT " + D_COLUMNS + ", p.kind AS p_kind, p.spec_version AS p_spec_version, p.spec AS p_spec "
                 + "FROM delivery d JOIN dispatch p ON p.id = d.dispatch_id "
                 + "WHERE d.status = 'queued' AND d.lane = ? AND d.workspace = ? AND d.egress_key = ? "
                 + "AND d.next_attempt_at <= ? AND d.id NOT IN (SELECT id FROM temp.claimed) "
@@ -142,20 +146,21 @@ public final class Deliveries {
                                                 java.util.function.Predicate<DeliveryRow> admit) throws SQLException {
         List<ClaimedDelivery> claimed = new ArrayList<>();
         List<DeliveryRow> expired = new ArrayList<>();
-        // A dispatch's deliveries come in runs: its request text is decoded once per claim, not once per row.
-        Map<String, String> requests = new HashMap<>();
+        // A dispatch's deliveries come in runs: its spec is read once per claim, not once per row.
+        Map<String, StoredSpec> specs = new HashMap<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 DeliveryRow row = row(rs);
                 if (!row.expiresAt().isAfter(now)) {
                     expired.add(row);
                 } else if (admit.test(row)) {
-                    String request = requests.get(row.dispatchId());
-                    if (request == null) {
-                        request = rs.getString("p_request");
-                        requests.put(row.dispatchId(), request);
+                    StoredSpec spec = specs.get(row.dispatchId());
+                    if (spec == null) {
+                        spec = new StoredSpec(rs.getInt("p_spec_version"), rs.getString("p_spec"));
+                        specs.put(row.dispatchId(), spec);
                     }
-                    claimed.add(new ClaimedDelivery(withAttempt(row, now), rs.getString("p_kind"), request));
+                    claimed.add(new ClaimedDelivery(withAttempt(row, now),
+                            DispatchKind.fromDb(rs.getString("p_kind")).orElseThrow(), spec));
                 }
             }
         }

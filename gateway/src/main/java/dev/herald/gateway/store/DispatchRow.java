@@ -1,21 +1,37 @@
 package dev.herald.gateway.store;
 
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.DispatchStatus;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.ScheduleSpec;
+import dev.herald.gateway.model.StoredSpec;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * A dispatch as read back from the journal.
  *
- * @param schedule     the schedule object of a scheduled send
+ * @param stored       the spec as kept ({@link #spec()} reads it)
+ * @param schedule     the schedule of a scheduled send
  * @param expandCursor the last user row a broadcast's paged expansion reached
  */
-public record DispatchRow(String id, String workspace, String kind, Lane lane, String request, String status,
-                          Instant notBefore, Instant expiresAt, Optional<String> campaignId, Optional<String> sendId,
-                          Instant createdAt, Instant updatedAt, Optional<String> schedule, Optional<Long> expandCursor) {
-    /** Accepted, not yet turned into deliveries. */
-    public static final String ACCEPTED = "accepted";
-    /** Every delivery has been created. */
-    public static final String EXPANDED = "expanded";
-    /** A schedule deleted before it was sent. */
-    public static final String CANCELLED = "cancelled";
+public record DispatchRow(String id, String workspace, DispatchKind kind, Lane lane, StoredSpec stored,
+                          DispatchStatus status, Instant notBefore, Instant expiresAt, Optional<String> campaignId,
+                          Optional<String> sendId, Instant createdAt, Instant updatedAt, Optional<ScheduleSpec> schedule,
+                          Optional<Long> expandCursor) {
+
+    /**
+     * What it sends to whom.
+     *
+     * @throws dev.herald.gateway.model.SpecCodec.UnreadableSpecException if the stored spec cannot be read
+     */
+    public DispatchSpec spec() {
+        return stored.decode();
+    }
+
+    /** Whether a schedule asks for each recipient's own wall time. */
+    public boolean inLocalTime() {
+        return schedule.map(ScheduleSpec::inLocalTime).orElse(false);
+    }
 }

@@ -7,11 +7,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.DispatchStatus;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.ScheduleSpec;
+import dev.herald.gateway.model.SpecCodec;
+import dev.herald.gateway.model.StoredSpec;
 
 /** The {@code dispatch} table: one row per accepted API request. */
 public final class Dispatches {
-    private static final String COLUMNS = "id, workspace, kind, lane, request, status, not_before, expires_at, "
+    private static final String COLUMNS = "id, workspace, kind, lane, spec_version, spec, status, not_before, expires_at, "
             + "campaign_id, send_id, created_at, updated_at, schedule, expand_cursor";
+    private static final String ACCEPTED = DispatchStatus.ACCEPTED.dbName();
 
     private final StoreTx tx;
 
@@ -21,42 +29,77 @@ public final class Dispatches {
 
     /** Inserts an accepted dispatch. */
     public void insert(NewDispatch d, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO dispatch (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)");
+        PreparedStatement ps = tx.prepare("INSERT INTO dispatch (" + COLUMNS + ") "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)");
+        StoredSpec spec = StoredSpec.of(d.spec());
         ps.setString(1, d.id());
         ps.setString(2, d.workspace());
-        ps.setString(3, d.kind());
+        ps.setString(3, d.kind().dbName());
         ps.setString(4, d.lane().dbName());
-        ps.setString(5, d.request());
-        ps.setString(6, DispatchRow.ACCEPTED);
-        ps.setLong(7, Rows.millis(d.notBefore()));
-        ps.setLong(8, Rows.millis(d.expiresAt()));
-        Rows.setOptional(ps, 9, d.campaignId());
-        Rows.setOptional(ps, 10, d.sendId());
-        ps.setLong(11, Rows.millis(now));
+        ps.setInt(5, spec.version());
+        ps.setString(6, spec.document());
+        ps.setString(7, ACCEPTED);
+        ps.setLong(8, Rows.millis(d.notBefore()));
+        ps.setLong(9, Rows.millis(d.expiresAt()));
+        Rows.setOptional(ps, 10, d.campaignId());
+        Rows.setOptional(ps, 11, d.sendId());
         ps.setLong(12, Rows.millis(now));
-        Rows.setOptional(ps, 13, d.schedule());
+        ps.setLong(13, Rows.millis(now));
+        Rows.setOptional(ps, 14, d.schedule().map(SpecCodec::encode));
         ps.executeUpdate();
     }
 
-    /** Changes a scheduled dispatch that has not started: its request, time and schedule. */
-    public boolean reschedule(String id, String request, Instant notBefore, String schedule, Instant now)
+    /** Changes a scheduled dispatch that has not started: its spec, time and schedule. */
+    public boolean reschedule(String id, DispatchSpec spec, Instant notBefore, ScheduleSpec schedule, Instant now)
             throws SQLException {
         // The age limit moves with the time: a schedule moved a week later keeps its max age.
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET request = ?, expires_at = expires_at + (? - not_before), "
-                + "not_before = ?, schedule = ?, updated_at = ? WHERE id = ? AND status = '" + DispatchRow.ACCEPTED + "'");
-        ps.setString(1, request);
-        ps.setLong(2, Rows.millis(notBefore));
+        PreparedStatement ps = tx.prepare("UPDATE dispatch SET spec_version = ?, spec = ?, "
+                + "expires_at = expires_at + (? - not_before), not_before = ?, schedule = ?, updated_at = ? "
+                + "WHERE id = ? AND status = '" + ACCEPTED + "'");
+        StoredSpec stored = StoredSpec.of(spec);
+        ps.setInt(1, stored.version());
+        ps.setString(2, stored.document());
         ps.setLong(3, Rows.millis(notBefore));
-        ps.setString(4, schedule);
-        ps.setLong(5, Rows.millis(now));
-        ps.setString(6, id);
+        ps.setLong(4, Rows.millis(notBefore));
+        ps.setString(5, SpecCodec.encode(schedule));
+        ps.setLong(6, Rows.millis(now));
+        ps.setString(7, id);
         return ps.executeUpdate() == 1;
+    }
+
+    /** A dispatch whose spec an older Herald wrote (version {@code < }{@link SpecCodec#CURRENT}). */
+    public record Outdated(String id, String workspace, StoredSpec stored) {
+    }
+
+    /** Up to {@code limit} dispatches whose spec is older than this Herald's, to upgrade at start. */
+    public List<Outdated> outdated(int limit) throws SQLException {
+        PreparedStatement ps = tx.prepare("SELECT id, workspace, spec_version, spec FROM dispatch "
+                + "WHERE spec_version < ? LIMIT ?");
+        ps.setInt(1, SpecCodec.CURRENT);
+        ps.setInt(2, limit);
+        List<Outdated> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Outdated(rs.getString(1), rs.getString(2), new StoredSpec(rs.getInt(3), rs.getString(4))));
+            }
+        }
+        return out;
+    }
+
+    /** Replaces a dispatch's spec with its upgraded form. */
+    public void upgrade(String id, DispatchSpec spec) throws SQLException {
+        PreparedStatement ps = tx.prepare("UPDATE dispatch SET spec_version = ?, spec = ? WHERE id = ?");
+        StoredSpec stored = StoredSpec.of(spec);
+        ps.setInt(1, stored.version());
+        ps.setString(2, stored.document());
+        ps.setString(3, id);
+        ps.executeUpdate();
     }
 
     /** Cancels a dispatch that has not started; false if it started or does not exist. */
     public boolean cancel(String id, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET status = '" + DispatchRow.CANCELLED + "', updated_at = ? "
-                + "WHERE id = ? AND status = '" + DispatchRow.ACCEPTED + "'");
+        PreparedStatement ps = tx.prepare("UPDATE dispatch SET status = '" + DispatchStatus.CANCELLED.dbName() + "', updated_at = ? "
+                + "WHERE id = ? AND status = '" + ACCEPTED + "'");
         ps.setLong(1, Rows.millis(now));
         ps.setString(2, id);
         return ps.executeUpdate() == 1;
@@ -74,7 +117,7 @@ public final class Dispatches {
     /** Scheduled dispatches of a workspace not yet started, due up to {@code until}, soonest first. */
     public List<DispatchRow> scheduled(String workspace, Instant until, int limit) throws SQLException {
         PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE workspace = ? AND status = '"
-                + DispatchRow.ACCEPTED + "' AND schedule IS NOT NULL AND not_before <= ? ORDER BY not_before LIMIT ?");
+                + ACCEPTED + "' AND schedule IS NOT NULL AND not_before <= ? ORDER BY not_before LIMIT ?");
         ps.setString(1, workspace);
         ps.setLong(2, Rows.millis(until));
         ps.setInt(3, limit);
@@ -99,7 +142,7 @@ public final class Dispatches {
     /** Accepted dispatches whose time has come, oldest first. */
     public List<DispatchRow> dueForExpansion(Instant now, int limit) throws SQLException {
         PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE status = '"
-                + DispatchRow.ACCEPTED + "' AND not_before <= ? ORDER BY not_before LIMIT ?");
+                + ACCEPTED + "' AND not_before <= ? ORDER BY not_before LIMIT ?");
         ps.setLong(1, Rows.millis(now));
         ps.setInt(2, limit);
         List<DispatchRow> out = new ArrayList<>();
@@ -114,7 +157,7 @@ public final class Dispatches {
     /** Records that every delivery of the dispatch exists. */
     public void markExpanded(String id, Instant now) throws SQLException {
         PreparedStatement ps = tx.prepare("UPDATE dispatch SET status = ?, updated_at = ? WHERE id = ?");
-        ps.setString(1, DispatchRow.EXPANDED);
+        ps.setString(1, DispatchStatus.EXPANDED.dbName());
         ps.setLong(2, Rows.millis(now));
         ps.setString(3, id);
         ps.executeUpdate();
@@ -127,7 +170,7 @@ public final class Dispatches {
      */
     public int purge(Instant before, int limit) throws SQLException {
         PreparedStatement ps = tx.prepare("DELETE FROM dispatch WHERE id IN (SELECT p.id FROM dispatch p "
-                + "WHERE p.status IN ('" + DispatchRow.EXPANDED + "', '" + DispatchRow.CANCELLED + "') "
+                + "WHERE p.status IN ('" + DispatchStatus.EXPANDED.dbName() + "', '" + DispatchStatus.CANCELLED.dbName() + "') "
                 + "AND p.updated_at < ? AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.dispatch_id = p.id) "
                 + "AND NOT EXISTS (SELECT 1 FROM idempotency i WHERE i.dispatch_id = p.id) "
                 + "AND NOT EXISTS (SELECT 1 FROM external_send x WHERE x.dispatch_id = p.id) "
@@ -138,11 +181,13 @@ public final class Dispatches {
     }
 
     private static DispatchRow row(ResultSet rs) throws SQLException {
-        return new DispatchRow(rs.getString("id"), rs.getString("workspace"), rs.getString("kind"),
-                Lane.fromDb(rs.getString("lane")), rs.getString("request"), rs.getString("status"),
-                Rows.instant(rs, "not_before"), Rows.instant(rs, "expires_at"), Rows.optional(rs, "campaign_id"),
-                Rows.optional(rs, "send_id"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"),
-                Rows.optional(rs, "schedule"), cursor(rs));
+        return new DispatchRow(rs.getString("id"), rs.getString("workspace"),
+                DispatchKind.fromDb(rs.getString("kind")).orElseThrow(), Lane.fromDb(rs.getString("lane")),
+                new StoredSpec(rs.getInt("spec_version"), rs.getString("spec")),
+                DispatchStatus.fromDb(rs.getString("status")), Rows.instant(rs, "not_before"),
+                Rows.instant(rs, "expires_at"), Rows.optional(rs, "campaign_id"), Rows.optional(rs, "send_id"),
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"),
+                Rows.optional(rs, "schedule").map(SpecCodec::decodeSchedule), cursor(rs));
     }
 
     private static Optional<Long> cursor(ResultSet rs) throws SQLException {

@@ -1,5 +1,8 @@
 package dev.herald.gateway.store;
 
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.DeliveryStatus;
+
 import dev.herald.channel.Channel;
 import java.time.Instant;
 import java.util.Objects;
@@ -36,5 +39,11 @@ public record NewDelivery(UUID id, String dispatchId, String workspace, Channel 
         Objects.requireNonNull(lastError, "lastError");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(appId, "appId");
+    }
+
+    /** The row this delivery becomes when inserted at {@code now}. */
+    public DeliveryRow toRow(Instant now) {
+        return new DeliveryRow(id, dispatchId, workspace, channel, recipient, address, egressKey, lane, status, 0,
+                nextAttemptAt, expiresAt, lastError, Optional.empty(), Optional.empty(), now, now, userId, appId);
     }
 }

@@ -1,5 +1,11 @@
 package dev.herald.gateway.store;
 
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.DispatchStatus;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.ScheduleSpec;
+import dev.herald.gateway.model.StoredSpec;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,24 +15,24 @@ import java.util.Optional;
  *
  * @param id          32 lower-case hex characters, returned to the client as {@code dispatch_id}
  * @param workspace   the workspace id
- * @param kind        what was called, e.g. {@code messages.send}
+ * @param kind        what was called
  * @param lane        the lane its deliveries use
- * @param request     the normalised request JSON (never containing an API key)
+ * @param spec        what to send to whom (never containing an API key)
  * @param notBefore   when to expand it (now, or a schedule's time)
  * @param expiresAt   the age limit of its deliveries
- * @param campaignId  {@code campaign_id}, if given
+ * @param campaignId  the campaign or Canvas it belongs to, if any (tracked sends, schedules of a trigger)
  * @param sendId      {@code send_id}, if given
- * @param schedule    the schedule object of a scheduled send, as JSON
+ * @param schedule    the schedule of a scheduled send
  */
-public record NewDispatch(String id, String workspace, String kind, Lane lane, String request, Instant notBefore,
-                          Instant expiresAt, Optional<String> campaignId, Optional<String> sendId,
-                          Optional<String> schedule) {
+public record NewDispatch(String id, String workspace, DispatchKind kind, Lane lane, DispatchSpec spec,
+                          Instant notBefore, Instant expiresAt, Optional<String> campaignId, Optional<String> sendId,
+                          Optional<ScheduleSpec> schedule) {
     public NewDispatch {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(workspace, "workspace");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(lane, "lane");
-        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(notBefore, "notBefore");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(campaignId, "campaignId");
@@ -36,7 +42,7 @@ public record NewDispatch(String id, String workspace, String kind, Lane lane, S
 
     /** The row this dispatch becomes when inserted at {@code now}. */
     public DispatchRow toRow(Instant now) {
-        return new DispatchRow(id, workspace, kind, lane, request, DispatchRow.ACCEPTED, notBefore, expiresAt,
-                campaignId, sendId, now, now, schedule, Optional.empty());
+        return new DispatchRow(id, workspace, kind, lane, StoredSpec.of(spec), DispatchStatus.ACCEPTED, notBefore,
+                expiresAt, campaignId, sendId, now, now, schedule, Optional.empty());
     }
 }

@@ -176,7 +176,11 @@ final class Schema {
                       report TEXT NOT NULL,
                       received_at INTEGER NOT NULL)""",
                     "CREATE INDEX held_receipt_message ON held_receipt (workspace, provider_message_id)",
-                    "CREATE INDEX held_receipt_received ON held_receipt (received_at)"));
+                    "CREATE INDEX held_receipt_received ON held_receipt (received_at)"),
+            // The typed model: a dispatch keeps its spec document and the version it was written at. Version 0 is
+            // the Braze request an older Herald kept; it is upgraded at start.
+            List.of("ALTER TABLE dispatch RENAME COLUMN request TO spec",
+                    "ALTER TABLE dispatch ADD COLUMN spec_version INTEGER NOT NULL DEFAULT 0"));
 
     private Schema() {
     }

@@ -3,7 +3,7 @@ package dev.herald.gateway.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.json.Json;
+import dev.herald.gateway.model.Recipient;
 import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.UserRow;
 import java.sql.SQLException;
@@ -32,23 +32,18 @@ public final class Profiles {
     /**
      * Writes {@code attributes} (may be absent) to the recipient's profile, creating it when allowed.
      *
-     * @param recipient    an object with {@code external_user_id}, {@code user_alias} or {@code braze_id}
+     * @param recipient    who: by external id, alias, Herald id or email address
      * @param createIfNew  whether a missing profile is created (an alias-only profile never is)
      */
-    public static Written write(StoreTx tx, WorkspaceConfig ws, JsonNode recipient, Optional<JsonNode> attributes,
+    public static Written write(StoreTx tx, WorkspaceConfig ws, Recipient recipient, Optional<JsonNode> attributes,
                                 boolean createIfNew, Instant now) throws SQLException {
-        ObjectNode identified = Json.object();
-        if (recipient.hasNonNull("external_user_id")) {
-            identified.set("external_id", recipient.get("external_user_id"));
-        } else if (recipient.hasNonNull("user_alias")) {
-            identified.set("user_alias", recipient.get("user_alias"));
-        } else if (recipient.hasNonNull("braze_id")) {
-            identified.set("braze_id", recipient.get("braze_id"));
-        } else if (recipient.hasNonNull("email")) {
-            identified.set("email", recipient.get("email"));
-        }
+        Identifier id = switch (recipient) {
+            case Recipient.ExternalId e -> new Identifier.ExternalId(e.id());
+            case Recipient.Alias a -> new Identifier.Alias(a.label(), a.name());
+            case Recipient.BrazeId b -> new Identifier.BrazeId(b.id());
+            case Recipient.Email e -> new Identifier.Email(e.address());
+        };
         try {
-            Identifier id = Identifier.of(identified);
             boolean create = createIfNew && attributes.isPresent() && id.createsByDefault();
             Optional<UserRow> user = id.findOrCreate(tx, ws.id(), !create, now);
             if (user.isEmpty() || attributes.isEmpty()) {
@@ -59,8 +54,8 @@ public final class Profiles {
             }
             ObjectNode attrs = ((ObjectNode) attributes.get().deepCopy());
             attrs.remove(java.util.List.of("external_id", "user_alias", "braze_id"));
-            if (identified.has("email") && !attrs.has("email")) {
-                attrs.set("email", identified.get("email")); // an email-identified profile keeps its address
+            if (recipient instanceof Recipient.Email e && !attrs.has("email")) {
+                attrs.put("email", e.address()); // an email-identified profile keeps its address
             }
             var edit = new ProfileEdit(user.get());
             AttributeRules.apply(tx, ws, edit, attrs, now);

@@ -3,7 +3,6 @@ package dev.herald.gateway.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.WebhookMessage;
 import dev.herald.channel.testkit.MutableClock;
@@ -11,31 +10,35 @@ import dev.herald.channel.testkit.ScriptedSender;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.StoreConfig;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.gateway.events.Postbacks;
-import dev.herald.gateway.json.Json;
+import dev.herald.gateway.binding.ChannelSenders;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Ids;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.Recipient;
+import dev.herald.gateway.model.RecipientSpec;
+import dev.herald.gateway.model.WebhookSpec;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.DeliveryStatus;
-import dev.herald.gateway.store.Lane;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.template.TemplateEngine;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scheduler against a real store and a scripted sender; time moves only when the test moves it. */
+/** The scheduler against a real store and a scripted sender, stepped by the test: time moves only when it moves it. */
 final class DeliveryEngineTest {
     private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
     private static final RandomGenerator NO_JITTER = new RandomGenerator() {
@@ -49,13 +52,14 @@ final class DeliveryEngineTest {
             return 0;
         }
     };
+    private static final WorkspaceConfig ACME = WorkspaceConfig.of("acme", false, List.of());
 
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock(START);
     private final ScriptedSender<WebhookMessage> sender = new ScriptedSender<>();
-    private SqliteStore store;
     private final AtomicBoolean readsFail = new AtomicBoolean();
+    private SqliteStore store;
     private DeliveryEngine engine;
     private TemplateEngine templates;
 
@@ -65,15 +69,11 @@ final class DeliveryEngineTest {
         var config = new DeliveryConfig(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1), 16,
                 Duration.ofMillis(20));
         templates = new TemplateEngine(TemplateEngine.Limits.defaults(), 2);
-        var acme = WorkspaceConfig.of("acme", false, List.of());
-        java.util.function.Function<String, Optional<WorkspaceConfig>> workspaces =
-                id -> id.equals("acme") ? Optional.of(acme) : Optional.empty();
-        engine = new DeliveryEngine(new FlakyReads(store, readsFail), new Senders(sender), workspaces, config, new RetryPolicy(config, NO_JITTER),
-                templates, Optional.empty(), new Expander(clock), new Postbacks(workspaces, clock, config.maxAge()),
-                () -> { }, clock, new EgressGovernor(EgressLimits.from(List.of(acme)), EgressGovernor.Settings.defaults(),
-                        clock, EgressGovernor.nanoTimeOf(clock), new SimpleMeterRegistry()), new SimpleMeterRegistry(),
-                EarlyReceipts.NONE);
-        engine.start();
+        engine = DeliveryEngine.builder().store(new FlakyReads(store, readsFail))
+                .senders(ChannelSenders.webhookOnly(sender))
+                .workspaces(id -> id.equals("acme") ? Optional.of(ACME) : Optional.empty())
+                .config(config).retryPolicy(new RetryPolicy(config, NO_JITTER)).templates(templates).clock(clock)
+                .build(); // not started: the test steps it
     }
 
     @AfterEach
@@ -113,50 +113,48 @@ final class DeliveryEngineTest {
 
     private String accept(String body) throws Exception {
         String id = Ids.dispatchId(clock);
-        JsonNode request = Json.parse("""
-                {"recipients":[{"external_user_id":"u1"}],
-                 "messages":{"webhook":{"url":"http://hooks.example/x","request_method":"POST","request_headers":{},"body":%s}}}"""
-                .formatted(Json.text(Json.MAPPER.getNodeFactory().textNode(body))));
+        var spec = DispatchSpec.builder().recipients(List.of(RecipientSpec.of(new Recipient.ExternalId("u1"))))
+                .messages(List.of(new WebhookSpec("http://hooks.example/x", "POST", Map.of(), body, Optional.empty())))
+                .build();
         Instant now = clock.instant();
-        var d = new NewDispatch(id, "acme", "messages.send", Lane.STANDARD, Json.text(request), now,
+        var d = new NewDispatch(id, "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD, spec, now,
                 now.plus(Duration.ofMinutes(10)), Optional.empty(), Optional.empty(), Optional.empty());
-        var row = d.toRow(now);
         store.writeIngress(tx -> {
             tx.dispatches().insert(d, now);
-            return new Expander(clock).expand(tx, row, request, WorkspaceConfig.of("acme", false, List.of()));
+            return engine.expander().expand(tx, d.toRow(now), spec, ACME);
         }).get();
-        engine.wake();
         return id;
     }
 
-    private DeliveryRow awaitRow(String dispatch, Predicate<DeliveryRow> until) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        DeliveryRow row = null;
-        while (System.nanoTime() < deadline) {
-            row = store.read(tx -> tx.deliveries().forDispatch(dispatch)).get().get(0);
-            if (until.test(row)) {
-                return row;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("delivery never reached the expected state: " + row);
+    /** One cycle, waiting until the attempts it started are recorded. */
+    private DeliveryEngine.Cycle step() {
+        DeliveryEngine.Cycle cycle = engine.runOnce();
+        cycle.settled().join();
+        return cycle;
+    }
+
+    private DeliveryRow row(String dispatch) throws Exception {
+        return store.read(tx -> tx.deliveries().forDispatch(dispatch)).get().get(0);
     }
 
     @Test
     void aRetryWaitsForItsTimeOnTheInjectedClock() throws Exception {
         sender.thenAnswer(new SendOutcome.Retry("HTTP 503", Duration.ofSeconds(30)));
         String id = accept();
-        DeliveryRow queued = awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        assertEquals(1, step().claimed());
+        DeliveryRow queued = row(id);
+        assertEquals(DeliveryStatus.QUEUED, queued.status());
+        assertEquals(1, queued.attempts());
         assertEquals(START.plusSeconds(30), queued.nextAttemptAt());
 
         clock.advance(Duration.ofSeconds(29));
-        engine.wake();
-        Thread.sleep(200); // the scheduler polls every 20 ms: nothing may be sent before the time comes
+        assertTrue(step().idle(), "nothing is due before its time");
         assertEquals(1, sender.received().size());
 
         clock.advance(Duration.ofSeconds(1));
-        engine.wake();
-        DeliveryRow delivered = awaitRow(id, r -> r.status() == DeliveryStatus.DELIVERED);
+        assertEquals(1, step().claimed());
+        DeliveryRow delivered = row(id);
+        assertEquals(DeliveryStatus.DELIVERED, delivered.status());
         assertEquals(2, delivered.attempts());
         assertEquals(2, sender.received().size());
         assertEquals(sender.received().get(0).delivery().id(), sender.received().get(1).delivery().id());
@@ -167,13 +165,14 @@ final class DeliveryEngineTest {
     void givesUpAtTheAgeLimit() throws Exception {
         sender.otherwise(new SendOutcome.Retry("HTTP 503", Duration.ofMinutes(4)));
         String id = accept();
-        awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        step();
         clock.advance(Duration.ofMinutes(4));
-        engine.wake();
-        awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 2);
+        step();
+        assertEquals(2, row(id).attempts());
         clock.advance(Duration.ofMinutes(4));
-        engine.wake();
-        DeliveryRow expired = awaitRow(id, r -> r.status() == DeliveryStatus.EXPIRED);
+        step();
+        DeliveryRow expired = row(id);
+        assertEquals(DeliveryStatus.EXPIRED, expired.status());
         assertEquals(3, expired.attempts());
     }
 
@@ -183,7 +182,10 @@ final class DeliveryEngineTest {
             throw new IllegalStateException("bug in sender");
         });
         String id = accept();
-        DeliveryRow row = awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        step();
+        DeliveryRow row = row(id);
+        assertEquals(DeliveryStatus.QUEUED, row.status());
+        assertEquals(1, row.attempts());
         assertEquals("attempt failed: java.lang.IllegalStateException: bug in sender", row.lastError().orElseThrow());
     }
 
@@ -193,15 +195,17 @@ final class DeliveryEngineTest {
         sender.otherwise(new SendOutcome.Accepted(Optional.empty(), true));
         readsFail.set(true);
         String id = accept("hello {{${user_id}}}");
-        DeliveryRow row = awaitRow(id, r -> r.status() == DeliveryStatus.QUEUED && r.attempts() == 1);
+        step();
+        DeliveryRow row = row(id);
+        assertEquals(DeliveryStatus.QUEUED, row.status());
         assertTrue(row.lastError().orElseThrow().contains("the recipient's profile could not be read"),
                 row.lastError().orElseThrow());
         assertEquals(0, sender.received().size(), "nothing is sent without its profile");
 
         readsFail.set(false);
         clock.advance(Duration.ofMinutes(1));
-        engine.wake();
-        awaitRow(id, r -> r.status() == DeliveryStatus.DELIVERED);
+        step();
+        assertEquals(DeliveryStatus.DELIVERED, row(id).status());
         assertEquals("hello u1", sender.received().get(0).body());
     }
 }

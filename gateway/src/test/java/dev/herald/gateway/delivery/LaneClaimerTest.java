@@ -1,5 +1,7 @@
 package dev.herald.gateway.delivery;
 
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +10,8 @@ import dev.herald.channel.SendOutcome;
 import dev.herald.channel.testkit.MutableClock;
 import dev.herald.config.StoreConfig;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.DeliveryStatus;
-import dev.herald.gateway.store.Lane;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.SqliteStore;
@@ -59,7 +61,7 @@ final class LaneClaimerTest {
     private void queue(String workspace, Lane lane, String egressKey, int n, Instant due) throws Exception {
         String dispatch = UUID.randomUUID().toString().replace("-", "");
         store.write(tx -> {
-            tx.dispatches().insert(new NewDispatch(dispatch, workspace, "messages.send", lane, "{}", due,
+            tx.dispatches().insert(new NewDispatch(dispatch, workspace, DispatchKind.MESSAGES_SEND, lane, DispatchSpec.builder().build(), due,
                     due.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(), Optional.empty()), due);
             for (int i = 0; i < n; i++) {
                 tx.deliveries().insert(new NewDelivery(UUID.randomUUID(), dispatch, workspace, Channel.WEBHOOK,

@@ -1,5 +1,6 @@
 package dev.herald.gateway.idempotency;
 
+import dev.herald.gateway.delivery.OutcomeListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.herald.config.ApiKeyConfig;
@@ -106,8 +107,7 @@ final class IdempotencyRaceTest {
         var ws = WorkspaceConfig.of("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
                 Set.of("messages.send"))));
         Clock clock = Clock.systemUTC();
-        var dispatching = new Dispatching(store, new Expander(clock), new Postbacks(id -> Optional.of(ws), clock,
-                Duration.ofHours(1)), () -> { });
+        var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { });
         var authenticator = new ApiKeyAuthenticator(List.of(ws));
         return new ApiPipeline(List.of(new MessagesSendEndpoint(dispatching, DeliveryConfig.defaults(), clock).endpoint()),
                 () -> authenticator, IngressGate.open(), new Idempotency(store, clock), new StoreFailures(), clock);

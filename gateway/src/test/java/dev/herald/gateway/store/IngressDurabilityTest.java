@@ -1,5 +1,6 @@
 package dev.herald.gateway.store;
 
+import dev.herald.gateway.delivery.OutcomeListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,8 +47,7 @@ final class IngressDurabilityTest {
         var ws = WorkspaceConfig.of("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
                 Set.of("messages.send"))));
         Clock clock = Clock.systemUTC();
-        var dispatching = new Dispatching(store, new Expander(clock),
-                new Postbacks(id -> java.util.Optional.of(ws), clock, Duration.ofHours(1)), () -> { });
+        var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { });
         var endpoint = new MessagesSendEndpoint(dispatching, DeliveryConfig.defaults(), clock);
         var authenticator = new ApiKeyAuthenticator(List.of(ws));
         return new ApiPipeline(List.of(endpoint.endpoint()), () -> authenticator, IngressGate.open(),

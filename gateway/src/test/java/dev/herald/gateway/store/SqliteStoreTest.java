@@ -1,5 +1,10 @@
 package dev.herald.gateway.store;
 
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.DeliveryStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -35,7 +40,7 @@ final class SqliteStoreTest {
     }
 
     private static NewDispatch dispatch(String id) {
-        return new NewDispatch(id, "acme", "messages.send", Lane.STANDARD, "{}", NOW, NOW.plus(Duration.ofHours(24)),
+        return new NewDispatch(id, "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD, DispatchSpec.builder().build(), NOW, NOW.plus(Duration.ofHours(24)),
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 

@@ -1,0 +1,35 @@
+package dev.herald.gateway.model;
+
+import dev.herald.channel.Channel;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Braze's {@code email} object. Every text field but {@code app_id} and {@code extras} may be a template.
+ *
+ * @param replyTo absent for none ({@code NO_REPLY_TO} at ingress)
+ * @param body    the HTML body
+ * @param headers extra header name → value
+ * @param extras  kept as given (Braze passes them to its event stream)
+ */
+public record EmailSpec(String from, Optional<String> replyTo, String subject, String body,
+                        Optional<String> plaintextBody, Optional<String> preheader, Optional<String> appId,
+                        Map<String, String> headers, Map<String, Object> extras) implements MessageSpec {
+    public EmailSpec {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(replyTo, "replyTo");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(plaintextBody, "plaintextBody");
+        Objects.requireNonNull(preheader, "preheader");
+        Objects.requireNonNull(appId, "appId");
+        headers = Maps.copy(Lists.orEmpty(headers));
+        extras = Maps.copy(Lists.orEmpty(extras));
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.EMAIL;
+    }
+}
