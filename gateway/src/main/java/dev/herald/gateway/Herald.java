@@ -47,7 +47,6 @@ import dev.herald.gateway.ingress.RateLimitGate;
 import dev.herald.gateway.live.LiveConfig;
 import dev.herald.gateway.ops.OpsRoutes;
 import dev.herald.gateway.store.Purger;
-import dev.herald.gateway.store.SqliteStore;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.template.TemplateEngine;
 import dev.herald.gateway.users.UsersAliasNewEndpoint;
@@ -172,12 +171,12 @@ public final class Herald implements AutoCloseable {
         live = new LiveConfig(config); // validates campaigns and Canvases before anything starts
         LongSupplier nanoTime = EgressGovernor.nanoTimeOf(clock);
         bindProcessMetrics();
-        store = SqliteStore.open(config.store());
+        store = Stores.open(config.store());
         resources.push(store);
-        if (store instanceof SqliteStore sqlite) {
-            Gauge.builder("herald.store.write_queue", sqlite, SqliteStore::queuedWrites)
-                    .description("writes waiting for the store's writer thread").register(metrics);
-        }
+        Gauge.builder("herald.store.write_queue", store, Store::pendingWrites)
+                .description("writes waiting for the store's writer").register(metrics);
+        FunctionCounter.builder("herald.store.stale_outcomes", store, Store::staleOutcomes)
+                .description("attempt outcomes dropped because their claim was no longer held").register(metrics);
         var purger = new Purger(store, config.store().retention(), clock);
         purger.start();
         resources.push(purger);

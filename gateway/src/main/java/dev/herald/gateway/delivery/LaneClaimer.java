@@ -1,8 +1,9 @@
 package dev.herald.gateway.delivery;
 
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.store.ClaimQuery;
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.store.StoreTx;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -124,7 +125,7 @@ final class LaneClaimer {
                 String key = it.next();
                 int asked = Math.min(quota, want - got);
                 Map<UUID, EgressPermit> permits = new HashMap<>();
-                List<ClaimedDelivery> claimed = tx.deliveries().claimDue(lane, workspace, key, now, asked,
+                List<ClaimedDelivery> claimed = tx.claims().claimDue(new ClaimQuery(lane, workspace, key, now, asked),
                         row -> admit(row, lane, governed, blocked, permits));
                 for (ClaimedDelivery c : claimed) {
                     out.add(new Claim(c, permits.get(c.delivery().id())));

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes an attempt's outcome: the delivery's new state, what the answer changes in the directory and what the
- * listeners add (outbox events, held receipts), in one transaction, and only if the delivery is still waiting on
- * this attempt (a late or repeated result is dropped). A store that cannot commit is asked again a few times,
+ * listeners add (outbox events, held receipts), in one transaction, and only while the attempt's claim holds and
+ * the delivery is still waiting on it (a late, repeated or stale result is dropped and counted by the store). A store that cannot commit is asked again a few times,
  * one second apart and more; after that the delivery stays claimed until the next start, which sends it again.
  */
 final class OutcomeRecorder implements AutoCloseable {
@@ -46,7 +46,7 @@ final class OutcomeRecorder implements AutoCloseable {
                                                            Attempted a, int attempt) {
         return store.<Optional<StateChange>>write(tx -> {
             Instant now = clock.instant();
-            if (!tx.deliveries().recordAttempt(a.update(), now)) {
+            if (!tx.claims().record(c.token(), a.update(), now)) {
                 return Optional.empty();
             }
             if (a.effect().isPresent()) {

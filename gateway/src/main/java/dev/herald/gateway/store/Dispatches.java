@@ -1,12 +1,5 @@
 package dev.herald.gateway.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.DispatchStatus;
@@ -14,6 +7,13 @@ import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.model.ScheduleSpec;
 import dev.herald.gateway.model.SpecCodec;
 import dev.herald.gateway.model.StoredSpec;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** The {@code dispatch} table: one row per accepted API request. */
 public final class Dispatches {
@@ -21,15 +21,15 @@ public final class Dispatches {
             + "campaign_id, send_id, created_at, updated_at, schedule, expand_cursor";
     private static final String ACCEPTED = DispatchStatus.ACCEPTED.dbName();
 
-    private final StoreTx tx;
+    private final Sql sql;
 
-    Dispatches(StoreTx tx) {
-        this.tx = tx;
+    Dispatches(Sql sql) {
+        this.sql = sql;
     }
 
     /** Inserts an accepted dispatch. */
     public void insert(NewDispatch d, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO dispatch (" + COLUMNS + ") "
+        PreparedStatement ps = sql.prepare("INSERT INTO dispatch (" + COLUMNS + ") "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)");
         StoredSpec spec = StoredSpec.of(d.spec());
         ps.setString(1, d.id());
@@ -53,7 +53,7 @@ public final class Dispatches {
     public boolean reschedule(String id, DispatchSpec spec, Instant notBefore, ScheduleSpec schedule, Instant now)
             throws SQLException {
         // The age limit moves with the time: a schedule moved a week later keeps its max age.
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET spec_version = ?, spec = ?, "
+        PreparedStatement ps = sql.prepare("UPDATE dispatch SET spec_version = ?, spec = ?, "
                 + "expires_at = expires_at + (? - not_before), not_before = ?, schedule = ?, updated_at = ? "
                 + "WHERE id = ? AND status = '" + ACCEPTED + "'");
         StoredSpec stored = StoredSpec.of(spec);
@@ -73,7 +73,7 @@ public final class Dispatches {
 
     /** Up to {@code limit} dispatches whose spec is older than this Herald's, to upgrade at start. */
     public List<Outdated> outdated(int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT id, workspace, spec_version, spec FROM dispatch "
+        PreparedStatement ps = sql.prepare("SELECT id, workspace, spec_version, spec FROM dispatch "
                 + "WHERE spec_version < ? LIMIT ?");
         ps.setInt(1, SpecCodec.CURRENT);
         ps.setInt(2, limit);
@@ -88,7 +88,7 @@ public final class Dispatches {
 
     /** Replaces a dispatch's spec with its upgraded form. */
     public void upgrade(String id, DispatchSpec spec) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET spec_version = ?, spec = ? WHERE id = ?");
+        PreparedStatement ps = sql.prepare("UPDATE dispatch SET spec_version = ?, spec = ? WHERE id = ?");
         StoredSpec stored = StoredSpec.of(spec);
         ps.setInt(1, stored.version());
         ps.setString(2, stored.document());
@@ -98,7 +98,7 @@ public final class Dispatches {
 
     /** Cancels a dispatch that has not started; false if it started or does not exist. */
     public boolean cancel(String id, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET status = '" + DispatchStatus.CANCELLED.dbName() + "', updated_at = ? "
+        PreparedStatement ps = sql.prepare("UPDATE dispatch SET status = '" + DispatchStatus.CANCELLED.dbName() + "', updated_at = ? "
                 + "WHERE id = ? AND status = '" + ACCEPTED + "'");
         ps.setLong(1, Rows.millis(now));
         ps.setString(2, id);
@@ -107,7 +107,7 @@ public final class Dispatches {
 
     /** Remembers how far a broadcast's paged expansion got. */
     public void advanceCursor(String id, long cursor, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET expand_cursor = ?, updated_at = ? WHERE id = ?");
+        PreparedStatement ps = sql.prepare("UPDATE dispatch SET expand_cursor = ?, updated_at = ? WHERE id = ?");
         ps.setLong(1, cursor);
         ps.setLong(2, Rows.millis(now));
         ps.setString(3, id);
@@ -116,7 +116,7 @@ public final class Dispatches {
 
     /** Scheduled dispatches of a workspace not yet started, due up to {@code until}, soonest first. */
     public List<DispatchRow> scheduled(String workspace, Instant until, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE workspace = ? AND status = '"
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE workspace = ? AND status = '"
                 + ACCEPTED + "' AND schedule IS NOT NULL AND not_before <= ? ORDER BY not_before LIMIT ?");
         ps.setString(1, workspace);
         ps.setLong(2, Rows.millis(until));
@@ -132,7 +132,7 @@ public final class Dispatches {
 
     /** The dispatch with this id. */
     public Optional<DispatchRow> find(String id) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE id = ?");
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE id = ?");
         ps.setString(1, id);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -141,7 +141,7 @@ public final class Dispatches {
 
     /** Accepted dispatches whose time has come, oldest first. */
     public List<DispatchRow> dueForExpansion(Instant now, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE status = '"
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE status = '"
                 + ACCEPTED + "' AND not_before <= ? ORDER BY not_before LIMIT ?");
         ps.setLong(1, Rows.millis(now));
         ps.setInt(2, limit);
@@ -156,7 +156,7 @@ public final class Dispatches {
 
     /** Records that every delivery of the dispatch exists. */
     public void markExpanded(String id, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE dispatch SET status = ?, updated_at = ? WHERE id = ?");
+        PreparedStatement ps = sql.prepare("UPDATE dispatch SET status = ?, updated_at = ? WHERE id = ?");
         ps.setString(1, DispatchStatus.EXPANDED.dbName());
         ps.setLong(2, Rows.millis(now));
         ps.setString(3, id);
@@ -169,7 +169,7 @@ public final class Dispatches {
      * @return how many were deleted (at most {@code limit})
      */
     public int purge(Instant before, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("DELETE FROM dispatch WHERE id IN (SELECT p.id FROM dispatch p "
+        PreparedStatement ps = sql.prepare("DELETE FROM dispatch WHERE id IN (SELECT p.id FROM dispatch p "
                 + "WHERE p.status IN ('" + DispatchStatus.EXPANDED.dbName() + "', '" + DispatchStatus.CANCELLED.dbName() + "') "
                 + "AND p.updated_at < ? AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.dispatch_id = p.id) "
                 + "AND NOT EXISTS (SELECT 1 FROM idempotency i WHERE i.dispatch_id = p.id) "

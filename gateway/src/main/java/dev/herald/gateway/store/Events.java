@@ -18,16 +18,16 @@ public final class Events {
     private static final String COLUMNS = "seq, id, workspace, dispatch_id, delivery_id, type, payload, status, "
             + "attempts, next_attempt_at, expires_at, last_error, created_at";
 
-    private final StoreTx tx;
+    private final Sql sql;
 
-    Events(StoreTx tx) {
-        this.tx = tx;
+    Events(Sql sql) {
+        this.sql = sql;
     }
 
     /** Adds an event to publish. */
     public void add(UUID id, String workspace, String dispatchId, Optional<String> deliveryId, String type,
                     String payload, Instant now, Instant expiresAt) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO event (id, workspace, dispatch_id, delivery_id, type, payload, "
+        PreparedStatement ps = sql.prepare("INSERT INTO event (id, workspace, dispatch_id, delivery_id, type, payload, "
                 + "status, attempts, next_attempt_at, expires_at, created_at, updated_at) "
                 + "VALUES (?,?,?,?,?,?,'pending',0,?,?,?,?)");
         ps.setString(1, id.toString());
@@ -48,7 +48,7 @@ public final class Events {
      * order), skipping dispatches with an event already being published.
      */
     public List<EventRow> due(Instant now, int limit, Collection<String> busyDispatches) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM event e WHERE e.status = 'pending' "
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM event e WHERE e.status = 'pending' "
                 + "AND e.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM event p WHERE p.dispatch_id = e.dispatch_id "
                 + "AND p.status = 'pending' AND p.seq < e.seq) ORDER BY e.seq LIMIT ?");
         ps.setLong(1, Rows.millis(now));
@@ -68,7 +68,7 @@ public final class Events {
     /** Records a publish attempt: {@code published}, {@code pending} again at {@code next}, or {@code dead}. */
     public void record(long seq, String status, Optional<Instant> next, Optional<String> error, Instant now)
             throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE event SET status = ?, attempts = attempts + 1, "
+        PreparedStatement ps = sql.prepare("UPDATE event SET status = ?, attempts = attempts + 1, "
                 + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
                 + "updated_at = ? WHERE seq = ?");
         ps.setString(1, status);
@@ -85,7 +85,7 @@ public final class Events {
 
     /** The events of a dispatch, oldest first (the status API and tests). */
     public List<EventRow> forDispatch(String dispatchId) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM event WHERE dispatch_id = ? ORDER BY seq");
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM event WHERE dispatch_id = ? ORDER BY seq");
         ps.setString(1, dispatchId);
         List<EventRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -98,7 +98,7 @@ public final class Events {
 
     /** Deletes finished events last updated before {@code before}, at most {@code limit}. */
     public int purge(Instant before, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("DELETE FROM event WHERE seq IN (SELECT seq FROM event WHERE "
+        PreparedStatement ps = sql.prepare("DELETE FROM event WHERE seq IN (SELECT seq FROM event WHERE "
                 + "status <> 'pending' AND updated_at < ? LIMIT ?)");
         ps.setLong(1, Rows.millis(before));
         ps.setInt(2, limit);

@@ -12,15 +12,15 @@ import java.util.List;
  * the send they report on was recorded, kept until that outcome names their message id.
  */
 public final class HeldReceipts {
-    private final StoreTx tx;
+    private final Sql sql;
 
-    HeldReceipts(StoreTx tx) {
-        this.tx = tx;
+    HeldReceipts(Sql sql) {
+        this.sql = sql;
     }
 
     /** Keeps a report for the message {@code providerMessageId} of the workspace. */
     public void hold(String workspace, String providerMessageId, String report, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO held_receipt (workspace, provider_message_id, report, received_at) "
+        PreparedStatement ps = sql.prepare("INSERT INTO held_receipt (workspace, provider_message_id, report, received_at) "
                 + "VALUES (?,?,?,?)");
         ps.setString(1, workspace);
         ps.setString(2, providerMessageId);
@@ -31,7 +31,7 @@ public final class HeldReceipts {
 
     /** Removes and returns the reports held for a message, in arrival order. */
     public List<String> take(String workspace, String providerMessageId) throws SQLException {
-        PreparedStatement select = tx.prepare("SELECT report FROM held_receipt WHERE workspace = ? "
+        PreparedStatement select = sql.prepare("SELECT report FROM held_receipt WHERE workspace = ? "
                 + "AND provider_message_id = ? ORDER BY seq");
         select.setString(1, workspace);
         select.setString(2, providerMessageId);
@@ -42,7 +42,7 @@ public final class HeldReceipts {
             }
         }
         if (!out.isEmpty()) {
-            PreparedStatement delete = tx.prepare("DELETE FROM held_receipt WHERE workspace = ? AND provider_message_id = ?");
+            PreparedStatement delete = sql.prepare("DELETE FROM held_receipt WHERE workspace = ? AND provider_message_id = ?");
             delete.setString(1, workspace);
             delete.setString(2, providerMessageId);
             delete.executeUpdate();
@@ -52,7 +52,7 @@ public final class HeldReceipts {
 
     /** Deletes reports received before {@code before} that no outcome claimed, at most {@code limit}. */
     public int purge(Instant before, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("DELETE FROM held_receipt WHERE seq IN (SELECT seq FROM held_receipt "
+        PreparedStatement ps = sql.prepare("DELETE FROM held_receipt WHERE seq IN (SELECT seq FROM held_receipt "
                 + "WHERE received_at < ? LIMIT ?)");
         ps.setLong(1, Rows.millis(before));
         ps.setInt(2, limit);

@@ -15,15 +15,15 @@ public final class Keys {
     public record StoredResponse(String fingerprint, int status, String body, Instant createdAt) {
     }
 
-    private final StoreTx tx;
+    private final Sql sql;
 
-    Keys(StoreTx tx) {
-        this.tx = tx;
+    Keys(Sql sql) {
+        this.sql = sql;
     }
 
     /** The response stored for an idempotency key since {@code notBefore}. */
     public Optional<StoredResponse> idempotent(String workspace, String key, Instant notBefore) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT fingerprint, status, body, created_at FROM idempotency "
+        PreparedStatement ps = sql.prepare("SELECT fingerprint, status, body, created_at FROM idempotency "
                 + "WHERE workspace = ? AND idem_key = ? AND created_at >= ?");
         ps.setString(1, workspace);
         ps.setString(2, key);
@@ -41,7 +41,7 @@ public final class Keys {
      */
     public boolean putIdempotent(String workspace, String key, String fingerprint, int status, String body,
                                  Optional<String> dispatchId, Instant now, Instant expiredBefore) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO idempotency (workspace, idem_key, fingerprint, status, body, "
+        PreparedStatement ps = sql.prepare("INSERT INTO idempotency (workspace, idem_key, fingerprint, status, body, "
                 + "dispatch_id, created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT (workspace, idem_key) DO UPDATE SET "
                 + "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
                 + "dispatch_id = excluded.dispatch_id, created_at = excluded.created_at "
@@ -60,7 +60,7 @@ public final class Keys {
     /** The dispatch an {@code external_send_id} of a campaign already produced since {@code notBefore}. */
     public Optional<String> externalSend(String workspace, String campaignId, String externalSendId, Instant notBefore)
             throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT dispatch_id FROM external_send WHERE workspace = ? AND campaign_id = ? "
+        PreparedStatement ps = sql.prepare("SELECT dispatch_id FROM external_send WHERE workspace = ? AND campaign_id = ? "
                 + "AND external_send_id = ? AND created_at >= ?");
         ps.setString(1, workspace);
         ps.setString(2, campaignId);
@@ -74,7 +74,7 @@ public final class Keys {
     /** Records the dispatch of an {@code external_send_id} (replacing an expired record). */
     public void putExternalSend(String workspace, String campaignId, String externalSendId, String dispatchId,
                                 Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO external_send (workspace, campaign_id, external_send_id, "
+        PreparedStatement ps = sql.prepare("INSERT INTO external_send (workspace, campaign_id, external_send_id, "
                 + "dispatch_id, created_at) VALUES (?,?,?,?,?) ON CONFLICT (workspace, campaign_id, external_send_id) "
                 + "DO UPDATE SET dispatch_id = excluded.dispatch_id, created_at = excluded.created_at");
         ps.setString(1, workspace);
@@ -87,7 +87,7 @@ public final class Keys {
 
     /** How many send ids the workspace created since {@code since}. */
     public int sendIdsSince(String workspace, Instant since) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT COUNT(*) FROM send_id WHERE workspace = ? AND created_at >= ?");
+        PreparedStatement ps = sql.prepare("SELECT COUNT(*) FROM send_id WHERE workspace = ? AND created_at >= ?");
         ps.setString(1, workspace);
         ps.setLong(2, Rows.millis(since));
         try (ResultSet rs = ps.executeQuery()) {
@@ -97,7 +97,7 @@ public final class Keys {
 
     /** Whether the workspace already created this campaign's send id. */
     public boolean sendIdExists(String workspace, String campaignId, String sendId) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT 1 FROM send_id WHERE workspace = ? AND campaign_id = ? AND send_id = ?");
+        PreparedStatement ps = sql.prepare("SELECT 1 FROM send_id WHERE workspace = ? AND campaign_id = ? AND send_id = ?");
         ps.setString(1, workspace);
         ps.setString(2, campaignId);
         ps.setString(3, sendId);
@@ -108,7 +108,7 @@ public final class Keys {
 
     /** Records a send id; false if the pair already exists. */
     public boolean putSendId(String workspace, String campaignId, String sendId, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO send_id (workspace, campaign_id, send_id, created_at) "
+        PreparedStatement ps = sql.prepare("INSERT INTO send_id (workspace, campaign_id, send_id, created_at) "
                 + "VALUES (?,?,?,?) ON CONFLICT DO NOTHING");
         ps.setString(1, workspace);
         ps.setString(2, campaignId);
@@ -119,8 +119,8 @@ public final class Keys {
 
     /** Deletes send ids created before {@code before}, at most {@code limit}. */
     public int purgeSendIds(Instant before, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("DELETE FROM send_id WHERE rowid IN (SELECT rowid FROM send_id "
-                + "WHERE created_at < ? LIMIT ?)");
+        PreparedStatement ps = sql.prepare("DELETE FROM send_id WHERE (workspace, campaign_id, send_id) IN "
+                + "(SELECT workspace, campaign_id, send_id FROM send_id WHERE created_at < ? LIMIT ?)");
         ps.setLong(1, Rows.millis(before));
         ps.setInt(2, limit);
         return ps.executeUpdate();
@@ -129,9 +129,10 @@ public final class Keys {
     /** Deletes keys older than {@code before}, at most {@code limit} of each kind. */
     public int purge(Instant before, int limit) throws SQLException {
         int n = 0;
-        for (String table : new String[] {"idempotency", "external_send"}) {
-            PreparedStatement ps = tx.prepare("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM " + table
-                    + " WHERE created_at < ? LIMIT ?)");
+        for (String[] table : new String[][] {{"idempotency", "workspace, idem_key"},
+                {"external_send", "workspace, campaign_id, external_send_id"}}) {
+            PreparedStatement ps = sql.prepare("DELETE FROM " + table[0] + " WHERE (" + table[1] + ") IN (SELECT "
+                    + table[1] + " FROM " + table[0] + " WHERE created_at < ? LIMIT ?)");
             ps.setLong(1, Rows.millis(before));
             ps.setInt(2, limit);
             n += ps.executeUpdate();

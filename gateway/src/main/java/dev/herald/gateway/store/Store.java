@@ -4,7 +4,10 @@ import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The journal every accepted request, delivery, retry and event lives in. A write's stage completes only
+ * The journal every accepted request, delivery, retry and event lives in: one SQL model, more than one engine
+ * (chosen from {@code store.kind} by {@code Stores}). An engine supplies this interface (where work runs, how it
+ * is made durable), a {@link Dialect} for the SQL that differs, and its {@link Claims}; the table classes are
+ * shared. A write's stage completes only
  * once the write is durable (committed and fsync'd); if it cannot be made durable the stage fails with
  * {@link StoreUnavailableException} and nothing of it is kept.
  *
@@ -34,6 +37,16 @@ public interface Store extends AutoCloseable {
 
     /** Runs a read on a read connection; sees every write whose stage has completed. */
     <T> CompletableFuture<T> read(Work<T> work);
+
+    /** Writes waiting to run now (a gauge: a growing queue means the journal is the bottleneck). */
+    default int pendingWrites() {
+        return 0;
+    }
+
+    /** Outcomes dropped because their claim was stale, since the store opened. */
+    default long staleOutcomes() {
+        return 0;
+    }
 
     /** Finishes queued writes, then closes connections and releases the store. Idempotent. */
     @Override

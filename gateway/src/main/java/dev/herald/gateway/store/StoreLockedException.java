@@ -4,7 +4,7 @@ package dev.herald.gateway.store;
 public final class StoreLockedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    StoreLockedException(String message) {
+    public StoreLockedException(String message) {
         super(message);
     }
 }

@@ -4,7 +4,7 @@ package dev.herald.gateway.store;
 public final class StoreOverloadedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    StoreOverloadedException(int capacity) {
+    public StoreOverloadedException(int capacity) {
         super("the store's write queue is full (" + capacity + " requests waiting)", null, false, false);
     }
 }

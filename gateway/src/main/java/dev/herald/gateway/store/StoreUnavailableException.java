@@ -7,7 +7,7 @@ package dev.herald.gateway.store;
 public final class StoreUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    StoreUnavailableException(String message, Throwable cause) {
+    public StoreUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

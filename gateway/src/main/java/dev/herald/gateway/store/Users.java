@@ -19,10 +19,10 @@ public final class Users {
     private static final String COLUMNS = "id, workspace, braze_id, external_id, email, email_invalid, phone, "
             + "phone_invalid, email_subscribe, push_subscribe, time_zone, profile, custom, created_at, updated_at";
 
-    private final StoreTx tx;
+    private final Sql sql;
 
-    Users(StoreTx tx) {
-        this.tx = tx;
+    Users(Sql sql) {
+        this.sql = sql;
     }
 
     /** The user with this external id. */
@@ -60,7 +60,7 @@ public final class Users {
         if (!column.equals("email") && !column.equals("phone")) {
             throw new IllegalArgumentException("column must be email or phone");
         }
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND " + column
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND " + column
                 + " = ?");
         ps.setString(1, workspace);
         ps.setString(2, value);
@@ -75,7 +75,7 @@ public final class Users {
 
     /** A page of a workspace's profiles in row order, after row {@code afterId} (broadcast expansion). */
     public List<UserRow> page(String workspace, long afterId, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND id > ? "
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND id > ? "
                 + "ORDER BY id LIMIT ?");
         ps.setString(1, workspace);
         ps.setLong(2, afterId);
@@ -91,7 +91,7 @@ public final class Users {
 
     /** The user with this row id. */
     public Optional<UserRow> byId(long id) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT " + COLUMNS + " FROM app_user WHERE id = ?");
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM app_user WHERE id = ?");
         ps.setLong(1, id);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(row(rs)) : Optional.empty();
@@ -103,7 +103,7 @@ public final class Users {
         byte[] id = new byte[12];
         ThreadLocalRandom.current().nextBytes(id);
         String brazeId = HexFormat.of().formatHex(id);
-        PreparedStatement ps = tx.prepare("INSERT INTO app_user (workspace, braze_id, external_id, created_at, "
+        PreparedStatement ps = sql.prepare("INSERT INTO app_user (workspace, braze_id, external_id, created_at, "
                 + "updated_at) VALUES (?,?,?,?,?)");
         ps.setString(1, workspace);
         ps.setString(2, brazeId);
@@ -116,7 +116,7 @@ public final class Users {
 
     /** Writes every mutable field of a profile. */
     public void update(UserRow u, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE app_user SET external_id = ?, email = ?, email_invalid = ?, phone = ?, "
+        PreparedStatement ps = sql.prepare("UPDATE app_user SET external_id = ?, email = ?, email_invalid = ?, phone = ?, "
                 + "phone_invalid = ?, email_subscribe = ?, push_subscribe = ?, time_zone = ?, profile = ?, custom = ?, "
                 + "updated_at = ? WHERE id = ?");
         Rows.setOptional(ps, 1, u.externalId());
@@ -136,7 +136,7 @@ public final class Users {
 
     /** Points an alias at a user (moving it if another user had it). */
     public void putAlias(String workspace, String label, String name, long userId) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO user_alias (workspace, alias_label, alias_name, user_id) "
+        PreparedStatement ps = sql.prepare("INSERT INTO user_alias (workspace, alias_label, alias_name, user_id) "
                 + "VALUES (?,?,?,?) ON CONFLICT (workspace, alias_label, alias_name) DO UPDATE SET user_id = excluded.user_id");
         ps.setString(1, workspace);
         ps.setString(2, label);
@@ -147,7 +147,7 @@ public final class Users {
 
     /** The aliases of a user as {@code label → name} pairs. */
     public List<String[]> aliases(long userId) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT alias_label, alias_name FROM user_alias WHERE user_id = ?");
+        PreparedStatement ps = sql.prepare("SELECT alias_label, alias_name FROM user_alias WHERE user_id = ?");
         ps.setLong(1, userId);
         List<String[]> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -164,7 +164,7 @@ public final class Users {
      */
     public void putPushToken(String workspace, String appId, String token, long userId, Optional<String> deviceId,
                              Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO push_token (workspace, app_id, token, user_id, device_id, "
+        PreparedStatement ps = sql.prepare("INSERT INTO push_token (workspace, app_id, token, user_id, device_id, "
                 + "registered_at, invalid_reason) VALUES (?,?,?,?,?,?,NULL) ON CONFLICT (workspace, app_id, token) DO "
                 + "UPDATE SET user_id = excluded.user_id, device_id = COALESCE(excluded.device_id, device_id), "
                 + "registered_at = excluded.registered_at, invalid_reason = NULL");
@@ -179,7 +179,7 @@ public final class Users {
 
     /** A user's tokens, newest registration first. */
     public List<PushTokenRow> pushTokens(long userId) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT workspace, app_id, token, user_id, device_id, registered_at, "
+        PreparedStatement ps = sql.prepare("SELECT workspace, app_id, token, user_id, device_id, registered_at, "
                 + "invalid_reason FROM push_token WHERE user_id = ? ORDER BY registered_at DESC, token");
         ps.setLong(1, userId);
         List<PushTokenRow> out = new ArrayList<>();
@@ -200,7 +200,7 @@ public final class Users {
      */
     public boolean invalidatePushToken(String workspace, String appId, String token, Optional<Instant> since,
                                        String reason) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE push_token SET invalid_reason = ? WHERE workspace = ? AND app_id = ? "
+        PreparedStatement ps = sql.prepare("UPDATE push_token SET invalid_reason = ? WHERE workspace = ? AND app_id = ? "
                 + "AND token = ? AND (? IS NULL OR registered_at <= ?)");
         ps.setString(1, reason);
         ps.setString(2, workspace);
@@ -218,7 +218,7 @@ public final class Users {
 
     /** Marks every profile with this email address as bounced. */
     public int invalidateEmail(String workspace, String email, String reason, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE app_user SET email_invalid = ?, updated_at = ? WHERE workspace = ? "
+        PreparedStatement ps = sql.prepare("UPDATE app_user SET email_invalid = ?, updated_at = ? WHERE workspace = ? "
                 + "AND email = ?");
         ps.setString(1, reason);
         ps.setLong(2, Rows.millis(now));
@@ -229,7 +229,7 @@ public final class Users {
 
     /** Marks every profile with this phone number as refused. */
     public int invalidatePhone(String workspace, String phone, String reason, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("UPDATE app_user SET phone_invalid = ?, updated_at = ? WHERE workspace = ? "
+        PreparedStatement ps = sql.prepare("UPDATE app_user SET phone_invalid = ?, updated_at = ? WHERE workspace = ? "
                 + "AND phone = ?");
         ps.setString(1, reason);
         ps.setLong(2, Rows.millis(now));
@@ -240,7 +240,7 @@ public final class Users {
 
     /** Sets a subscription-group state. */
     public void putSubscription(long userId, String groupId, String state, Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO subscription (user_id, group_id, state, updated_at) VALUES "
+        PreparedStatement ps = sql.prepare("INSERT INTO subscription (user_id, group_id, state, updated_at) VALUES "
                 + "(?,?,?,?) ON CONFLICT (user_id, group_id) DO UPDATE SET state = excluded.state, "
                 + "updated_at = excluded.updated_at");
         ps.setLong(1, userId);
@@ -252,7 +252,7 @@ public final class Users {
 
     /** A subscription-group state, if set. */
     public Optional<String> subscription(long userId, String groupId) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT state FROM subscription WHERE user_id = ? AND group_id = ?");
+        PreparedStatement ps = sql.prepare("SELECT state FROM subscription WHERE user_id = ? AND group_id = ?");
         ps.setLong(1, userId);
         ps.setString(2, groupId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -262,7 +262,7 @@ public final class Users {
 
     /** Every subscription-group state of a user, {@code group → state}. */
     public java.util.Map<String, String> subscriptions(long userId) throws SQLException {
-        PreparedStatement ps = tx.prepare("SELECT group_id, state FROM subscription WHERE user_id = ?");
+        PreparedStatement ps = sql.prepare("SELECT group_id, state FROM subscription WHERE user_id = ?");
         ps.setLong(1, userId);
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -276,7 +276,7 @@ public final class Users {
     /** Records a custom event or a purchase ({@code kind} = event | purchase) with its data as JSON. */
     public void addEvent(long userId, String kind, String name, Optional<String> appId, Instant time, String data,
                          Instant now) throws SQLException {
-        PreparedStatement ps = tx.prepare("INSERT INTO user_event (user_id, kind, name, app_id, time, data, created_at) "
+        PreparedStatement ps = sql.prepare("INSERT INTO user_event (user_id, kind, name, app_id, time, data, created_at) "
                 + "VALUES (?,?,?,?,?,?,?)");
         ps.setLong(1, userId);
         ps.setString(2, kind);
@@ -290,23 +290,29 @@ public final class Users {
 
     /** Moves everything of user {@code from} (aliases, tokens, subscriptions, events) to user {@code to}. */
     public void moveAll(long from, long to) throws SQLException {
-        for (String sql : new String[] {"UPDATE user_alias SET user_id = ? WHERE user_id = ?",
+        for (String statement : new String[] {"UPDATE user_alias SET user_id = ? WHERE user_id = ?",
                 "UPDATE push_token SET user_id = ? WHERE user_id = ?",
-                "UPDATE OR IGNORE subscription SET user_id = ? WHERE user_id = ?",
                 "UPDATE user_event SET user_id = ? WHERE user_id = ?"}) {
-            PreparedStatement ps = tx.prepare(sql);
+            PreparedStatement ps = sql.prepare(statement);
             ps.setLong(1, to);
             ps.setLong(2, from);
             ps.executeUpdate();
         }
+        // A group the target already has a state for keeps the target's; the rest move over.
+        PreparedStatement subscriptions = sql.prepare("UPDATE subscription SET user_id = ? WHERE user_id = ? "
+                + "AND group_id NOT IN (SELECT group_id FROM subscription WHERE user_id = ?)");
+        subscriptions.setLong(1, to);
+        subscriptions.setLong(2, from);
+        subscriptions.setLong(3, to);
+        subscriptions.executeUpdate();
     }
 
     /** Deletes a user and everything that belongs to it from the directory. */
     public void delete(long userId) throws SQLException {
-        for (String sql : new String[] {"DELETE FROM user_alias WHERE user_id = ?",
+        for (String statement : new String[] {"DELETE FROM user_alias WHERE user_id = ?",
                 "DELETE FROM push_token WHERE user_id = ?", "DELETE FROM subscription WHERE user_id = ?",
                 "DELETE FROM user_event WHERE user_id = ?", "DELETE FROM app_user WHERE id = ?"}) {
-            PreparedStatement ps = tx.prepare(sql);
+            PreparedStatement ps = sql.prepare(statement);
             ps.setLong(1, userId);
             ps.executeUpdate();
         }
@@ -314,15 +320,15 @@ public final class Users {
 
     /** Deletes events and purchases recorded before {@code before}, at most {@code limit}. */
     public int purgeEvents(Instant before, int limit) throws SQLException {
-        PreparedStatement ps = tx.prepare("DELETE FROM user_event WHERE id IN (SELECT id FROM user_event WHERE "
+        PreparedStatement ps = sql.prepare("DELETE FROM user_event WHERE id IN (SELECT id FROM user_event WHERE "
                 + "created_at < ? LIMIT ?)");
         ps.setLong(1, Rows.millis(before));
         ps.setInt(2, limit);
         return ps.executeUpdate();
     }
 
-    private Optional<UserRow> one(String sql, String... params) throws SQLException {
-        PreparedStatement ps = tx.prepare(sql);
+    private Optional<UserRow> one(String query, String... params) throws SQLException {
+        PreparedStatement ps = sql.prepare(query);
         for (int i = 0; i < params.length; i++) {
             ps.setString(i + 1, params[i]);
         }

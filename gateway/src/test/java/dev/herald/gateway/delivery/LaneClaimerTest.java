@@ -14,7 +14,7 @@ import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.NewDispatch;
-import dev.herald.gateway.store.SqliteStore;
+import dev.herald.gateway.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -19,7 +19,7 @@ import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.IngressGate;
 import dev.herald.gateway.idempotency.Idempotency;
-import dev.herald.gateway.store.SqliteStore;
+import dev.herald.gateway.store.sqlite.SqliteStore;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
 import io.netty.handler.codec.http.DefaultHttpHeaders;

@@ -1,4 +1,4 @@
-package dev.herald.gateway.store;
+package dev.herald.gateway.store.sqlite;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -7,10 +7,10 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * The journal's tables, created and migrated in order; {@code PRAGMA user_version} records how far a file
- * has been migrated, so an older file is upgraded in place at start.
+ * The journal's tables on SQLite, created and migrated in order; {@code PRAGMA user_version} records how far a
+ * file has been migrated, so an older file is upgraded in place at start.
  */
-final class Schema {
+final class SqliteSchema {
     private static final List<List<String>> MIGRATIONS = List.of(
             List.of("""
                     CREATE TABLE dispatch (
@@ -182,18 +182,7 @@ final class Schema {
             List.of("ALTER TABLE dispatch RENAME COLUMN request TO spec",
                     "ALTER TABLE dispatch ADD COLUMN spec_version INTEGER NOT NULL DEFAULT 0"));
 
-    private Schema() {
-    }
-
-    /**
-     * The in-memory claims of the writer connection: deliveries this process is sending right now. A TEMP
-     * table lives only as long as the connection, is never written to the journal, and so costs no fsync.
-     */
-    static void createClaims(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS claimed (id TEXT PRIMARY KEY)");
-        }
-        c.commit();
+    private SqliteSchema() {
     }
 
     /** Brings the database up to the newest version, in one transaction per migration. */

@@ -1,4 +1,6 @@
-package dev.herald.gateway.store;
+package dev.herald.gateway.store.sqlite;
+
+import dev.herald.gateway.store.Store;
 
 import dev.herald.gateway.delivery.OutcomeListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +15,6 @@ import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.Expander;
-import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.ApiPipeline;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
@@ -77,29 +78,17 @@ final class IngressDurabilityTest {
             assertEquals("1", r.headers().get("Retry-After"));
             assertTrue(Json.parse(new String(r.body(), StandardCharsets.UTF_8)).path("message").asText()
                     .startsWith("The request could not be stored durably"));
-            long dispatches = store.read(tx -> {
-                try (var rs = tx.connection().createStatement().executeQuery("SELECT COUNT(*) FROM dispatch")) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }).get();
-            assertEquals(0, dispatches);
+            assertEquals(0, SqliteStoreTest.count(store, "dispatch"));
         }
     }
 
     @Test
     void aFullWriterQueueAnswers503WithRetryAfter() throws Exception {
         try (var store = SqliteStore.open(config(16))) {
+            var started = new CountDownLatch(1);
             var blocker = new CountDownLatch(1);
-            var held = store.write(tx -> {
-                try {
-                    blocker.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            });
-            Thread.sleep(50);
+            var held = SqliteStoreTest.holdWriter(store, started, blocker);
+            started.await(); // the writer holds the blocking work: the queue now holds only ingress writes
             for (int i = 0; i < 16; i++) {
                 store.writeIngress(tx -> null);
             }

@@ -1,6 +1,13 @@
-package dev.herald.gateway.store;
+package dev.herald.gateway.store.sqlite;
 
 import dev.herald.config.StoreConfig;
+import dev.herald.gateway.store.JdbcTx;
+import dev.herald.gateway.store.Sql;
+import dev.herald.gateway.store.Store;
+import dev.herald.gateway.store.StoreLockedException;
+import dev.herald.gateway.store.StoreOverloadedException;
+import dev.herald.gateway.store.StoreTx;
+import dev.herald.gateway.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,16 +32,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The embedded journal on SQLite (WAL, {@code synchronous=FULL}).
+ * The embedded journal on SQLite (WAL, {@code synchronous=FULL}), the default engine.
  *
- * <p>Claims live in memory: the writer connection's TEMP table {@code claimed} (never written to disk) holds
- * the deliveries this process is sending, so a claim costs no fsync; the journal keeps them {@code queued}
- * until their outcome is written, and a crash simply leaves them due again.
+ * <p>Claims live in memory ({@link SqliteClaims}): one process owns the file, so a claim costs no fsync; the
+ * journal keeps a claimed delivery {@code queued} until its outcome is written, and a crash simply leaves it due
+ * again.
  *
  * <p>One writer thread owns every write. It takes whatever is queued (up to {@value #MAX_BATCH} writes,
  * never waiting to fill a batch), runs each in its own SAVEPOINT so one failure fails only its caller,
@@ -60,7 +69,9 @@ public final class SqliteStore implements Store {
     private final AtomicInteger ingressQueued = new AtomicInteger();
     private final LinkedBlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
     private final Connection writeConnection;
-    private final StoreTx writeTx;
+    private final JdbcTx writeTx;
+    private final String owner = UUID.randomUUID().toString();
+    private final AtomicLong staleOutcomes = new AtomicLong();
     private final Committer committer;
     private final Thread writer;
     private final ExecutorService readers;
@@ -68,7 +79,7 @@ public final class SqliteStore implements Store {
     private final ExecutorService completer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon(true).name("herald-store-completer").factory());
     private final List<Connection> readConnections = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<StoreTx> readTx;
+    private final ThreadLocal<JdbcTx> readTx;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,7 +90,8 @@ public final class SqliteStore implements Store {
         this.path = path;
         this.ingressCapacity = ingressCapacity;
         this.writeConnection = writeConnection;
-        this.writeTx = new StoreTx(writeConnection);
+        this.writeTx = new JdbcTx(new Sql(writeConnection, SqliteDialect.INSTANCE),
+                tx -> new SqliteClaims(tx, owner, staleOutcomes));
         this.committer = committer;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -118,8 +130,8 @@ public final class SqliteStore implements Store {
                     .getBytes(StandardCharsets.US_ASCII)));
             Connection writeConnection = connect(path);
             writeConnection.setAutoCommit(false);
-            Schema.migrate(writeConnection);
-            Schema.createClaims(writeConnection);
+            SqliteSchema.migrate(writeConnection);
+            SqliteClaims.create(writeConnection);
             return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, lockChannel, lock);
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
@@ -146,7 +158,7 @@ public final class SqliteStore implements Store {
         return cfg.createConnection("jdbc:sqlite:" + path);
     }
 
-    private StoreTx openReader() {
+    private JdbcTx openReader() {
         try {
             Connection c = connect(path);
             try (Statement s = c.createStatement()) {
@@ -154,7 +166,7 @@ public final class SqliteStore implements Store {
             }
             c.setAutoCommit(false);
             readConnections.add(c);
-            return new StoreTx(c);
+            return new JdbcTx(new Sql(c, SqliteDialect.INSTANCE), tx -> SqliteClaims.readOnly(staleOutcomes));
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot open a read connection to " + path, e);
         }
@@ -188,8 +200,14 @@ public final class SqliteStore implements Store {
     }
 
     /** Writes waiting for the writer thread now (a gauge: a growing queue means the journal is the bottleneck). */
-    public int queuedWrites() {
+    @Override
+    public int pendingWrites() {
         return queue.size();
+    }
+
+    @Override
+    public long staleOutcomes() {
+        return staleOutcomes.get();
     }
 
     @Override
@@ -198,14 +216,14 @@ public final class SqliteStore implements Store {
             return CompletableFuture.failedFuture(new StoreUnavailableException("store is closed", null));
         }
         return CompletableFuture.supplyAsync(() -> {
-            StoreTx tx = readTx.get();
+            JdbcTx tx = readTx.get();
             try {
                 return work.run(tx);
             } catch (SQLException e) {
                 throw new CompletionException(e);
             } finally {
                 try {
-                    tx.connection().rollback(); // ends the read transaction so WAL checkpoints can proceed
+                    tx.sql().connection().rollback(); // ends the read transaction so WAL checkpoints can proceed
                 } catch (SQLException ignored) {
                     // the next read starts a fresh transaction anyway
                 }
@@ -246,14 +264,14 @@ public final class SqliteStore implements Store {
                     ingressQueued.decrementAndGet();
                 }
                 // Prepared once and reused: the JDBC Savepoint API re-parses its SQL on every call.
-                writeTx.prepare("SAVEPOINT w").execute();
+                writeTx.sql().prepare("SAVEPOINT w").execute();
                 try {
                     results[i] = w.work().run(writeTx);
-                    writeTx.prepare("RELEASE w").execute();
+                    writeTx.sql().prepare("RELEASE w").execute();
                 } catch (Exception | StackOverflowError e) {
                     errors[i] = e;
-                    writeTx.prepare("ROLLBACK TO w").execute();
-                    writeTx.prepare("RELEASE w").execute();
+                    writeTx.sql().prepare("ROLLBACK TO w").execute();
+                    writeTx.sql().prepare("RELEASE w").execute();
                 }
             }
             committer.commit(writeConnection);
@@ -329,7 +347,7 @@ public final class SqliteStore implements Store {
         } catch (SQLException e) {
             logger.warn("store checkpoint at close failed: {}", e.toString());
         }
-        writeTx.closeStatements();
+        writeTx.sql().closeStatements();
         closeQuietly(writeConnection);
         try {
             lock.release();

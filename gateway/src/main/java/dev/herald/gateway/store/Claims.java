@@ -1,0 +1,35 @@
+package dev.herald.gateway.store;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * How an engine claims deliveries for this process and takes their outcomes: the seam that differs between an
+ * embedded journal one process owns (SQLite: claims held in memory, never written, so a claim costs no fsync) and a
+ * shared one (PostgreSQL: {@code FOR UPDATE SKIP LOCKED} in batches and a lease that expires when its node dies).
+ * Used inside a write ({@link StoreTx#claims()}); a read transaction cannot claim.
+ */
+public interface Claims {
+    /**
+     * Claims up to {@code query.limit()} due deliveries of one lane, workspace and egress key, oldest due first,
+     * each only if {@code admit} accepts it (a refused row is left untouched: no attempt, no state change). A due
+     * delivery already past its age limit becomes {@code expired} instead. A delivery this process already holds
+     * is never claimed twice.
+     *
+     * @return the claimed deliveries, each with its token and {@code attempts} counting this attempt
+     */
+    List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) throws SQLException;
+
+    /**
+     * Writes an attempt's outcome and gives the claim up, only if {@code token} still holds and the delivery is
+     * still waiting on that attempt; counts the attempt.
+     *
+     * @return false when the claim is stale or the delivery has moved on: the outcome is dropped (and counted)
+     */
+    boolean record(ClaimToken token, DeliveryUpdate update, Instant now) throws SQLException;
+
+    /** Outcomes dropped because their claim was stale, since the store opened. */
+    long staleOutcomes();
+}

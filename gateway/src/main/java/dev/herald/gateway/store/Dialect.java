@@ -1,0 +1,10 @@
+package dev.herald.gateway.store;
+
+/**
+ * What differs in the SQL of the engines that share the table classes. Everything else the journal runs is
+ * written once, in SQL both engines take (row values, {@code ON CONFLICT}, partial indexes, recursive CTEs).
+ */
+public interface Dialect {
+    /** An expression for the UTC calendar day ({@code YYYY-MM-DD} text) of an epoch-milliseconds column. */
+    String utcDay(String epochMillisColumn);
+}

@@ -1,0 +1,174 @@
+package dev.herald.gateway.store.sqlite;
+
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.StoredSpec;
+import dev.herald.gateway.store.ClaimQuery;
+import dev.herald.gateway.store.ClaimToken;
+import dev.herald.gateway.store.ClaimedDelivery;
+import dev.herald.gateway.store.Claims;
+import dev.herald.gateway.store.Deliveries;
+import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.DeliveryUpdate;
+import dev.herald.gateway.store.JdbcTx;
+import dev.herald.gateway.store.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * Claims held in memory: one process owns the file, so the writer connection's TEMP table {@code claimed} (never
+ * written to disk) holds the deliveries this process is sending and the attempt each claim is for. A claim costs
+ * no fsync; the journal keeps the delivery {@code queued} until its outcome is written, and a crash simply leaves
+ * it due again. The outcome write is conditional twice: on the claim (the TEMP row of that attempt) and on the
+ * journal row still waiting on that attempt.
+ */
+final class SqliteClaims implements Claims {
+    private final Sql sql;
+    private final Deliveries deliveries;
+    private final String owner;
+    private final AtomicLong stale;
+
+    SqliteClaims(JdbcTx tx, String owner, AtomicLong stale) {
+        this.sql = tx.sql();
+        this.deliveries = tx.deliveries();
+        this.owner = owner;
+        this.stale = stale;
+    }
+
+    /** Creates the claim table of the writer connection (it lives as long as the connection). */
+    static void create(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS claimed (id TEXT PRIMARY KEY, attempt INTEGER NOT NULL)");
+        }
+        c.commit();
+    }
+
+    @Override
+    public List<ClaimedDelivery> claimDue(ClaimQuery q, Predicate<DeliveryRow> admit) throws SQLException {
+        PreparedStatement select = sql.prepare("SELECT " + Deliveries.D_COLUMNS + ", p.kind AS p_kind, "
+                + "p.spec_version AS p_spec_version, p.spec AS p_spec FROM delivery d "
+                + "JOIN dispatch p ON p.id = d.dispatch_id "
+                + "WHERE d.status = 'queued' AND d.lane = ? AND d.workspace = ? AND d.egress_key = ? "
+                + "AND d.next_attempt_at <= ? AND d.id NOT IN (SELECT id FROM temp.claimed) "
+                + "ORDER BY d.next_attempt_at LIMIT ?");
+        select.setString(1, q.lane().dbName());
+        select.setString(2, q.workspace());
+        select.setString(3, q.egressKey());
+        select.setLong(4, q.now().toEpochMilli());
+        select.setInt(5, q.limit());
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        List<DeliveryRow> expired = new ArrayList<>();
+        // A dispatch's deliveries come in runs: its spec is read once per claim, not once per row.
+        Map<String, StoredSpec> specs = new HashMap<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                DeliveryRow row = Deliveries.row(rs);
+                if (!row.expiresAt().isAfter(q.now())) {
+                    expired.add(row);
+                } else if (admit.test(row)) {
+                    StoredSpec spec = specs.get(row.dispatchId());
+                    if (spec == null) {
+                        spec = new StoredSpec(rs.getInt("p_spec_version"), rs.getString("p_spec"));
+                        specs.put(row.dispatchId(), spec);
+                    }
+                    DeliveryRow attempt = withAttempt(row, q.now());
+                    claimed.add(new ClaimedDelivery(attempt, DispatchKind.fromDb(rs.getString("p_kind")).orElseThrow(),
+                            spec, new ClaimToken(row.id(), attempt.attempts(), owner)));
+                }
+            }
+        }
+        PreparedStatement claim = sql.prepare("INSERT INTO temp.claimed (id, attempt) VALUES (?, ?)");
+        for (ClaimedDelivery c : claimed) {
+            claim.setString(1, c.delivery().id().toString());
+            claim.setInt(2, c.token().attempt());
+            claim.executeUpdate();
+        }
+        for (DeliveryRow row : expired) {
+            deliveries.expire(row, q.now());
+        }
+        return claimed;
+    }
+
+    private static DeliveryRow withAttempt(DeliveryRow r, Instant now) {
+        return new DeliveryRow(r.id(), r.dispatchId(), r.workspace(), r.channel(), r.recipient(), r.address(),
+                r.egressKey(), r.lane(), DeliveryStatus.SENDING, r.attempts() + 1, r.nextAttemptAt(), r.expiresAt(),
+                r.lastError(), r.providerMessageId(), r.detail(), r.createdAt(), now, r.userId(), r.appId());
+    }
+
+    @Override
+    public boolean record(ClaimToken token, DeliveryUpdate u, Instant now) throws SQLException {
+        PreparedStatement release = sql.prepare("DELETE FROM temp.claimed WHERE id = ? AND attempt = ?");
+        release.setString(1, token.delivery().toString());
+        release.setInt(2, token.attempt());
+        if (!owner.equals(token.owner()) || release.executeUpdate() != 1) {
+            stale.incrementAndGet();
+            return false;
+        }
+        PreparedStatement ps = sql.prepare("UPDATE delivery SET status = ?, attempts = attempts + 1, "
+                + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
+                + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
+                + "updated_at = ? WHERE id = ? AND status = 'queued' AND attempts = ?");
+        ps.setString(1, u.status().dbName());
+        if (u.nextAttemptAt().isPresent()) {
+            ps.setLong(2, u.nextAttemptAt().get().toEpochMilli());
+        } else {
+            ps.setNull(2, Types.BIGINT);
+        }
+        setOptional(ps, 3, u.lastError());
+        setOptional(ps, 4, u.providerMessageId());
+        setOptional(ps, 5, u.detail());
+        ps.setLong(6, now.toEpochMilli());
+        ps.setString(7, u.id().toString());
+        ps.setInt(8, token.attempt() - 1);
+        if (ps.executeUpdate() != 1) {
+            stale.incrementAndGet(); // the delivery moved on meanwhile (a user deleted, say)
+            return false;
+        }
+        return true;
+    }
+
+    private static void setOptional(PreparedStatement ps, int index, java.util.Optional<String> value)
+            throws SQLException {
+        if (value.isPresent()) {
+            ps.setString(index, value.get());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    @Override
+    public long staleOutcomes() {
+        return stale.get();
+    }
+
+    /** The claims of a read connection: reads never claim. */
+    static Claims readOnly(AtomicLong stale) {
+        return new Claims() {
+            @Override
+            public List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) {
+                throw new IllegalStateException("claims are taken in a write, not a read");
+            }
+
+            @Override
+            public boolean record(ClaimToken token, DeliveryUpdate update, Instant now) {
+                throw new IllegalStateException("outcomes are written in a write, not a read");
+            }
+
+            @Override
+            public long staleOutcomes() {
+                return stale.get();
+            }
+        };
+    }
+}

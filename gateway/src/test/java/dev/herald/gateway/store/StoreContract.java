@@ -1,0 +1,403 @@
+package dev.herald.gateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.channel.Channel;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.DispatchStatus;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.Recipient;
+import dev.herald.gateway.model.RecipientSpec;
+import dev.herald.gateway.model.ScheduleSpec;
+import dev.herald.gateway.model.WebhookSpec;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every journal engine promises, run against each ({@code SqliteStoreContractTest}, and the next engine's):
+ * durable writes that fail alone, the tables' semantics, claims that are never taken twice and outcomes that are
+ * written only with a claim that still holds.
+ */
+public abstract class StoreContract {
+    protected static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    protected Path dir;
+    protected Store store;
+
+    /** A new, empty store of the engine under test. */
+    protected abstract Store open(Path dir);
+
+    @BeforeEach
+    void openStore() {
+        store = open(dir);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    protected static DispatchSpec spec(String recipient) {
+        return DispatchSpec.builder().recipients(List.of(RecipientSpec.of(new Recipient.ExternalId(recipient))))
+                .messages(List.of(new WebhookSpec("https://h.test/", "POST", Map.of(), "hi", Optional.empty())))
+                .campaignId(Optional.of("camp")).sendId(Optional.of("s1")).build();
+    }
+
+    protected static NewDispatch dispatch(String id) {
+        return new NewDispatch(id, "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD, spec("u1"), NOW,
+                NOW.plus(Duration.ofHours(24)), Optional.of("camp"), Optional.of("s1"), Optional.empty());
+    }
+
+    protected static NewDelivery delivery(String dispatchId, String recipient, Lane lane, Instant due) {
+        return new NewDelivery(UUID.randomUUID(), dispatchId, "acme", Channel.WEBHOOK, recipient, "http://h/",
+                "webhook:h:80", lane, DeliveryStatus.QUEUED, due, NOW.plus(Duration.ofHours(1)), Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    private static String id(int n) {
+        return String.format("%032x", n);
+    }
+
+    private List<ClaimedDelivery> claim(Lane lane, int limit) throws Exception {
+        return store.write(tx -> tx.claims().claimDue(new ClaimQuery(lane, "acme", "webhook:h:80", NOW, limit),
+                row -> true)).get();
+    }
+
+    private DeliveryRow only(String dispatch) throws Exception {
+        return store.read(tx -> tx.deliveries().forDispatch(dispatch)).get().get(0);
+    }
+
+    @Test
+    void concurrentWritesAreAllKept() throws Exception {
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            String id = id(i);
+            writes.add(store.writeIngress(tx -> {
+                tx.dispatches().insert(dispatch(id), NOW);
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertEquals(2_000, store.read(tx -> tx.dispatches().dueForExpansion(NOW, 5_000).size()).get());
+    }
+
+    @Test
+    void aFailingWriteFailsOnlyItself() throws Exception {
+        var good = store.writeIngress(tx -> {
+            tx.dispatches().insert(dispatch("a".repeat(32)), NOW);
+            return "ok";
+        });
+        var bad = store.writeIngress(tx -> {
+            tx.dispatches().insert(dispatch("b".repeat(32)), NOW);
+            throw new SQLException("boom");
+        });
+        assertEquals("ok", good.get(10, TimeUnit.SECONDS));
+        var e = assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
+        assertEquals("boom", e.getCause().getMessage());
+        assertTrue(store.read(tx -> tx.dispatches().find("a".repeat(32))).get().isPresent());
+        assertTrue(store.read(tx -> tx.dispatches().find("b".repeat(32))).get().isEmpty(),
+                "the failed write kept nothing");
+    }
+
+    @Test
+    void aDispatchKeepsItsSpecScheduleAndColumns() throws Exception {
+        String id = "c".repeat(32);
+        var d = new NewDispatch(id, "acme", DispatchKind.CANVAS_TRIGGER_SCHEDULE, Lane.BULK, spec("u7"),
+                NOW.plusSeconds(60), NOW.plusSeconds(3600), Optional.of("welcome"), Optional.empty(),
+                Optional.of(new ScheduleSpec("2026-11-24T09:00", true)));
+        store.write(tx -> {
+            tx.dispatches().insert(d, NOW);
+            return null;
+        }).get();
+        DispatchRow row = store.read(tx -> tx.dispatches().find(id)).get().orElseThrow();
+        assertEquals(spec("u7"), row.spec());
+        assertEquals(DispatchKind.CANVAS_TRIGGER_SCHEDULE, row.kind());
+        assertEquals(DispatchStatus.ACCEPTED, row.status());
+        assertEquals(Lane.BULK, row.lane());
+        assertTrue(row.inLocalTime());
+        assertEquals(Optional.of("welcome"), row.campaignId());
+
+        DispatchSpec changed = spec("u8");
+        assertTrue(store.write(tx -> tx.dispatches().reschedule(id, changed, NOW.plusSeconds(120),
+                new ScheduleSpec("2026-11-25T09:00:00Z", false), NOW)).get());
+        DispatchRow moved = store.read(tx -> tx.dispatches().find(id)).get().orElseThrow();
+        assertEquals(changed, moved.spec());
+        assertEquals(NOW.plusSeconds(3660), moved.expiresAt(), "the age limit moves with the schedule");
+        assertFalse(moved.inLocalTime());
+        assertTrue(store.write(tx -> tx.dispatches().cancel(id, NOW)).get());
+        assertFalse(store.write(tx -> tx.dispatches().reschedule(id, changed, NOW, moved.schedule().orElseThrow(),
+                NOW)).get(), "a cancelled schedule does not change");
+    }
+
+    @Test
+    void claimsDueDeliveriesOnceCountingTheAttemptAndExpiresWhatIsTooOld() throws Exception {
+        String id = "d".repeat(32);
+        var old = new NewDelivery(UUID.randomUUID(), id, "acme", Channel.WEBHOOK, "old", "http://h/", "webhook:h:80",
+                Lane.STANDARD, DeliveryStatus.QUEUED, NOW, NOW.minusSeconds(1), Optional.of("HTTP 503"),
+                Optional.empty(), Optional.empty());
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(delivery(id, "now", Lane.STANDARD, NOW), NOW);
+            tx.deliveries().insert(delivery(id, "later", Lane.STANDARD, NOW.plusSeconds(60)), NOW);
+            tx.deliveries().insert(delivery(id, "bulk", Lane.BULK, NOW), NOW);
+            tx.deliveries().insert(old, NOW);
+            assertFalse(tx.deliveries().insert(delivery(id, "now", Lane.STANDARD, NOW), NOW),
+                    "expansion is idempotent");
+            return null;
+        }).get();
+        var claimed = claim(Lane.STANDARD, 10);
+        assertEquals(List.of("now"), claimed.stream().map(c -> c.delivery().recipient()).toList());
+        assertEquals(1, claimed.get(0).delivery().attempts());
+        assertEquals(1, claimed.get(0).token().attempt());
+        assertEquals(DispatchKind.MESSAGES_SEND, claimed.get(0).kind());
+        assertEquals(spec("u1"), claimed.get(0).spec().decode());
+        var rows = store.read(tx -> tx.deliveries().forDispatch(id)).get().stream()
+                .collect(Collectors.toMap(DeliveryRow::recipient, r -> r));
+        assertEquals(DeliveryStatus.QUEUED, rows.get("later").status());
+        assertEquals(DeliveryStatus.EXPIRED, rows.get("old").status());
+        assertTrue(rows.get("old").lastError().orElseThrow().contains("last error: HTTP 503"));
+        assertEquals(List.of(), claim(Lane.STANDARD, 10), "a claimed delivery is not claimed twice");
+        assertEquals(List.of("bulk"), claim(Lane.BULK, 10).stream().map(c -> c.delivery().recipient()).toList());
+    }
+
+    @Test
+    void aClaimThatIsRefusedLeavesTheDeliveryAsItIs() throws Exception {
+        String id = "9".repeat(32);
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(delivery(id, "r", Lane.STANDARD, NOW), NOW);
+            return null;
+        }).get();
+        assertEquals(List.of(), store.write(tx -> tx.claims().claimDue(new ClaimQuery(Lane.STANDARD, "acme",
+                "webhook:h:80", NOW, 10), row -> false)).get());
+        assertEquals(1, claim(Lane.STANDARD, 10).size(), "refused, not claimed: it is still due");
+    }
+
+    @Test
+    void anOutcomeIsWrittenOnlyWithAClaimThatStillHolds() throws Exception {
+        String id = "e".repeat(32);
+        NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(d, NOW);
+            return null;
+        }).get();
+        ClaimToken token = claim(Lane.STANDARD, 1).get(0).token();
+        var delivered = new DeliveryUpdate(d.id(), DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(),
+                Optional.of("p-1"), Optional.empty());
+        long staleBefore = store.staleOutcomes();
+        var forged = new ClaimToken(d.id(), 1, "another-node");
+        assertFalse(store.write(tx -> tx.claims().record(forged, delivered, NOW)).get(), "not this store's claim");
+        var wrongAttempt = new ClaimToken(d.id(), 2, token.owner());
+        assertFalse(store.write(tx -> tx.claims().record(wrongAttempt, delivered, NOW)).get(), "not this attempt");
+        assertTrue(store.write(tx -> tx.claims().record(token, delivered, NOW)).get());
+        var late = new DeliveryUpdate(d.id(), DeliveryStatus.FAILED, Optional.empty(), Optional.of("late"),
+                Optional.empty(), Optional.empty());
+        assertFalse(store.write(tx -> tx.claims().record(token, late, NOW)).get(),
+                "a repeated result is dropped: the claim is gone");
+        assertEquals(3, store.staleOutcomes() - staleBefore, "every dropped outcome is counted");
+        DeliveryRow row = only(id);
+        assertEquals(DeliveryStatus.DELIVERED, row.status());
+        assertEquals(1, row.attempts());
+        assertEquals(Optional.of("p-1"), row.providerMessageId());
+    }
+
+    @Test
+    void aRetryIsDueAgainAndClaimedForItsNextAttempt() throws Exception {
+        String id = "8".repeat(32);
+        NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(d, NOW);
+            return null;
+        }).get();
+        ClaimToken first = claim(Lane.STANDARD, 1).get(0).token();
+        var retry = new DeliveryUpdate(d.id(), DeliveryStatus.QUEUED, Optional.of(NOW), Optional.of("HTTP 503"),
+                Optional.empty(), Optional.empty());
+        assertTrue(store.write(tx -> tx.claims().record(first, retry, NOW)).get());
+        ClaimedDelivery second = claim(Lane.STANDARD, 1).get(0);
+        assertEquals(2, second.token().attempt());
+        assertEquals(2, second.delivery().attempts());
+        assertEquals(Optional.of("HTTP 503"), second.delivery().lastError());
+    }
+
+    @Test
+    void parkingMovesAKeysQueuedDeliveriesLaterWithoutAnAttempt() throws Exception {
+        String id = "7".repeat(32);
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(delivery(id, "r", Lane.STANDARD, NOW), NOW);
+            return null;
+        }).get();
+        assertEquals(1, store.write(tx -> tx.deliveries().park("webhook:h:80", NOW.plusSeconds(30), NOW)).get());
+        assertEquals(List.of(), claim(Lane.STANDARD, 1));
+        DeliveryRow row = only(id);
+        assertEquals(NOW.plusSeconds(30), row.nextAttemptAt());
+        assertEquals(0, row.attempts());
+    }
+
+    @Test
+    void queuedWorkspacesAndKeysAreListedInOrder() throws Exception {
+        String id = "6".repeat(32);
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            for (String ws : List.of("b", "a")) {
+                for (String key : List.of("k2", "k1")) {
+                    tx.deliveries().insert(new NewDelivery(UUID.randomUUID(), id, ws, Channel.WEBHOOK, ws + key,
+                            "http://h/", key, Lane.BULK, DeliveryStatus.QUEUED, NOW, NOW.plusSeconds(60),
+                            Optional.empty(), Optional.empty(), Optional.empty()), NOW);
+                }
+            }
+            return null;
+        }).get();
+        assertEquals(List.of("a", "b"), store.read(tx -> tx.deliveries().queuedWorkspaces(Lane.BULK)).get());
+        assertEquals(List.of("k1", "k2"), store.read(tx -> tx.deliveries().queuedEgressKeys(Lane.BULK, "b")).get());
+        assertEquals(List.of(), store.read(tx -> tx.deliveries().queuedWorkspaces(Lane.STANDARD)).get());
+    }
+
+    @Test
+    void sendsAreCountedByUtcDay() throws Exception {
+        String id = "5".repeat(32);
+        Instant lateEvening = Instant.parse("2026-11-22T23:30:00Z");
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(delivery(id, "a", Lane.STANDARD, NOW), lateEvening);
+            tx.deliveries().insert(delivery(id, "b", Lane.STANDARD, NOW), NOW);
+            tx.deliveries().insert(delivery(id, "c", Lane.STANDARD, NOW), NOW);
+            return null;
+        }).get();
+        var counts = store.read(tx -> tx.deliveries().sendCounts("acme", "camp", "s1",
+                Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-24T00:00:00Z"))).get();
+        var byDay = counts.stream().collect(Collectors.toMap(Deliveries.SendCount::day, Deliveries.SendCount::deliveries));
+        assertEquals(Map.of(LocalDate.parse("2026-11-22"), 1L, LocalDate.parse("2026-11-23"), 2L), byDay);
+        var recipients = store.read(tx -> tx.deliveries().sendRecipients("acme", "camp", "s1",
+                Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-24T00:00:00Z"))).get();
+        assertEquals(Map.of(LocalDate.parse("2026-11-22"), 1L, LocalDate.parse("2026-11-23"), 2L), recipients);
+    }
+
+    @Test
+    void idempotencyKeysAnswerUntilTheyExpireAndAreThenReplaced() throws Exception {
+        assertTrue(store.write(tx -> tx.keys().putIdempotent("acme", "k", "fp1", 201, "{}", Optional.empty(), NOW,
+                NOW.minus(Duration.ofHours(24)))).get());
+        assertFalse(store.write(tx -> tx.keys().putIdempotent("acme", "k", "fp2", 201, "{}", Optional.empty(), NOW,
+                NOW.minus(Duration.ofHours(24)))).get(), "a live key is not replaced");
+        assertEquals("fp1", store.read(tx -> tx.keys().idempotent("acme", "k", NOW.minusSeconds(1))).get()
+                .orElseThrow().fingerprint());
+        Instant tomorrow = NOW.plus(Duration.ofHours(25));
+        assertTrue(store.write(tx -> tx.keys().putIdempotent("acme", "k", "fp3", 201, "{}", Optional.empty(), tomorrow,
+                tomorrow.minus(Duration.ofHours(24)))).get(), "an expired key is replaced");
+        assertTrue(store.write(tx -> tx.keys().putSendId("acme", "camp", "s9", NOW)).get());
+        assertFalse(store.write(tx -> tx.keys().putSendId("acme", "camp", "s9", NOW)).get());
+        assertEquals(1, store.write(tx -> tx.keys().purge(tomorrow.plus(Duration.ofDays(2)), 100)).get());
+        assertEquals(1, store.write(tx -> tx.keys().purgeSendIds(tomorrow, 100)).get());
+    }
+
+    @Test
+    void aMergeMovesSubscriptionsTheTargetLacksAndKeepsItsOwn() throws Exception {
+        var ids = store.write(tx -> {
+            UserRow from = tx.users().create("acme", Optional.empty(), NOW);
+            UserRow into = tx.users().create("acme", Optional.of("u1"), NOW);
+            tx.users().putSubscription(from.id(), "g1", "unsubscribed", NOW);
+            tx.users().putSubscription(from.id(), "g2", "subscribed", NOW);
+            tx.users().putSubscription(into.id(), "g1", "subscribed", NOW);
+            tx.users().moveAll(from.id(), into.id());
+            tx.users().delete(from.id());
+            return into.id();
+        }).get();
+        assertEquals(Map.of("g1", "subscribed", "g2", "subscribed"),
+                store.read(tx -> tx.users().subscriptions(ids)).get());
+    }
+
+    @Test
+    void aTokenRegisteredAgainAfterTheProvidersInvalidationStaysValid() throws Exception {
+        long user = store.write(tx -> {
+            UserRow u = tx.users().create("acme", Optional.of("u1"), NOW);
+            tx.users().putPushToken("acme", "ios", "t1", u.id(), Optional.empty(), NOW);
+            return u.id();
+        }).get();
+        assertFalse(store.write(tx -> tx.users().invalidatePushToken("acme", "ios", "t1",
+                Optional.of(NOW.minusSeconds(10)), "410")).get());
+        assertTrue(store.write(tx -> tx.users().invalidatePushToken("acme", "ios", "t1",
+                Optional.of(NOW.plusSeconds(10)), "410")).get());
+        assertEquals(Optional.of("410"), store.read(tx -> tx.users().pushTokens(user)).get().get(0).invalidReason());
+    }
+
+    @Test
+    void purgesFinishedRowsByAge() throws Exception {
+        String id = "f".repeat(32);
+        NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(d, NOW);
+            tx.dispatches().markExpanded(id, NOW);
+            return null;
+        }).get();
+        ClaimToken token = claim(Lane.STANDARD, 1).get(0).token();
+        store.write(tx -> tx.claims().record(token, new DeliveryUpdate(d.id(), DeliveryStatus.DELIVERED,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), NOW)).get();
+        Instant later = NOW.plus(Duration.ofDays(8));
+        assertEquals(0, store.write(tx -> tx.dispatches().purge(later, 1000)).get(), "still has deliveries");
+        assertEquals(1, store.write(tx -> tx.deliveries().purgeFinished(later, 1000)).get());
+        assertEquals(1, store.write(tx -> tx.dispatches().purge(later, 1000)).get());
+    }
+
+    @Test
+    void aDeletedUsersDeliveriesAreAbortedAndScrubbed() throws Exception {
+        String id = "4".repeat(32);
+        long user = store.write(tx -> tx.users().create("acme", Optional.of("u1"), NOW).id()).get();
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            tx.deliveries().insert(new NewDelivery(UUID.randomUUID(), id, "acme", Channel.EMAIL, "external_id:u1",
+                    "ana@example.test", "smtp:x", Lane.STANDARD, DeliveryStatus.QUEUED, NOW, NOW.plusSeconds(60),
+                    Optional.empty(), Optional.of(user), Optional.empty()), NOW);
+            return tx.deliveries().forgetUser(user, NOW);
+        }).get();
+        DeliveryRow row = only(id);
+        assertEquals(DeliveryStatus.ABORTED, row.status());
+        assertTrue(row.address().startsWith("deleted:"), row.address());
+        assertEquals(Optional.empty(), row.userId());
+    }
+
+    @Test
+    void writesAfterCloseFailCleanly() throws Exception {
+        store.close();
+        var e = assertThrows(ExecutionException.class, () -> store.writeIngress(tx -> null).get());
+        assertInstanceOf(StoreUnavailableException.class, e.getCause());
+        store.close();
+    }
+
+    /** Blocks a store thread until released (the SQLite engine's tests hold its writer with it). */
+    protected static Void await(CountDownLatch latch) throws SQLException {
+        try {
+            latch.await();
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", e);
+        }
+    }
+}
