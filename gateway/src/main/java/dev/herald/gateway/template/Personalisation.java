@@ -1,7 +1,5 @@
 package dev.herald.gateway.template;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.gateway.json.Json;
 import dev.herald.gateway.store.UserRow;
 import java.util.HashMap;
@@ -33,9 +31,9 @@ public final class Personalisation {
         Map<String, Object> subscribed = new LinkedHashMap<>(subscriptions);
         if (user.isPresent()) {
             UserRow u = user.get();
-            Map<String, Object> profile = toMap(u.profile());
+            Map<String, Object> profile = Json.parseMap(u.profile());
             vars.putAll(profile);
-            vars.put("custom_attribute", toMap(u.custom()));
+            vars.put("custom_attribute", Json.parseMap(u.custom()));
             u.externalId().ifPresent(id -> vars.put("user_id", id));
             vars.put("braze_id", u.brazeId());
             u.email().ifPresent(e -> {
@@ -65,21 +63,5 @@ public final class Personalisation {
         if (v != null) {
             vars.put(to, v);
         }
-    }
-
-    /** A JSON object as plain Java maps, lists and values, which Liqp understands. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> toMap(String json) {
-        try {
-            JsonNode n = Json.parse(json);
-            return n != null && n.isObject() ? Json.MAPPER.convertValue(n, Map.class) : Map.of();
-        } catch (JsonProcessingException e) {
-            return Map.of();
-        }
-    }
-
-    /** A JSON node as plain Java values. */
-    public static Object toJava(JsonNode node) {
-        return Json.MAPPER.convertValue(node, Object.class);
     }
 }
