@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.testkit.MutableClock;
-import dev.herald.gateway.idempotency.Idempotency;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

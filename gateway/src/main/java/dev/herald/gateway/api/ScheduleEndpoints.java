@@ -19,7 +19,6 @@ import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.DispatchStatus;
 import dev.herald.gateway.model.Ids;
-import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.model.MessageSpec;
 import dev.herald.gateway.model.ScheduleSpec;
 import dev.herald.gateway.store.DispatchRow;

@@ -1,7 +1,6 @@
 package dev.herald.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.config.CampaignConfig;
 import dev.herald.config.DeliveryConfig;

@@ -1,20 +1,20 @@
 package dev.herald.gateway.callbacks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.channel.Channel;
 import dev.herald.channel.sms.CallbackStatus;
 import dev.herald.channel.sms.TwilioCallbacks;
 import dev.herald.config.WorkspaceConfig;
-import dev.herald.channel.Channel;
 import dev.herald.gateway.delivery.OutcomeListener;
 import dev.herald.gateway.delivery.StateChange;
-import dev.herald.gateway.model.SmsSpec;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.json.Json;
-import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.SmsSpec;
+import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
 import io.netty.handler.codec.http.HttpHeaderNames;

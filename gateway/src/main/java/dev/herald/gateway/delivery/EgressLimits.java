@@ -1,9 +1,8 @@
 package dev.herald.gateway.delivery;
 
-import dev.herald.gateway.binding.EgressKeys;
-
 import dev.herald.config.SubscriptionGroupConfig;
 import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.binding.EgressKeys;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

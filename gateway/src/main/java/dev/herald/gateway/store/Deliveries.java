@@ -2,15 +2,12 @@ package dev.herald.gateway.store;
 
 import dev.herald.channel.Channel;
 import dev.herald.gateway.model.DeliveryStatus;
-import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.Lane;
-import dev.herald.gateway.model.StoredSpec;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,9 +1,8 @@
 package dev.herald.gateway.store;
 
-import dev.herald.gateway.model.Lane;
-import dev.herald.gateway.model.DeliveryStatus;
-
 import dev.herald.channel.Channel;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.Lane;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

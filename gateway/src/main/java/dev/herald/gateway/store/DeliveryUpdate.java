@@ -1,7 +1,6 @@
 package dev.herald.gateway.store;
 
 import dev.herald.gateway.model.DeliveryStatus;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,7 +1,5 @@
 package dev.herald.gateway.delivery;
 
-import dev.herald.gateway.model.DispatchKind;
-import dev.herald.gateway.model.DispatchSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +7,11 @@ import dev.herald.channel.Channel;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.testkit.MutableClock;
 import dev.herald.config.StoreConfig;
-import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.sqlite.SqliteStore;
@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;

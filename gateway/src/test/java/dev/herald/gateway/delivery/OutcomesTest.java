@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.Channel;
 import dev.herald.channel.SendOutcome;
-import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.store.DeliveryRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

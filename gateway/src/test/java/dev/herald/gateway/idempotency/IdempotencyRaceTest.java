@@ -1,6 +1,5 @@
 package dev.herald.gateway.idempotency;
 
-import dev.herald.gateway.delivery.OutcomeListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.herald.config.ApiKeyConfig;
@@ -12,16 +11,16 @@ import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.Expander;
-import dev.herald.gateway.events.Postbacks;
+import dev.herald.gateway.delivery.OutcomeListener;
 import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiPipeline;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.IngressGate;
 import dev.herald.gateway.idempotency.Idempotency;
-import dev.herald.gateway.store.sqlite.SqliteStore;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
+import dev.herald.gateway.store.sqlite.SqliteStore;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

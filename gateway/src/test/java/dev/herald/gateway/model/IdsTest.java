@@ -1,11 +1,10 @@
 package dev.herald.gateway.model;
 
-import dev.herald.gateway.model.Ids;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.gateway.model.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

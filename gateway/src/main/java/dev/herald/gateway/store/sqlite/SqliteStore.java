@@ -6,7 +6,6 @@ import dev.herald.gateway.store.Sql;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreLockedException;
 import dev.herald.gateway.store.StoreOverloadedException;
-import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,5 @@
 package dev.herald.gateway.store.sqlite;
 
-import dev.herald.gateway.store.Store;
-
-import dev.herald.gateway.delivery.OutcomeListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,12 +12,14 @@ import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.Expander;
+import dev.herald.gateway.delivery.OutcomeListener;
 import dev.herald.gateway.http.ApiPipeline;
 import dev.herald.gateway.http.ApiRequest;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.IngressGate;
 import dev.herald.gateway.idempotency.Idempotency;
 import dev.herald.gateway.json.Json;
+import dev.herald.gateway.store.Store;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
