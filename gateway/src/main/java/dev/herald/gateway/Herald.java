@@ -274,6 +274,25 @@ public final class Herald implements AutoCloseable {
         publisher.wake();
     }
 
+    /**
+     * Steps the scheduler until nothing is due at the clock's time and no attempt is running: what was due has been
+     * sent and its outcome recorded, and nothing else will be until time moves. Tests prove "nothing happened" with
+     * it instead of waiting a while.
+     */
+    void settle() throws InterruptedException {
+        for (int round = 0; round < 1_000; round++) {
+            if (!engine.awaitIdle(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("attempts still running after 30 s");
+            }
+            DeliveryEngine.Cycle cycle = engine.runOnce();
+            cycle.settled().join();
+            if (cycle.idle() && engine.inFlight() == 0) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the scheduler kept finding due work");
+    }
+
     /** Re-reads the configuration file and applies it, as {@code POST /herald/v1/admin/reload} does (SIGHUP). */
     public void reload() {
         admin.reloadQuietly();
