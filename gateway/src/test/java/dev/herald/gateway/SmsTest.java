@@ -159,7 +159,7 @@ final class SmsTest {
 
         JsonNode failed = only(sms("alerts", "x", "stop"));
         assertEquals("failed", failed.path("status").asText(), failed.toString());
-        assertTrue(failed.path("last_error").asText().startsWith("21610 unsubscribed:"), failed.toString());
+        assertTrue(failed.path("last_error").asText().startsWith("Twilio 21610 (HTTP 400)"), failed.toString());
 
         twilio.accept();
         JsonNode skipped = only(sms("alerts", "x", "stop"));

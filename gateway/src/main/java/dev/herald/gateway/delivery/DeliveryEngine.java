@@ -293,7 +293,8 @@ public final class DeliveryEngine implements AutoCloseable {
                     permit.finish(outcome);
                     metrics.attempted(c.delivery().channel(), outcome);
                     Outcomes.Write write = outcomes.write(c.delivery(), outcome, clock.instant(), detail);
-                    if (message instanceof SmsMessage sms && TwilioSmsSender.isUnsubscribe(outcome)
+                    if (message instanceof SmsMessage sms && outcome instanceof SendOutcome.Failed f
+                            && f.cause() == SendOutcome.Failed.Cause.RECIPIENT_OPTED_OUT
                             && c.delivery().userId().isPresent()) {
                         // The recipient replied STOP: Twilio refuses until they opt in again, so the directory
                         // records it and later sends to the group skip them.

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>2xx with a Message SID</td>
  *       <td>{@code Accepted(sid, finalHop=false)}: Twilio "queued" is Herald "sent"</td></tr>
  *   <tr><td>2xx whose body cannot be read</td><td>{@code Accepted} without an id (never sent twice)</td></tr>
- *   <tr><td>21610 (recipient replied STOP)</td><td>{@code Failed("21610 unsubscribed: ...")}, see
- *       {@link TwilioSmsSender#isUnsubscribe}</td></tr>
+ *   <tr><td>21610 (recipient replied STOP)</td><td>{@link SendOutcome.Failed#optedOut Failed.optedOut}, with
+ *       code and message: the gateway unsubscribes the user from the group</td></tr>
  *   <tr><td>21211, 21612, 21614, 21635 (invalid, unroutable, not SMS-capable, landline)</td>
  *       <td>{@code AddressInvalid}</td></tr>
  *   <tr><td>20003 or HTTP 401 (credentials)</td><td>{@code Throttled(5 min, "credential rejected: ...")}</td></tr>
@@ -75,7 +75,7 @@ final class TwilioOutcomes {
                 .orElse(Duration.ZERO);
         int twilioCode = code == null ? 0 : code;
         if (twilioCode == UNSUBSCRIBED) {
-            return new SendOutcome.Failed(TwilioSmsSender.UNSUBSCRIBED_MARKER + " " + detail);
+            return SendOutcome.Failed.optedOut(detail);
         }
         if (BAD_NUMBER.contains(twilioCode)) {
             return SendOutcome.AddressInvalid.of(detail);

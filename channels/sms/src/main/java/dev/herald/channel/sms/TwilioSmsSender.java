@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Outcomes.</b> A created message is {@code Accepted(sid, finalHop=false)}: Twilio's "queued" is Herald's
  * "sent", and delivery evidence arrives later through {@link TwilioCallbacks}. Errors map as documented in
- * {@code TwilioOutcomes}; a recipient who replied STOP is a {@code Failed} recognised by {@link #isUnsubscribe}.
+ * {@code TwilioOutcomes}; a recipient who replied STOP is {@link SendOutcome.Failed#optedOut Failed.optedOut}.
  * A timeout after the request was written is a retry that may duplicate the SMS (message creation is not
  * idempotent).
  *
@@ -39,11 +39,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the executor, which belongs to the caller.
  */
 public final class TwilioSmsSender implements Sender<SmsMessage> {
-    /**
-     * How a {@link SendOutcome.Failed} reason starts when Twilio refused the message because the recipient
-     * unsubscribed (error 21610, they replied STOP): the gateway unsubscribes the user from the group.
-     */
-    public static final String UNSUBSCRIBED_MARKER = "21610 unsubscribed:";
     /** Time allowed to open a connection (and to wait for a pooled one). */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Time allowed between bytes of Twilio's answer. */
@@ -78,11 +73,6 @@ public final class TwilioSmsSender implements Sender<SmsMessage> {
                 .httpClient(http)
                 .build();
         return new TwilioSmsSender(client, http, blockingExecutor);
-    }
-
-    /** Whether {@code outcome} says the recipient unsubscribed (replied STOP), so the user leaves the group. */
-    public static boolean isUnsubscribe(SendOutcome outcome) {
-        return outcome instanceof SendOutcome.Failed failed && failed.reason().startsWith(UNSUBSCRIBED_MARKER);
     }
 
     @Override

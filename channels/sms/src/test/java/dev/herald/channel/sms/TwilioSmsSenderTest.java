@@ -161,12 +161,12 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     }
 
     @Test
-    void aRecipientWhoRepliedStopIsRecognisableAsAnUnsubscribe() throws Exception {
+    void aRecipientWhoRepliedStopFailsAsOptedOut() throws Exception {
         peer.answer(400, Map.of(), error(21610, 400));
         var failed = assertInstanceOf(SendOutcome.Failed.class, send(acceptableMessage()));
-        assertTrue(failed.reason().startsWith(TwilioSmsSender.UNSUBSCRIBED_MARKER), failed.reason());
-        assertTrue(TwilioSmsSender.isUnsubscribe(failed));
-        assertFalse(TwilioSmsSender.isUnsubscribe(new SendOutcome.Failed("Twilio 21606 (HTTP 400): not SMS-capable")));
+        assertEquals(SendOutcome.Failed.Cause.RECIPIENT_OPTED_OUT, failed.cause());
+        assertEquals("Twilio 21610 (HTTP 400): Error 21610 from Twilio (https://www.twilio.com/docs/errors/21610)",
+                failed.reason());
     }
 
     @Test
@@ -184,6 +184,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
         var failed = assertInstanceOf(SendOutcome.Failed.class, send(acceptableMessage()));
         assertEquals("Twilio 21606 (HTTP 400): Error 21606 from Twilio (https://www.twilio.com/docs/errors/21606)",
                 failed.reason());
+        assertEquals(SendOutcome.Failed.Cause.MESSAGE, failed.cause(), "only 21610 is an opt-out");
     }
 
     @ParameterizedTest(name = "HTTP {0}")
