@@ -189,18 +189,18 @@ public final class Herald implements AutoCloseable {
             if (ws.sandbox()) {
                 continue; // the sandbox never contacts a provider
             }
-            ws.email().ifPresent(e -> email.put(ws.id(), SmtpSender.create(e.smtp(), blocking)));
-            ws.sms().ifPresent(s -> sms.put(ws.id(), TwilioSmsSender.create(s.twilio(), blocking)));
+            ws.email().ifPresent(e -> email.put(ws.id(), SmtpSender.create(e.smtp(), blocking, clock)));
+            ws.sms().ifPresent(s -> sms.put(ws.id(), TwilioSmsSender.create(s.twilio(), blocking, clock)));
             for (AppConfig app : ws.apps()) {
                 if (app.apns().isPresent() && !apns.containsKey(app.apns().get().credentialKey())) {
                     if (apnsResources == null) {
                         apnsResources = ApnsResources.create(2);
                         resources.push(apnsResources);
                     }
-                    apns.put(app.apns().get().credentialKey(), apnsSender(ws, app, apnsResources));
+                    apns.put(app.apns().get().credentialKey(), apnsSender(ws, app, apnsResources, clock));
                 }
                 if (app.fcm().isPresent() && !fcm.containsKey(app.fcm().get().credentialKey())) {
-                    fcm.put(app.fcm().get().credentialKey(), fcmSender(ws, app));
+                    fcm.put(app.fcm().get().credentialKey(), fcmSender(ws, app, clock));
                 }
             }
         }
@@ -286,18 +286,18 @@ public final class Herald implements AutoCloseable {
     }
 
     /** One Pushy client per credential; a key or certificate that cannot be loaded stops the start, naming the app. */
-    private static ApnsSender apnsSender(WorkspaceConfig ws, AppConfig app, ApnsResources shared) {
+    private static ApnsSender apnsSender(WorkspaceConfig ws, AppConfig app, ApnsResources shared, Clock clock) {
         try {
-            return ApnsSender.create(app.apns().orElseThrow(), shared, 1000);
+            return ApnsSender.create(app.apns().orElseThrow(), shared, 1000, clock);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].apns: " + e.getMessage(), e);
         }
     }
 
     /** One Firebase app per project; a service account that cannot be read stops the start, naming the app. */
-    private static FcmSender fcmSender(WorkspaceConfig ws, AppConfig app) {
+    private static FcmSender fcmSender(WorkspaceConfig ws, AppConfig app, Clock clock) {
         try {
-            return FcmSender.create(app.fcm().orElseThrow(), 64);
+            return FcmSender.create(app.fcm().orElseThrow(), 64, clock);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].fcm: " + e.getMessage(), e);
         }

@@ -16,6 +16,7 @@ import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.config.ApnsConfig;
 import dev.herald.config.Secret;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,7 @@ final class ApnsCertificateAuthTest {
     void sendsWithAClientCertificate() throws Exception {
         try (var apns = MockApns.start(validating());
              var sender = ApnsSender.create(apns.config(CLIENT_P12_TOPIC, TestCredentials.certificateAuth()),
-                     resources, 8)) {
+                     resources, 8, Clock.systemUTC())) {
             assertInstanceOf(SendOutcome.Accepted.class, send(sender, CLIENT_P12_TOPIC));
             assertNull(apns.single().header("authorization"), "no provider token with certificate auth");
         }
@@ -70,7 +71,7 @@ final class ApnsCertificateAuthTest {
     void aTopicOutsideTheCertificateFails() throws Exception {
         try (var apns = MockApns.start(validating());
              var sender = ApnsSender.create(apns.config(CLIENT_P12_TOPIC, TestCredentials.certificateAuth()),
-                     resources, 8)) {
+                     resources, 8, Clock.systemUTC())) {
             var failed = assertInstanceOf(SendOutcome.Failed.class, send(sender, "dev.herald.other"));
             assertEquals("APNs 400 BadTopic", failed.reason());
         }
@@ -81,7 +82,7 @@ final class ApnsCertificateAuthTest {
         // This server trusts only a CA that did not sign client.p12, so the client is not authenticated at all.
         try (var apns = MockApns.start(validating(), TestCredentials.resource("server-cert.pem"));
              var sender = ApnsSender.create(apns.config(CLIENT_P12_TOPIC, TestCredentials.certificateAuth()),
-                     resources, 8)) {
+                     resources, 8, Clock.systemUTC())) {
             var outcome = send(sender, CLIENT_P12_TOPIC);
             var throttled = assertInstanceOf(SendOutcome.Throttled.class, outcome, outcome.describe());
             assertEquals(Duration.ofMinutes(5), throttled.retryAfter());
@@ -95,7 +96,7 @@ final class ApnsCertificateAuthTest {
         try (var apns = MockApns.start(validating())) {
             var config = new ApnsConfig(CLIENT_P12_TOPIC, ApnsConfig.Environment.DEVELOPMENT,
                     TestCredentials.certificateAuth(), Optional.of(apns.address()), Optional.empty());
-            try (var sender = ApnsSender.create(config, resources, 8)) {
+            try (var sender = ApnsSender.create(config, resources, 8, Clock.systemUTC())) {
                 var outcome = send(sender, CLIENT_P12_TOPIC);
                 var throttled = assertInstanceOf(SendOutcome.Throttled.class, outcome, outcome.describe());
                 assertEquals(Duration.ofMinutes(5), throttled.retryAfter());
@@ -111,7 +112,7 @@ final class ApnsCertificateAuthTest {
         var auth = new ApnsConfig.CertificateAuth(TestCredentials.resource("client.p12"), Secret.of("hunter2-wrong"));
         try (var apns = MockApns.start(validating())) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> ApnsSender.create(apns.config(CLIENT_P12_TOPIC, auth), resources, 8));
+                    () -> ApnsSender.create(apns.config(CLIENT_P12_TOPIC, auth), resources, 8, Clock.systemUTC()));
             assertTrue(e.getMessage().startsWith("APNs client for certificate client.p12 could not be set up"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("hunter2-wrong"), e.getMessage());

@@ -12,6 +12,7 @@ import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.config.ApnsConfig;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -61,7 +62,7 @@ final class ApnsInFlightTest {
                 }
             });
              var sender = ApnsSender.create(apns.config(TOPIC, auth), resources,
-                     ApnsTuning.defaults(2).withMaxWaiting(100))) {
+                     ApnsTuning.defaults(2, Clock.systemUTC()).withMaxWaiting(100))) {
             List<CompletableFuture<SendOutcome>> results = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 // Each send returns at once although only two can be outstanding: a blocking send would hang here.
@@ -85,7 +86,7 @@ final class ApnsInFlightTest {
         var release = new CountDownLatch(1);
         try (var apns = MockApns.start(session -> (headers, payload) -> ApnsSenderTest.await(release));
              var sender = ApnsSender.create(apns.config(TOPIC, auth), resources,
-                     ApnsTuning.defaults(1).withMaxWaiting(2))) {
+                     ApnsTuning.defaults(1, Clock.systemUTC()).withMaxWaiting(2))) {
             var inFlight = sender.send(message(0)).toCompletableFuture();
             var queued = List.of(sender.send(message(1)).toCompletableFuture(),
                     sender.send(message(2)).toCompletableFuture());
@@ -113,7 +114,8 @@ final class ApnsInFlightTest {
             arrived.countDown();
             ApnsSenderTest.await(release);
         })) {
-            var sender = ApnsSender.create(apns.config(TOPIC, auth), resources, ApnsTuning.defaults(1));
+            var sender = ApnsSender.create(apns.config(TOPIC, auth), resources,
+                    ApnsTuning.defaults(1, Clock.systemUTC()));
             var inFlight = sender.send(message(0)).toCompletableFuture();
             var queued = sender.send(message(1)).toCompletableFuture();
             ApnsSenderTest.await(arrived);

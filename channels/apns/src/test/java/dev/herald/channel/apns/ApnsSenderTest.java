@@ -79,7 +79,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     }
 
     private ApnsSender apnsSender() {
-        return ApnsSender.create(apns.config(TOPIC, auth), resources, ApnsTuning.defaults(16).withClock(clock));
+        return ApnsSender.create(apns.config(TOPIC, auth), resources, 16, clock);
     }
 
     private static ApplePushMessage message(String token, ApplePush push) {
@@ -154,6 +154,20 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
         assertEquals(String.valueOf(NOW.plus(Duration.ofHours(24)).getEpochSecond()), r.header("apns-expiration"));
         assertNull(r.header("apns-collapse-id"));
         assertEquals(Map.of("content-available", 1L), r.aps());
+    }
+
+    @Test
+    void expiryIsJudgedAndDefaultedByTheSendersClock() throws Exception {
+        // The system clock is not NOW: every expiry here would be judged differently by it.
+        ApplePush push = ApplePush.builder().alert(ApplePush.Alert.of("soon")).expiry(NOW.plus(Duration.ofHours(1)))
+                .build();
+        clock.advance(Duration.ofHours(2));
+        var failed = assertInstanceOf(SendOutcome.Failed.class, send(message(deviceToken("stale"), push)));
+        assertTrue(failed.reason().contains("passed before the notification was sent"), failed.reason());
+
+        assertInstanceOf(SendOutcome.Accepted.class, send(message(deviceToken("fresh"), alert())));
+        assertEquals(String.valueOf(NOW.plus(Duration.ofHours(26)).getEpochSecond()),
+                apns.single().header("apns-expiration"), "24 hours from the sender's now");
     }
 
     @Test
@@ -259,7 +273,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
         }
         var config = new ApnsConfig(TOPIC, ApnsConfig.Environment.DEVELOPMENT, auth,
                 Optional.of("127.0.0.1:" + port), Optional.of(TestCredentials.resource("ca.pem")));
-        try (var unreachable = ApnsSender.create(config, resources, ApnsTuning.defaults(4))) {
+        try (var unreachable = ApnsSender.create(config, resources, ApnsTuning.defaults(4, clock))) {
             var outcome = unreachable.send(acceptableMessage()).toCompletableFuture().get(20, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("could not connect to APNs"), retry.reason());
@@ -271,7 +285,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
         var release = new CountDownLatch(1);
         try (var slow = MockApns.start(session -> (headers, payload) -> await(release));
              var impatient = ApnsSender.create(slow.config(TOPIC, auth), resources,
-                     ApnsTuning.defaults(4).withReplyDeadline(Duration.ofMillis(300)))) {
+                     ApnsTuning.defaults(4, clock).withReplyDeadline(Duration.ofMillis(300)))) {
             var outcome = impatient.send(acceptableMessage()).toCompletableFuture().get(10, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("no answer from APNs within"), retry.reason());

@@ -16,6 +16,7 @@ import dev.herald.channel.SendOutcome;
 import dev.herald.config.ApnsConfig;
 import dev.herald.config.Secret;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -79,7 +80,7 @@ final class ApnsTokenAuthTest {
     }
 
     private ApnsSender sender(String topic, ApnsConfig.TokenAuth auth) {
-        return ApnsSender.create(apns.config(topic, auth), resources, 8);
+        return ApnsSender.create(apns.config(topic, auth), resources, 8, Clock.systemUTC());
     }
 
     private static SendOutcome send(ApnsSender sender, String token, String topic) throws Exception {

@@ -12,6 +12,7 @@ import dev.herald.channel.Sender;
 import dev.herald.channel.SmsMessage;
 import dev.herald.channel.SmsMessage.SmsSender;
 import dev.herald.channel.testkit.HttpPeer;
+import dev.herald.channel.testkit.MutableClock;
 import dev.herald.channel.testkit.SenderContract;
 import dev.herald.config.Secret;
 import dev.herald.config.TwilioConfig;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -48,6 +50,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     private static final String MESSAGE_SID = "SM3b1c9f0e5d2a4c8e9f7a6b5c4d3e2f10";
     private static final String MESSAGES_PATH = "/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages.json";
 
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
     private HttpPeer peer;
     private ExecutorService virtualThreads;
     private TwilioSmsSender sender;
@@ -56,7 +59,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     void start() throws IOException {
         peer = new HttpPeer().answer(201, Map.of("Content-Type", "application/json"), queued(MESSAGE_SID));
         virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-        sender = TwilioSmsSender.create(config(peer.url("")), virtualThreads);
+        sender = TwilioSmsSender.create(config(peer.url("")), virtualThreads, clock);
     }
 
     @AfterEach
@@ -68,7 +71,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
 
     @Override
     protected Sender<SmsMessage> newSender() {
-        return TwilioSmsSender.create(config(peer.url("")), virtualThreads);
+        return TwilioSmsSender.create(config(peer.url("")), virtualThreads, clock);
     }
 
     @Override
@@ -126,7 +129,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @Test
     void sendReturnsBeforeTheSdkCallRuns() throws Exception {
         List<Runnable> held = new ArrayList<>();
-        try (var holding = TwilioSmsSender.create(config(peer.url("")), held::add)) {
+        try (var holding = TwilioSmsSender.create(config(peer.url("")), held::add, clock)) {
             var pending = holding.send(acceptableMessage()).toCompletableFuture();
             assertFalse(pending.isDone());
             assertEquals(0, peer.received().size(), "nothing runs on the caller's thread");
@@ -203,6 +206,16 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     }
 
     @Test
+    void measuresAnHttpDateRetryAfterAgainstTheSendersClock() throws Exception {
+        peer.answer(429, Map.of("Retry-After", "Mon, 23 Nov 2026 10:01:30 GMT"), error(20429, 429));
+        var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(90), retry.after());
+        clock.advance(Duration.ofMinutes(1));
+        var later = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(30), later.after(), "the same date, a minute later");
+    }
+
+    @Test
     void aProxyErrorPageIsJudgedByItsHttpStatus() throws Exception {
         peer.answer(502, Map.of("Content-Type", "text/html"), "<html><body>Bad Gateway</body></html>");
         var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
@@ -224,7 +237,8 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (var nowhere = TwilioSmsSender.create(config(URI.create("http://127.0.0.1:" + port)), virtualThreads)) {
+        try (var nowhere = TwilioSmsSender.create(config(URI.create("http://127.0.0.1:" + port)), virtualThreads,
+                clock)) {
             var outcome = nowhere.send(acceptableMessage()).toCompletableFuture().get(20, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("connection failed"), retry.reason());
@@ -238,8 +252,8 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
             HttpPeer.awaitRelease(release, Duration.ofSeconds(10));
             HttpPeer.reply(ex, 201, Map.of(), queued(MESSAGE_SID));
         });
-        try (var impatient = TwilioSmsSender.create(config(peer.url("")), virtualThreads, Duration.ofSeconds(2),
-                Duration.ofMillis(300))) {
+        try (var impatient = TwilioSmsSender.create(config(peer.url("")), virtualThreads, clock,
+                Duration.ofSeconds(2), Duration.ofMillis(300))) {
             var outcome = impatient.send(acceptableMessage()).toCompletableFuture().get(10, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("timed out"), retry.reason());
@@ -257,8 +271,8 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
             HttpPeer.reply(ex, 201, Map.of(), queued(MESSAGE_SID));
         });
         // The SDK stamps a 10 s pool wait and a 30.5 s connect timeout on each request; ours must win.
-        try (var busy = TwilioSmsSender.create(config(peer.url("")), virtualThreads, Duration.ofMillis(300),
-                Duration.ofSeconds(20))) {
+        try (var busy = TwilioSmsSender.create(config(peer.url("")), virtualThreads, clock,
+                Duration.ofMillis(300), Duration.ofSeconds(20))) {
             var sends = Stream.generate(this::acceptableMessage).limit(21)
                     .map(m -> busy.send(m).toCompletableFuture()).toList();
             var first = CompletableFuture.anyOf(sends.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
@@ -272,7 +286,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @Test
     void refusesAnApiBaseWithAPath() {
         var e = assertThrows(IllegalArgumentException.class, () -> TwilioSmsSender.create(
-                config(URI.create("https://proxy.example.com/twilio")), virtualThreads));
+                config(URI.create("https://proxy.example.com/twilio")), virtualThreads, clock));
         assertEquals("twilio api_base must be http(s)://host[:port] without a path, was "
                 + "https://proxy.example.com/twilio", e.getMessage());
     }
