@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.Channel;
 import dev.herald.channel.testkit.HttpPeer;
-import dev.herald.channel.testkit.MutableClock;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
@@ -21,6 +20,7 @@ import dev.herald.gateway.model.RecipientSpec;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.NewDispatch;
+import dev.herald.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.channel.testkit.MutableClock;
+import dev.herald.testkit.MutableClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.config.HeraldConfig;
+import dev.herald.testkit.ApnsPeer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ final class PushRestartTest {
         String main = deviceToken("restart-main");
         String clip = deviceToken("restart-clip");
         String android = "fcm-restart-1";
-        try (var apns = ApnsPeer.start(PushWorkspaces.ACME, PushWorkspaces.BETA)) {
+        try (var apns = ApnsPeer.validating(PushWorkspaces.ACME, PushWorkspaces.BETA)) {
             apns.register(MAIN_TOPIC, main).register(CLIP_TOPIC, clip).down(true);
             int fcmPort;
             HeraldConfig config;

@@ -12,12 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.channel.fcm.FcmSender;
+import dev.herald.testkit.ApnsPeer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +41,7 @@ final class PushTest {
 
     @BeforeAll
     static void start() throws Exception {
-        apns = ApnsPeer.start(PushWorkspaces.ACME, PushWorkspaces.BETA);
+        apns = ApnsPeer.validating(PushWorkspaces.ACME, PushWorkspaces.BETA);
         fcm = new FcmEndpointPeer();
         gw = GatewayFixture.start(dir, PushWorkspaces.config(dir, apns, fcm.port()), Herald.Overrides.none());
     }
@@ -95,7 +97,7 @@ final class PushTest {
         assertEquals(1, received.size());
         assertEquals(d.path("id").asText(), received.get(0).apnsId());
         assertEquals(MAIN_TOPIC, received.get(0).topic());
-        assertEquals(PushWorkspaces.ACME.keyId(), received.get(0).keyId());
+        assertEquals(Optional.of(PushWorkspaces.ACME.keyId()), received.get(0).keyId());
         String payload = received.get(0).payload();
         assertTrue(payload.contains("\"alert\":\"Hi Ana\"") && payload.contains("\"badge\":3")
                 && payload.contains("\"order\":\"A-17\""), payload);
@@ -245,8 +247,8 @@ final class PushTest {
                 .path("address").asText());
         assertEquals(betaDevice, only(gw.awaitStatus(BETA_KEY, beta, s -> GatewayFixture.allDeliveries(s, "sent")))
                 .path("address").asText());
-        assertEquals(PushWorkspaces.ACME.keyId(), apns.receivedFor(acmeDevice).get(0).keyId());
-        assertEquals(PushWorkspaces.BETA.keyId(), apns.receivedFor(betaDevice).get(0).keyId());
+        assertEquals(Optional.of(PushWorkspaces.ACME.keyId()), apns.receivedFor(acmeDevice).get(0).keyId());
+        assertEquals(Optional.of(PushWorkspaces.BETA.keyId()), apns.receivedFor(betaDevice).get(0).keyId());
         assertEquals(BETA_TOPIC, apns.receivedFor(betaDevice).get(0).topic());
     }
 

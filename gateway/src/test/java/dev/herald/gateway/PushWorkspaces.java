@@ -4,6 +4,8 @@ import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.testkit.ApnsPeer;
+import dev.herald.testkit.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,7 +13,7 @@ import java.util.Map;
 /**
  * The fixture's configuration plus two workspaces that push for real: {@code push} (key {@link #PUSH_KEY}) with
  * two iOS apps on one APNs signing key ({@link #ACME}) and an Android app on one FCM project, and {@code beta}
- * ({@link #BETA_KEY}) with an iOS app on another team's key ({@link #BETA}). Both APNs keys point at one
+ * ({@link #BETA_KEY}) with an iOS app on another team's key ({@link #BETA}). Both APNs keys point at one validating
  * {@link ApnsPeer}; the FCM project at an {@link FcmEndpointPeer} port.
  */
 final class PushWorkspaces {
@@ -41,10 +43,17 @@ final class PushWorkspaces {
                     api_keys: [ { name: beta, sha256: "%s", permissions: [messages.send, users.track] } ]
                     apps:
                       - { app_id: beta-ios, platform: ios, apns: %s }
-                """.formatted(ApiKeyAuthenticator.sha256Hex(PUSH_KEY), apns.appConfig(ACME, acmeKey, MAIN_TOPIC),
-                apns.appConfig(ACME, acmeKey, CLIP_TOPIC), FCM_PROJECT, fcmPort,
-                ApiKeyAuthenticator.sha256Hex(BETA_KEY), apns.appConfig(BETA, betaKey, BETA_TOPIC));
+                """.formatted(ApiKeyAuthenticator.sha256Hex(PUSH_KEY), apnsConfig(apns, ACME, acmeKey, MAIN_TOPIC),
+                apnsConfig(apns, ACME, acmeKey, CLIP_TOPIC), FCM_PROJECT, fcmPort,
+                ApiKeyAuthenticator.sha256Hex(BETA_KEY), apnsConfig(apns, BETA, betaKey, BETA_TOPIC));
         return ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces), SecretResolver.withEnvironment(Map.of()));
+    }
+
+    /** The {@code apns} config block of an app of {@code team} sending to {@code topic} through {@code apns}. */
+    static String apnsConfig(ApnsPeer apns, ApnsPeer.Team team, Path signingKey, String topic) {
+        return "{ team_id: " + team.teamId() + ", key_id: " + team.keyId() + ", signing_key: \"${file:" + signingKey
+                + "}\", topic: " + topic + ", environment: development, server: \"" + apns.address()
+                + "\", trusted_certificate: \"" + TestCertificates.ca() + "\" }";
     }
 
     /** A well-formed APNs device token (64 hex digits) derived from {@code label}. */

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.testkit.HttpPeer;
-import dev.herald.channel.testkit.MutableClock;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
+import dev.herald.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,6 +3,7 @@ package dev.herald.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.testkit.TwilioPeer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +22,7 @@ final class SmsBadInputTest {
     @BeforeAll
     static void start() throws Exception {
         twilio = new TwilioPeer();
-        gw = GatewayFixture.start(dir, twilio.config(dir), Herald.Overrides.none());
+        gw = GatewayFixture.start(dir, SmsWorkspace.config(dir, twilio), Herald.Overrides.none());
     }
 
     @AfterAll
@@ -48,7 +49,7 @@ final class SmsBadInputTest {
             no sms provider    | acme | {"subscription_group_id":"alerts","body":"x"}                    | messages.sms: this workspace has no SMS provider configured (sms.twilio)
             """)
     void rejectsWithAClearMessage(String name, String workspace, String sms, String message) throws Exception {
-        String key = workspace.equals("tw") ? TwilioPeer.KEY : GatewayFixture.KEY;
+        String key = workspace.equals("tw") ? SmsWorkspace.KEY : GatewayFixture.KEY;
         var r = gw.post("/messages/send", key, "{\"external_user_ids\":[\"u1\"],\"messages\":{\"sms\":" + sms + "}}");
         assertEquals(400, r.status(), r.raw());
         assertEquals(message, r.message(), r.raw());

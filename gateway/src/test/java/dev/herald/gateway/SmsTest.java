@@ -1,11 +1,12 @@
 package dev.herald.gateway;
 
-import static dev.herald.gateway.TwilioPeer.KEY;
+import static dev.herald.gateway.SmsWorkspace.KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testkit.TwilioPeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -32,7 +33,7 @@ final class SmsTest {
     @BeforeAll
     static void start() throws Exception {
         twilio = new TwilioPeer();
-        gw = GatewayFixture.start(dir, twilio.config(dir), Herald.Overrides.none());
+        gw = GatewayFixture.start(dir, SmsWorkspace.config(dir, twilio), Herald.Overrides.none());
     }
 
     @AfterAll
@@ -92,10 +93,10 @@ final class SmsTest {
         assertEquals("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)),
                 request.header("Authorization"));
         assertTrue(request.header("Content-Type").startsWith("application/x-www-form-urlencoded"));
-        var form = TwilioPeer.form(request.body());
-        assertEquals(List.of(TwilioPeer.FROM), form.get("From"));
+        var form = request.form();
+        assertEquals(List.of(SmsWorkspace.FROM), form.get("From"));
         assertEquals(List.of("Hi Ana, your code is 42"), form.get("Body"));
-        assertEquals(List.of(TwilioPeer.PUBLIC_URL + TwilioPeer.CALLBACK_PATH), form.get("StatusCallback"));
+        assertEquals(List.of(SmsWorkspace.PUBLIC_URL + SmsWorkspace.CALLBACK_PATH), form.get("StatusCallback"));
         assertTrue(d.path("provider_message_id").asText().matches("SM[0-9a-f]{32}"), d.toString());
     }
 
@@ -105,8 +106,8 @@ final class SmsTest {
 
         assertEquals("sent", only(sms("promo", "Sale", "s2")).path("status").asText());
 
-        var form = TwilioPeer.form(twilio.receivedFor("+15551230002").get(0).body());
-        assertEquals(List.of(TwilioPeer.SERVICE), form.get("MessagingServiceSid"));
+        var form = twilio.receivedFor("+15551230002").get(0).form();
+        assertEquals(List.of(SmsWorkspace.SERVICE), form.get("MessagingServiceSid"));
         assertFalse(form.containsKey("From"), form.toString());
     }
 
@@ -159,7 +160,7 @@ final class SmsTest {
 
         JsonNode failed = only(sms("alerts", "x", "stop"));
         assertEquals("failed", failed.path("status").asText(), failed.toString());
-        assertTrue(failed.path("last_error").asText().startsWith("21610 unsubscribed:"), failed.toString());
+        assertTrue(failed.path("last_error").asText().startsWith("Twilio 21610 (HTTP 400)"), failed.toString());
 
         twilio.accept();
         JsonNode skipped = only(sms("alerts", "x", "stop"));

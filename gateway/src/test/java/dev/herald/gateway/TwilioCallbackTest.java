@@ -1,10 +1,11 @@
 package dev.herald.gateway;
 
-import static dev.herald.gateway.TwilioPeer.KEY;
+import static dev.herald.gateway.SmsWorkspace.KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testkit.TwilioPeer;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ final class TwilioCallbackTest {
     @BeforeAll
     static void start() throws Exception {
         twilio = new TwilioPeer();
-        gw = GatewayFixture.start(dir, twilio.config(dir), Herald.Overrides.none());
+        gw = GatewayFixture.start(dir, SmsWorkspace.config(dir, twilio), Herald.Overrides.none());
     }
 
     @AfterAll
@@ -54,7 +55,7 @@ final class TwilioCallbackTest {
         p.put("MessageSid", delivery.path("provider_message_id").asText());
         p.put("SmsSid", delivery.path("provider_message_id").asText());
         p.put("AccountSid", TwilioPeer.ACCOUNT_SID);
-        p.put("From", TwilioPeer.FROM);
+        p.put("From", SmsWorkspace.FROM);
         p.put("To", delivery.path("address").asText());
         p.put("MessageStatus", status);
         for (int i = 0; i < more.length; i += 2) {
@@ -66,7 +67,7 @@ final class TwilioCallbackTest {
     /** Posts the callback as Twilio would, signed with the account's token over the public URL. */
     private static GatewayFixture.Response post(Map<String, String> params) throws Exception {
         return post("/herald/v1/callbacks/twilio/tw", params, TwilioPeer.sign(TwilioPeer.AUTH_TOKEN,
-                TwilioPeer.PUBLIC_URL + TwilioPeer.CALLBACK_PATH, params));
+                SmsWorkspace.PUBLIC_URL + SmsWorkspace.CALLBACK_PATH, params));
     }
 
     private static GatewayFixture.Response post(String path, Map<String, String> params, String signature)
@@ -96,13 +97,13 @@ final class TwilioCallbackTest {
     void aWrongSignatureIsForbiddenAndChangesNothing() throws Exception {
         String id = sent("cb-forged", "+15552220002");
         var params = callback(delivery(id), "failed", "ErrorCode", "30005");
-        String url = TwilioPeer.PUBLIC_URL + TwilioPeer.CALLBACK_PATH;
+        String url = SmsWorkspace.PUBLIC_URL + SmsWorkspace.CALLBACK_PATH;
 
-        var forged = post(TwilioPeer.CALLBACK_PATH, params, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-        var otherToken = post(TwilioPeer.CALLBACK_PATH, params, TwilioPeer.sign("another-token", url, params));
-        var listenAddress = post(TwilioPeer.CALLBACK_PATH, params, TwilioPeer.sign(TwilioPeer.AUTH_TOKEN,
-                gw.url(TwilioPeer.CALLBACK_PATH).toString(), params));
-        var unsigned = post(TwilioPeer.CALLBACK_PATH, params, null);
+        var forged = post(SmsWorkspace.CALLBACK_PATH, params, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        var otherToken = post(SmsWorkspace.CALLBACK_PATH, params, TwilioPeer.sign("another-token", url, params));
+        var listenAddress = post(SmsWorkspace.CALLBACK_PATH, params, TwilioPeer.sign(TwilioPeer.AUTH_TOKEN,
+                gw.url(SmsWorkspace.CALLBACK_PATH).toString(), params));
+        var unsigned = post(SmsWorkspace.CALLBACK_PATH, params, null);
 
         for (var r : new GatewayFixture.Response[] {forged, otherToken, listenAddress, unsigned}) {
             assertEquals(403, r.status(), r.raw());
@@ -188,14 +189,14 @@ final class TwilioCallbackTest {
     @Test
     void aCallbackThatOutrunsTheSendsOutcomeIsHeldAndApplied() throws Exception {
         try {
-            twilio.callBackBeforeAnswering(gw.url("/"), "delivered");
+            twilio.callBackBeforeAnswering(gw.url(SmsWorkspace.CALLBACK_PATH), "delivered");
             SmsTest.track(gw, "cb-early", "+15558675401", "alerts");
             String id = gw.accept(KEY, SmsTest.sms("alerts", "x", "cb-early"));
             JsonNode d = gw.awaitStatus(KEY, id, s -> GatewayFixture.allDeliveries(s, "delivered")).path("deliveries")
                     .get(0);
             assertTrue(d.path("provider_message_id").asText().startsWith("SM"), d.toString());
 
-            twilio.callBackBeforeAnswering(gw.url("/"), "failed", "ErrorCode", "30005");
+            twilio.callBackBeforeAnswering(gw.url(SmsWorkspace.CALLBACK_PATH), "failed", "ErrorCode", "30005");
             SmsTest.track(gw, "cb-early-dead", "+15558675402", "alerts");
             String dead = gw.accept(KEY, SmsTest.sms("alerts", "x", "cb-early-dead"));
             JsonNode b = gw.awaitStatus(KEY, dead, s -> GatewayFixture.allDeliveries(s, "bounced")).path("deliveries")

@@ -1,21 +1,16 @@
 package dev.herald.loadtest;
 
-import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.testkit.ApnsPeer;
+import dev.herald.testkit.TestCertificates;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPrivateKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -66,8 +61,8 @@ final class PushBenchmark {
     static void run(AcceptBenchmark.Options o, int users, int perRequest, int maxInFlight) throws Exception {
         Path dir = Files.createTempDirectory("herald-bench-push");
         String java = ProcessHandle.current().info().command().orElse("java");
-        KeyPair keys = ecKeyPair();
-        Path p8 = writeP8(dir, keys);
+        ApnsPeer.Team team = ApnsPeer.Team.of(TEAM_ID, KEY_ID, TOPIC);
+        Path p8 = team.writeKey(dir);
         List<String> tokens = IntStream.range(0, users).mapToObj(i -> deviceToken("bench-device-" + i)).toList();
         List<String> bodies = IntStream.range(0, Math.max(1, users / perRequest))
                 .mapToObj(i -> sendBody(i * perRequest, perRequest, users)).toList();
@@ -75,10 +70,11 @@ final class PushBenchmark {
         List<HeraldRound> herald = new ArrayList<>();
         String rawRss;
         String heraldRss;
-        try (var mock = CountingApnsServer.start();
+        // Accepts every notification without checking the provider token (verifying an ES256 signature per request
+        // would load the shared cores) and only counts, on one I/O thread of its own: it shares the machine.
+        try (var mock = ApnsPeer.builder().withoutRecording().start();
              var gateway = AcceptBenchmark.startWith(o, java, dir.resolve("herald"), workspace(mock, p8));
-             var pushy = new PushyCeiling(mock, new ApnsSigningKey(KEY_ID, TEAM_ID, (ECPrivateKey) keys.getPrivate()),
-                     TOPIC, tokens, payload(), maxInFlight)) {
+             var pushy = new PushyCeiling(mock, team.signingKey(), TOPIC, tokens, payload(), maxInFlight)) {
             register(gateway.port(), users);
             System.out.printf("registered %d users with one iOS token each; warming up%n", users);
             pushy.run(o.warmup(), Duration.ofSeconds(1), o.maxRequests());
@@ -118,7 +114,7 @@ final class PushBenchmark {
         return new RawRound(result, cores(ChildProcess.cpu(ProcessHandle.current()).minus(cpu), start));
     }
 
-    private static HeraldRound herald(CountingApnsServer mock, AcceptBenchmark.Running gateway,
+    private static HeraldRound herald(ApnsPeer mock, AcceptBenchmark.Running gateway,
                                       AcceptBenchmark.Options o, List<String> bodies, int perRequest)
             throws InterruptedException {
         long base = mock.accepted();
@@ -143,7 +139,7 @@ final class PushBenchmark {
     }
 
     /** One workspace that pushes for real, to the mock server, with limits so high nothing is refused. */
-    private static String workspace(CountingApnsServer mock, Path p8) {
+    private static String workspace(ApnsPeer mock, Path p8) {
         return """
                 workspaces:
                   - id: push
@@ -155,7 +151,7 @@ final class PushBenchmark {
                         apns: { team_id: %s, key_id: %s, signing_key: "${file:%s}", topic: %s, environment: development,
                                 server: "127.0.0.1:%d", trusted_certificate: "%s" }
                 """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), APP_ID, TEAM_ID, KEY_ID, p8, TOPIC, mock.port(),
-                CountingApnsServer.trustedCertificate());
+                TestCertificates.ca());
     }
 
     /** Gives each user one iOS token through {@code /users/track}, 75 users per request. */
@@ -206,22 +202,6 @@ final class PushBenchmark {
     /** A well-formed APNs device token (64 hex digits) derived from {@code label}. */
     private static String deviceToken(String label) {
         return ApiKeyAuthenticator.sha256Hex(label); // the same SHA-256 in lower-case hex
-    }
-
-    /** An EC P-256 key pair, the kind of signing key Apple issues. */
-    private static KeyPair ecKeyPair() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
-    }
-
-    /** The private key as the PKCS#8 PEM file Apple hands out. */
-    private static Path writeP8(Path dir, KeyPair keys) throws Exception {
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(keys.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        return Files.writeString(dir.resolve("AuthKey_" + KEY_ID + ".p8"), pem);
     }
 
     private static RawRound median(List<RawRound> rows) {

@@ -4,6 +4,8 @@ import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import dev.herald.testkit.ApnsPeer;
+import dev.herald.testkit.TestCertificates;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -17,7 +19,7 @@ import org.HdrHistogram.Recorder;
 
 /**
  * The push benchmark's ceiling: a Pushy {@link ApnsClient} set up as Herald sets up its own (token authentication,
- * one connection, two NIO threads), sending prebuilt notifications to the {@link CountingApnsServer} as fast as
+ * one connection, two NIO threads), sending prebuilt notifications to the testkit's {@link ApnsPeer} as fast as
  * {@code maxInFlight} outstanding notifications allow (a semaphore, as Pushy's best practices say). The
  * throughput is what the server accepted in the measured window.
  */
@@ -31,14 +33,14 @@ final class PushyCeiling implements AutoCloseable {
         }
     }
 
-    private final CountingApnsServer server;
+    private final ApnsPeer server;
     private final EventLoopGroup group;
     private final ApnsClient client;
     private final List<SimpleApnsPushNotification> notifications;
     private final int maxInFlight;
 
     @SuppressWarnings("deprecation") // Pushy 0.15.4 accepts only NioEventLoopGroup / EpollEventLoopGroup
-    PushyCeiling(CountingApnsServer server, ApnsSigningKey key, String topic, List<String> tokens, String payload,
+    PushyCeiling(ApnsPeer server, ApnsSigningKey key, String topic, List<String> tokens, String payload,
                  int maxInFlight) throws Exception {
         this.server = server;
         this.maxInFlight = maxInFlight;
@@ -47,7 +49,7 @@ final class PushyCeiling implements AutoCloseable {
             this.client = new ApnsClientBuilder()
                     .setApnsServer("127.0.0.1", server.port())
                     .setSigningKey(key)
-                    .setTrustedServerCertificateChain(CountingApnsServer.trustedCertificate().toFile())
+                    .setTrustedServerCertificateChain(TestCertificates.ca().toFile())
                     .setEventLoopGroup(group)
                     .setConcurrentConnections(1)
                     .build();

@@ -10,8 +10,14 @@ import java.util.Optional;
  * give is one of these values, and consumers switch over them without a {@code default} branch so a new
  * case is a compile error wherever it is not handled.
  *
- * <p>Only {@link AddressInvalid} and {@link Throttled} change state beyond the one delivery: the first
- * marks the address dead in the user directory, the second pauses the whole credential or host.
+ * <p>Only {@link AddressInvalid}, {@link Throttled} and a {@link Failed} whose cause is
+ * {@link Failed.Cause#RECIPIENT_OPTED_OUT} change state beyond the one delivery: the first marks the address dead
+ * in the user directory, the second pauses the whole credential or host, the third unsubscribes the recipient.
+ * Adapters say which with types, never with words: a consumer must not parse a {@code reason}.
+ *
+ * <p>An adapter answers {@code Failed} ({@link Failed.Cause#MESSAGE}, the {@link Failed#Failed(String)} default)
+ * when this message can never be sent, and {@link Failed#optedOut(String)} when the provider refuses because the
+ * recipient opted out there (Twilio error 21610 after a STOP reply).
  */
 public sealed interface SendOutcome {
 
@@ -89,15 +95,46 @@ public sealed interface SendOutcome {
         }
     }
 
-    /** A permanent failure of this message: never retried. */
-    record Failed(String reason) implements SendOutcome {
+    /**
+     * A permanent failure: never retried. {@link #cause} says what failed, so consumers act on it without reading
+     * the provider's words in {@code reason}.
+     *
+     * @param reason the provider's words, for logs and the status API
+     * @param cause  why the message cannot be sent
+     */
+    record Failed(String reason, Cause cause) implements SendOutcome {
+        /** Why a message failed for good. */
+        public enum Cause {
+            /** This message can never be sent: its content, its topic or the request itself was refused. */
+            MESSAGE,
+            /**
+             * The recipient opted out at the provider (e.g. replied STOP to an SMS): the provider refuses every
+             * message to them until they opt in again, so the gateway unsubscribes them.
+             */
+            RECIPIENT_OPTED_OUT
+        }
+
         public Failed {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        /** A failure of this message ({@link Cause#MESSAGE}). */
+        public Failed(String reason) {
+            this(reason, Cause.MESSAGE);
+        }
+
+        /** The recipient opted out at the provider ({@link Cause#RECIPIENT_OPTED_OUT}). */
+        public static Failed optedOut(String reason) {
+            return new Failed(reason, Cause.RECIPIENT_OPTED_OUT);
         }
 
         @Override
         public String describe() {
-            return "failed: " + reason;
+            return switch (cause) {
+                case MESSAGE -> "failed: " + reason;
+                case RECIPIENT_OPTED_OUT -> "failed, recipient opted out: " + reason;
+            };
         }
     }
 

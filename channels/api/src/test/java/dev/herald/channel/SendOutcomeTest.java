@@ -30,6 +30,20 @@ final class SendOutcomeTest {
     }
 
     @Test
+    void aFailureSaysWhetherTheMessageOrAnOptOutCausedIt() {
+        var plain = new SendOutcome.Failed("HTTP 400 Bad Request");
+        assertEquals(SendOutcome.Failed.Cause.MESSAGE, plain.cause());
+        assertEquals("failed: HTTP 400 Bad Request", plain.describe());
+
+        var optedOut = SendOutcome.Failed.optedOut("Twilio 21610 (HTTP 400)");
+        assertEquals(SendOutcome.Failed.Cause.RECIPIENT_OPTED_OUT, optedOut.cause());
+        assertEquals("Twilio 21610 (HTTP 400)", optedOut.reason());
+        assertEquals("failed, recipient opted out: Twilio 21610 (HTTP 400)", optedOut.describe());
+        assertEquals("failed", classify(optedOut));
+        assertThrows(NullPointerException.class, () -> new SendOutcome.Failed("x", null));
+    }
+
+    @Test
     void rejectsNegativeDelays() {
         assertThrows(IllegalArgumentException.class, () -> new SendOutcome.Retry("x", Duration.ofSeconds(-1)));
     }

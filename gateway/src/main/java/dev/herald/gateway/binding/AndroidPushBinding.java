@@ -157,7 +157,7 @@ public final class AndroidPushBinding implements ChannelBinding<AndroidPushSpec,
                 }
                 for (AppConfig app : ws.apps()) {
                     if (app.fcm().isPresent() && !byCredential.containsKey(app.fcm().get().credentialKey())) {
-                        byCredential.put(app.fcm().get().credentialKey(), open(ws, app));
+                        byCredential.put(app.fcm().get().credentialKey(), open(ws, app, resources));
                     }
                 }
             }
@@ -168,9 +168,9 @@ public final class AndroidPushBinding implements ChannelBinding<AndroidPushSpec,
         return SenderRoute.byEgressKey(byCredential);
     }
 
-    private static FcmSender open(WorkspaceConfig ws, AppConfig app) {
+    private static FcmSender open(WorkspaceConfig ws, AppConfig app, SenderResources resources) {
         try {
-            return FcmSender.create(app.fcm().orElseThrow(), 64);
+            return FcmSender.create(app.fcm().orElseThrow(), 64, resources.clock());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].fcm: " + e.getMessage(), e);
         }

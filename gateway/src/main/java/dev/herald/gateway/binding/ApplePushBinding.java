@@ -245,7 +245,7 @@ public final class ApplePushBinding implements ChannelBinding<ApplePushSpec, App
 
     private static ApnsSender open(WorkspaceConfig ws, AppConfig app, SenderResources resources) {
         try {
-            return ApnsSender.create(app.apns().orElseThrow(), resources.apns(), 1000);
+            return ApnsSender.create(app.apns().orElseThrow(), resources.apns(), 1000, resources.clock());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].apns: " + e.getMessage(), e);
         }

@@ -198,7 +198,8 @@ public final class EmailBinding implements ChannelBinding<EmailSpec, EmailMessag
         Map<String, Sender<EmailMessage>> byWorkspace = new LinkedHashMap<>();
         for (WorkspaceConfig ws : workspaces) {
             if (!ws.sandbox()) {
-                ws.email().ifPresent(e -> byWorkspace.put(ws.id(), SmtpSender.create(e.smtp(), resources.blocking())));
+                ws.email().ifPresent(e -> byWorkspace.put(ws.id(), SmtpSender.create(e.smtp(), resources.blocking(),
+                        resources.clock())));
             }
         }
         return SenderRoute.byWorkspace(byWorkspace);

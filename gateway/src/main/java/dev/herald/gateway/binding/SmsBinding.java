@@ -146,7 +146,8 @@ public final class SmsBinding implements ChannelBinding<SmsSpec, SmsMessage> {
         if (outcome instanceof SendOutcome.AddressInvalid invalid && !d.address().isEmpty()) {
             return Optional.of(new DirectoryEffect.PhoneInvalid(d.workspace(), d.address(), invalid.reason()));
         }
-        if (TwilioSmsSender.isUnsubscribe(outcome) && d.userId().isPresent()) {
+        if (outcome instanceof SendOutcome.Failed f && f.cause() == SendOutcome.Failed.Cause.RECIPIENT_OPTED_OUT
+                && d.userId().isPresent()) {
             // Twilio refuses until they opt in again, so later sends to the group skip them.
             return Optional.of(new DirectoryEffect.Unsubscribed(d.userId().get(), spec.subscriptionGroupId()));
         }
@@ -186,7 +187,8 @@ public final class SmsBinding implements ChannelBinding<SmsSpec, SmsMessage> {
         Map<String, Sender<SmsMessage>> byWorkspace = new LinkedHashMap<>();
         for (WorkspaceConfig ws : workspaces) {
             if (!ws.sandbox()) {
-                ws.sms().ifPresent(s -> byWorkspace.put(ws.id(), TwilioSmsSender.create(s.twilio(), resources.blocking())));
+                ws.sms().ifPresent(s -> byWorkspace.put(ws.id(), TwilioSmsSender.create(s.twilio(),
+                        resources.blocking(), resources.clock())));
             }
         }
         return SenderRoute.byWorkspace(byWorkspace);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.WebhookMessage;
-import dev.herald.channel.testkit.MutableClock;
 import dev.herald.channel.testkit.ScriptedSender;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.StoreConfig;
@@ -24,6 +23,8 @@ import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.sqlite.SqliteStore;
 import dev.herald.gateway.template.TemplateEngine;
+import dev.herald.testkit.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.SendOutcome;
-import dev.herald.channel.testkit.MutableClock;
+import dev.herald.testkit.MutableClock;
 import dev.herald.gateway.model.Lane;
+import dev.herald.testkit.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.Channel;
 import dev.herald.channel.SendOutcome;
-import dev.herald.channel.testkit.MutableClock;
 import dev.herald.config.StoreConfig;
 import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.DispatchKind;
@@ -15,6 +14,7 @@ import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.sqlite.SqliteStore;
+import dev.herald.testkit.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

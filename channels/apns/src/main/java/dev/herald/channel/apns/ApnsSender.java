@@ -6,6 +6,7 @@ import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
 import dev.herald.config.ApnsConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -59,11 +60,13 @@ public final class ApnsSender implements Sender<ApplePushMessage> {
      * A sender for {@code config}'s credential on {@code resources}' threads. The client connects on the first send.
      *
      * @param maxInFlight notifications outstanding at APNs at once (e.g. 1000, APNs' stream limit per connection)
+     * @param clock       the time a message's {@code expiry} is checked against, and from which the default
+     *                    {@code apns-expiration} (24 hours) is counted
      * @throws IllegalArgumentException when the signing key, .p12 file or trusted certificate cannot be loaded (the
      *                                  message names the credential, never the secret)
      */
-    public static ApnsSender create(ApnsConfig config, ApnsResources resources, int maxInFlight) {
-        return create(config, resources, ApnsTuning.defaults(maxInFlight));
+    public static ApnsSender create(ApnsConfig config, ApnsResources resources, int maxInFlight, Clock clock) {
+        return create(config, resources, ApnsTuning.defaults(maxInFlight, clock));
     }
 
     static ApnsSender create(ApnsConfig config, ApnsResources resources, ApnsTuning tuning) {

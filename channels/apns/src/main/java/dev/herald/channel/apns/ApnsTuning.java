@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The knobs of one {@link ApnsSender} that are not configuration: flow control, Pushy's connection settings and
- * the clock. Production uses {@link #defaults(int)}; tests vary single fields.
+ * the clock. Production uses {@link #defaults(int, Clock)}; tests vary single fields.
  *
  * @param maxInFlight    notifications outstanding at APNs at once
  * @param maxWaiting     sends queued for a permit before further sends answer {@code Retry} at once
@@ -33,12 +33,12 @@ record ApnsTuning(int maxInFlight, int maxWaiting, int connections, Duration con
     }
 
     /** One connection, a waiting queue four times the in-flight bound, 10 s to connect, 30 s per send. */
-    static ApnsTuning defaults(int maxInFlight) {
+    static ApnsTuning defaults(int maxInFlight, Clock clock) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
         }
         return new ApnsTuning(maxInFlight, Math.multiplyExact(maxInFlight, 4), 1, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Clock.systemUTC());
+                Duration.ofSeconds(30), clock);
     }
 
     ApnsTuning withMaxWaiting(int v) {
@@ -47,9 +47,5 @@ record ApnsTuning(int maxInFlight, int maxWaiting, int connections, Duration con
 
     ApnsTuning withReplyDeadline(Duration v) {
         return new ApnsTuning(maxInFlight, maxWaiting, connections, connectTimeout, v, clock);
-    }
-
-    ApnsTuning withClock(Clock v) {
-        return new ApnsTuning(maxInFlight, maxWaiting, connections, connectTimeout, replyDeadline, v);
     }
 }

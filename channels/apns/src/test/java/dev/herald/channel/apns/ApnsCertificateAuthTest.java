@@ -1,6 +1,5 @@
 package dev.herald.channel.apns;
 
-import static dev.herald.channel.apns.TestCredentials.CLIENT_P12_TOPIC;
 import static dev.herald.channel.apns.TestCredentials.deviceToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,17 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
 import dev.herald.channel.ApplePush;
 import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.config.ApnsConfig;
 import dev.herald.config.Secret;
+import dev.herald.testkit.ApnsPeer;
+import dev.herald.testkit.TestCertificates;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * it against the test CA and, like APNs, allows only the topic in the certificate's UID.
  */
 final class ApnsCertificateAuthTest {
+    private static final String CLIENT_P12_TOPIC = TestCertificates.CLIENT_TOPIC;
     private static final String DEVICE = deviceToken("cert-phone");
     private static ApnsResources resources;
 
@@ -44,10 +45,20 @@ final class ApnsCertificateAuthTest {
         resources.close();
     }
 
-    private static ValidatingPushNotificationHandlerFactory validating() {
-        return new ValidatingPushNotificationHandlerFactory(
-                Map.of(CLIENT_P12_TOPIC, Set.of(DEVICE), "dev.herald.other", Set.of(DEVICE)), Map.of(), Map.of(),
-                Map.of());
+    /** A validating peer knowing the device under two topics, trusting client certificates signed by {@code ca}. */
+    private static ApnsPeer validating(Path ca) {
+        return ApnsPeer.builder().validating().trustingClientCertificatesOf(ca).start()
+                .register(CLIENT_P12_TOPIC, DEVICE).register("dev.herald.other", DEVICE);
+    }
+
+    private static ApnsPeer validating() {
+        return validating(TestCertificates.ca());
+    }
+
+    /** A sender for the test client certificate, sending through {@code apns}. */
+    private static ApnsSender sender(ApnsPeer apns) {
+        return ApnsSender.create(TestCredentials.config(apns, CLIENT_P12_TOPIC, TestCredentials.certificateAuth()),
+                resources, 8, Clock.systemUTC());
     }
 
     private static SendOutcome send(ApnsSender sender, String topic) throws Exception {
@@ -58,9 +69,7 @@ final class ApnsCertificateAuthTest {
 
     @Test
     void sendsWithAClientCertificate() throws Exception {
-        try (var apns = MockApns.start(validating());
-             var sender = ApnsSender.create(apns.config(CLIENT_P12_TOPIC, TestCredentials.certificateAuth()),
-                     resources, 8)) {
+        try (var apns = validating(); var sender = sender(apns)) {
             assertInstanceOf(SendOutcome.Accepted.class, send(sender, CLIENT_P12_TOPIC));
             assertNull(apns.single().header("authorization"), "no provider token with certificate auth");
         }
@@ -68,9 +77,7 @@ final class ApnsCertificateAuthTest {
 
     @Test
     void aTopicOutsideTheCertificateFails() throws Exception {
-        try (var apns = MockApns.start(validating());
-             var sender = ApnsSender.create(apns.config(CLIENT_P12_TOPIC, TestCredentials.certificateAuth()),
-                     resources, 8)) {
+        try (var apns = validating(); var sender = sender(apns)) {
             var failed = assertInstanceOf(SendOutcome.Failed.class, send(sender, "dev.herald.other"));
             assertEquals("APNs 400 BadTopic", failed.reason());
         }
@@ -79,9 +86,7 @@ final class ApnsCertificateAuthTest {
     @Test
     void aCertificateTheServerDoesNotTrustParksTheCredential() throws Exception {
         // This server trusts only a CA that did not sign client.p12, so the client is not authenticated at all.
-        try (var apns = MockApns.start(validating(), TestCredentials.resource("server-cert.pem"));
-             var sender = ApnsSender.create(apns.config(CLIENT_P12_TOPIC, TestCredentials.certificateAuth()),
-                     resources, 8)) {
+        try (var apns = validating(TestCertificates.serverCertificate()); var sender = sender(apns)) {
             var outcome = send(sender, CLIENT_P12_TOPIC);
             var throttled = assertInstanceOf(SendOutcome.Throttled.class, outcome, outcome.describe());
             assertEquals(Duration.ofMinutes(5), throttled.retryAfter());
@@ -92,10 +97,10 @@ final class ApnsCertificateAuthTest {
     @Test
     void aFailedTlsHandshakeParksTheCredential() throws Exception {
         // Without trusted_certificate the client trusts only the JDK's CAs, so the handshake with the mock fails.
-        try (var apns = MockApns.start(validating())) {
+        try (var apns = validating()) {
             var config = new ApnsConfig(CLIENT_P12_TOPIC, ApnsConfig.Environment.DEVELOPMENT,
                     TestCredentials.certificateAuth(), Optional.of(apns.address()), Optional.empty());
-            try (var sender = ApnsSender.create(config, resources, 8)) {
+            try (var sender = ApnsSender.create(config, resources, 8, Clock.systemUTC())) {
                 var outcome = send(sender, CLIENT_P12_TOPIC);
                 var throttled = assertInstanceOf(SendOutcome.Throttled.class, outcome, outcome.describe());
                 assertEquals(Duration.ofMinutes(5), throttled.retryAfter());
@@ -108,10 +113,12 @@ final class ApnsCertificateAuthTest {
 
     @Test
     void aWrongCertificatePasswordFailsAtCreateWithoutShowingIt() {
-        var auth = new ApnsConfig.CertificateAuth(TestCredentials.resource("client.p12"), Secret.of("hunter2-wrong"));
-        try (var apns = MockApns.start(validating())) {
+        var auth = new ApnsConfig.CertificateAuth(TestCertificates.clientCertificate(),
+                Secret.of("hunter2-wrong"));
+        try (var apns = validating()) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> ApnsSender.create(apns.config(CLIENT_P12_TOPIC, auth), resources, 8));
+                    () -> ApnsSender.create(TestCredentials.config(apns, CLIENT_P12_TOPIC, auth), resources, 8,
+                            Clock.systemUTC()));
             assertTrue(e.getMessage().startsWith("APNs client for certificate client.p12 could not be set up"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("hunter2-wrong"), e.getMessage());

@@ -12,6 +12,8 @@ import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.config.ApnsConfig;
+import dev.herald.testkit.ApnsPeer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,8 +31,7 @@ final class ApnsInFlightTest {
     private static final String TOPIC = "dev.herald.app";
     private static ApnsResources resources;
 
-    private final ApnsConfig.TokenAuth auth = TestCredentials.tokenAuth("TEAM000001", "KEY0000001",
-            TestCredentials.signingKeyPair());
+    private final ApnsConfig.TokenAuth auth = TestCredentials.tokenAuth(ApnsPeer.Team.of("TEAM000001", "KEY0000001"));
 
     @BeforeAll
     static void startThreads() {
@@ -54,14 +55,14 @@ final class ApnsInFlightTest {
         var maxOutstanding = new AtomicInteger();
         var allSent = new CountDownLatch(1);
         var firstArrival = new AtomicInteger();
-        try (var apns = MockApns.start(session -> (headers, payload) -> {
+        try (var apns = ApnsPeer.start(session -> (headers, payload) -> {
                 maxOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
                 if (firstArrival.getAndIncrement() == 0) {
                     ApnsSenderTest.await(allSent); // hold the first answer until every send has been made
                 }
             });
-             var sender = ApnsSender.create(apns.config(TOPIC, auth), resources,
-                     ApnsTuning.defaults(2).withMaxWaiting(100))) {
+             var sender = ApnsSender.create(TestCredentials.config(apns, TOPIC, auth), resources,
+                     ApnsTuning.defaults(2, Clock.systemUTC()).withMaxWaiting(100))) {
             List<CompletableFuture<SendOutcome>> results = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 // Each send returns at once although only two can be outstanding: a blocking send would hang here.
@@ -83,9 +84,9 @@ final class ApnsInFlightTest {
     @Test
     void sendsBeyondTheWaitingQueueAnswerRetryAtOnce() throws Exception {
         var release = new CountDownLatch(1);
-        try (var apns = MockApns.start(session -> (headers, payload) -> ApnsSenderTest.await(release));
-             var sender = ApnsSender.create(apns.config(TOPIC, auth), resources,
-                     ApnsTuning.defaults(1).withMaxWaiting(2))) {
+        try (var apns = ApnsPeer.start(session -> (headers, payload) -> ApnsSenderTest.await(release));
+             var sender = ApnsSender.create(TestCredentials.config(apns, TOPIC, auth), resources,
+                     ApnsTuning.defaults(1, Clock.systemUTC()).withMaxWaiting(2))) {
             var inFlight = sender.send(message(0)).toCompletableFuture();
             var queued = List.of(sender.send(message(1)).toCompletableFuture(),
                     sender.send(message(2)).toCompletableFuture());
@@ -109,11 +110,12 @@ final class ApnsInFlightTest {
     void closingFailsQueuedSendsWithIllegalStateAndLetsInFlightOnesFinish() throws Exception {
         var release = new CountDownLatch(1);
         var arrived = new CountDownLatch(1);
-        try (var apns = MockApns.start(session -> (headers, payload) -> {
+        try (var apns = ApnsPeer.start(session -> (headers, payload) -> {
             arrived.countDown();
             ApnsSenderTest.await(release);
         })) {
-            var sender = ApnsSender.create(apns.config(TOPIC, auth), resources, ApnsTuning.defaults(1));
+            var sender = ApnsSender.create(TestCredentials.config(apns, TOPIC, auth), resources,
+                    ApnsTuning.defaults(1, Clock.systemUTC()));
             var inFlight = sender.send(message(0)).toCompletableFuture();
             var queued = sender.send(message(1)).toCompletableFuture();
             ApnsSenderTest.await(arrived);

@@ -13,9 +13,11 @@ import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
-import dev.herald.channel.testkit.MutableClock;
 import dev.herald.channel.testkit.SenderContract;
 import dev.herald.config.ApnsConfig;
+import dev.herald.testkit.ApnsPeer;
+import dev.herald.testkit.MutableClock;
+import dev.herald.testkit.TestCertificates;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +42,8 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     private static ApnsResources resources;
 
     private final MutableClock clock = new MutableClock(NOW);
-    private final ScriptedHandlers script = new ScriptedHandlers();
-    private final ApnsConfig.TokenAuth auth = TestCredentials.tokenAuth("TEAM000001", "KEY0000001",
-            TestCredentials.signingKeyPair());
-    private MockApns apns;
+    private final ApnsConfig.TokenAuth auth = TestCredentials.tokenAuth(ApnsPeer.Team.of("TEAM000001", "KEY0000001"));
+    private ApnsPeer apns;
     private ApnsSender sender;
 
     @BeforeAll
@@ -58,7 +58,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
 
     @BeforeEach
     void start() {
-        apns = MockApns.start(script);
+        apns = ApnsPeer.start();
         sender = apnsSender();
     }
 
@@ -79,7 +79,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     }
 
     private ApnsSender apnsSender() {
-        return ApnsSender.create(apns.config(TOPIC, auth), resources, ApnsTuning.defaults(16).withClock(clock));
+        return ApnsSender.create(TestCredentials.config(apns, TOPIC, auth), resources, 16, clock);
     }
 
     private static ApplePushMessage message(String token, ApplePush push) {
@@ -96,7 +96,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
 
     private SendOutcome rejectedWith(RejectionReason reason) throws Exception {
         String token = deviceToken(reason.name());
-        script.reject(token, reason);
+        apns.reject(token, reason);
         return send(message(token, alert()));
     }
 
@@ -121,7 +121,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
         ApplePushMessage m = message(deviceToken("rich"), push);
         assertInstanceOf(SendOutcome.Accepted.class, send(m));
 
-        MockApns.Received r = apns.single();
+        ApnsPeer.Received r = apns.single();
         assertEquals(m.delivery().id().toString(), r.header("apns-id"));
         assertEquals(TOPIC, r.header("apns-topic"));
         assertEquals("alert", r.header("apns-push-type"));
@@ -148,7 +148,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     void aBackgroundPushGoesAsBackgroundWithPriorityFiveAndADayToLive() throws Exception {
         ApplePush push = ApplePush.builder().contentAvailable(true).extra("sync", true).build();
         assertInstanceOf(SendOutcome.Accepted.class, send(message(deviceToken("silent"), push)));
-        MockApns.Received r = apns.single();
+        ApnsPeer.Received r = apns.single();
         assertEquals("background", r.header("apns-push-type"));
         assertEquals("5", r.header("apns-priority"));
         assertEquals(String.valueOf(NOW.plus(Duration.ofHours(24)).getEpochSecond()), r.header("apns-expiration"));
@@ -157,10 +157,24 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     }
 
     @Test
+    void expiryIsJudgedAndDefaultedByTheSendersClock() throws Exception {
+        // The system clock is not NOW: every expiry here would be judged differently by it.
+        ApplePush push = ApplePush.builder().alert(ApplePush.Alert.of("soon")).expiry(NOW.plus(Duration.ofHours(1)))
+                .build();
+        clock.advance(Duration.ofHours(2));
+        var failed = assertInstanceOf(SendOutcome.Failed.class, send(message(deviceToken("stale"), push)));
+        assertTrue(failed.reason().contains("passed before the notification was sent"), failed.reason());
+
+        assertInstanceOf(SendOutcome.Accepted.class, send(message(deviceToken("fresh"), alert())));
+        assertEquals(String.valueOf(NOW.plus(Duration.ofHours(26)).getEpochSecond()),
+                apns.single().header("apns-expiration"), "24 hours from the sender's now");
+    }
+
+    @Test
     void anUnregisteredTokenIsInvalidSinceApnsTimestamp() throws Exception {
         Instant since = Instant.parse("2026-10-01T08:00:00Z");
         String token = deviceToken("gone");
-        script.unregistered(token, since);
+        apns.unregister(token, since);
         var invalid = assertInstanceOf(SendOutcome.AddressInvalid.class, send(message(token, alert())));
         assertEquals(Optional.of(since), invalid.since());
         assertEquals("APNs 410 Unregistered", invalid.reason());
@@ -199,7 +213,7 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     @Test
     void aCrashingServerIsRetried() throws Exception {
         String token = deviceToken("crash");
-        script.crash(token);
+        apns.crash(token);
         var retry = assertInstanceOf(SendOutcome.Retry.class, send(message(token, alert())));
         assertEquals("APNs 500 InternalServerError", retry.reason());
     }
@@ -258,8 +272,8 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
             port = socket.getLocalPort();
         }
         var config = new ApnsConfig(TOPIC, ApnsConfig.Environment.DEVELOPMENT, auth,
-                Optional.of("127.0.0.1:" + port), Optional.of(TestCredentials.resource("ca.pem")));
-        try (var unreachable = ApnsSender.create(config, resources, ApnsTuning.defaults(4))) {
+                Optional.of("127.0.0.1:" + port), Optional.of(TestCertificates.ca()));
+        try (var unreachable = ApnsSender.create(config, resources, ApnsTuning.defaults(4, clock))) {
             var outcome = unreachable.send(acceptableMessage()).toCompletableFuture().get(20, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("could not connect to APNs"), retry.reason());
@@ -269,9 +283,9 @@ final class ApnsSenderTest extends SenderContract<ApplePushMessage> {
     @Test
     void answersRetryWhenApnsDoesNotAnswerInTime() throws Exception {
         var release = new CountDownLatch(1);
-        try (var slow = MockApns.start(session -> (headers, payload) -> await(release));
-             var impatient = ApnsSender.create(slow.config(TOPIC, auth), resources,
-                     ApnsTuning.defaults(4).withReplyDeadline(Duration.ofMillis(300)))) {
+        try (var slow = ApnsPeer.start(session -> (headers, payload) -> await(release));
+             var impatient = ApnsSender.create(TestCredentials.config(slow, TOPIC, auth), resources,
+                     ApnsTuning.defaults(4, clock).withReplyDeadline(Duration.ofMillis(300)))) {
             var outcome = impatient.send(acceptableMessage()).toCompletableFuture().get(10, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("no answer from APNs within"), retry.reason());

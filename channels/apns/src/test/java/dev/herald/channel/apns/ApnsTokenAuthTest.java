@@ -7,21 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
-import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
 import dev.herald.channel.ApplePush;
 import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.config.ApnsConfig;
 import dev.herald.config.Secret;
-import java.security.KeyPair;
+import dev.herald.testkit.ApnsPeer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -44,9 +41,9 @@ final class ApnsTokenAuthTest {
     private static final Instant GONE_SINCE = Instant.parse("2026-09-30T12:00:00Z");
     private static ApnsResources resources;
 
-    private final KeyPair acmeKey = TestCredentials.signingKeyPair();
-    private final KeyPair betaKey = TestCredentials.signingKeyPair();
-    private MockApns apns;
+    private final ApnsPeer.Team acme = ApnsPeer.Team.of("ACMETEAM01", "ACMEKEY001", ACME_APP);
+    private final ApnsPeer.Team beta = ApnsPeer.Team.of("BETATEAM01", "BETAKEY001", BETA_APP);
+    private ApnsPeer apns;
 
     @BeforeAll
     static void startThreads() {
@@ -60,13 +57,8 @@ final class ApnsTokenAuthTest {
 
     @BeforeEach
     void start() {
-        ApnsVerificationKey acme = TestCredentials.verificationKey("ACMETEAM01", "ACMEKEY001", acmeKey);
-        ApnsVerificationKey beta = TestCredentials.verificationKey("BETATEAM01", "BETAKEY001", betaKey);
-        apns = MockApns.start(new ValidatingPushNotificationHandlerFactory(
-                Map.of(ACME_APP, Set.of(ACME_DEVICE), BETA_APP, Set.of(BETA_DEVICE)),
-                Map.of(GONE_DEVICE, GONE_SINCE),
-                Map.of("ACMEKEY001", acme, "BETAKEY001", beta),
-                Map.of(acme, Set.of(ACME_APP), beta, Set.of(BETA_APP))));
+        apns = ApnsPeer.validating(acme, beta).register(ACME_APP, ACME_DEVICE).register(BETA_APP, BETA_DEVICE)
+                .unregister(GONE_DEVICE, GONE_SINCE);
     }
 
     @AfterEach
@@ -75,11 +67,11 @@ final class ApnsTokenAuthTest {
     }
 
     private ApnsSender acme() {
-        return sender(ACME_APP, TestCredentials.tokenAuth("ACMETEAM01", "ACMEKEY001", acmeKey));
+        return sender(ACME_APP, TestCredentials.tokenAuth(acme));
     }
 
     private ApnsSender sender(String topic, ApnsConfig.TokenAuth auth) {
-        return ApnsSender.create(apns.config(topic, auth), resources, 8);
+        return ApnsSender.create(TestCredentials.config(apns, topic, auth), resources, 8, Clock.systemUTC());
     }
 
     private static SendOutcome send(ApnsSender sender, String token, String topic) throws Exception {
@@ -107,7 +99,7 @@ final class ApnsTokenAuthTest {
     @Test
     void aDeviceOfAnotherAppIsAnInvalidAddress() throws Exception {
         // The token is known, but for BETA_APP; under ACME_APP APNs answers DeviceTokenNotForTopic.
-        try (var sender = sender(BETA_APP, TestCredentials.tokenAuth("BETATEAM01", "BETAKEY001", betaKey))) {
+        try (var sender = sender(BETA_APP, TestCredentials.tokenAuth(beta))) {
             var invalid = assertInstanceOf(SendOutcome.AddressInvalid.class, send(sender, ACME_DEVICE, BETA_APP));
             assertEquals("APNs 400 DeviceTokenNotForTopic", invalid.reason());
         }
@@ -124,11 +116,11 @@ final class ApnsTokenAuthTest {
 
     @Test
     void twoWorkspacesWithTheirOwnKeysSendThroughSharedThreads() throws Exception {
-        try (var acme = acme();
-             var beta = sender(BETA_APP, TestCredentials.tokenAuth("BETATEAM01", "BETAKEY001", betaKey))) {
-            var a = acme.send(new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), ACME_DEVICE, ACME_APP,
+        try (var acmeSender = acme();
+             var betaSender = sender(BETA_APP, TestCredentials.tokenAuth(beta))) {
+            var a = acmeSender.send(new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), ACME_DEVICE, ACME_APP,
                     ApplePush.builder().badge(1).build())).toCompletableFuture();
-            var b = beta.send(new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), BETA_DEVICE, BETA_APP,
+            var b = betaSender.send(new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), BETA_DEVICE, BETA_APP,
                     ApplePush.builder().badge(2).build())).toCompletableFuture();
             assertInstanceOf(SendOutcome.Accepted.class, a.get(20, TimeUnit.SECONDS));
             assertInstanceOf(SendOutcome.Accepted.class, b.get(20, TimeUnit.SECONDS));
@@ -140,7 +132,7 @@ final class ApnsTokenAuthTest {
     @Test
     void aKeyMayNotSendToAnotherWorkspacesApp() throws Exception {
         // Acme's valid key, Beta's app and device: APNs refuses the token for that topic (InvalidProviderToken).
-        try (var sender = sender(BETA_APP, TestCredentials.tokenAuth("ACMETEAM01", "ACMEKEY001", acmeKey))) {
+        try (var sender = sender(BETA_APP, TestCredentials.tokenAuth(acme))) {
             var throttled = assertInstanceOf(SendOutcome.Throttled.class, send(sender, BETA_DEVICE, BETA_APP));
             assertEquals("credential rejected: APNs 403 InvalidProviderToken", throttled.reason());
             assertEquals(Duration.ofMinutes(5), throttled.retryAfter());
@@ -149,8 +141,8 @@ final class ApnsTokenAuthTest {
 
     @Test
     void aKeyApnsDoesNotKnowParksTheCredential() throws Exception {
-        KeyPair revoked = TestCredentials.signingKeyPair();
-        try (var sender = sender(ACME_APP, TestCredentials.tokenAuth("ACMETEAM01", "ACMEKEY001", revoked))) {
+        var revoked = ApnsPeer.Team.of("ACMETEAM01", "ACMEKEY001"); // the same ids, a key APNs never saw
+        try (var sender = sender(ACME_APP, TestCredentials.tokenAuth(revoked))) {
             var throttled = assertInstanceOf(SendOutcome.Throttled.class, send(sender, ACME_DEVICE, ACME_APP));
             assertTrue(throttled.reason().startsWith("credential rejected: "), throttled.reason());
         }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -97,11 +98,13 @@ public final class FcmSender implements Sender<AndroidPushMessage> {
      * A sender for the project in {@code config}.
      *
      * @param maxConcurrency how many sends may be at FCM at once (at least 1)
+     * @param clock          what a {@code Retry-After} HTTP-date is measured against, and the time of the quota
+     *                       refusals whose burst throttles the project
      * @throws IllegalArgumentException if {@code maxConcurrency} is below 1, the endpoint is not an http(s) URL,
      *                                  or the service-account JSON cannot be read (the message never shows it)
      */
-    public static FcmSender create(FcmConfig config, int maxConcurrency) {
-        return create(config, maxConcurrency, DEFAULT_ATTEMPT_TIMEOUT, Clock.systemUTC());
+    public static FcmSender create(FcmConfig config, int maxConcurrency, Clock clock) {
+        return create(config, maxConcurrency, DEFAULT_ATTEMPT_TIMEOUT, clock);
     }
 
     static FcmSender create(FcmConfig config, int maxConcurrency, Duration attemptTimeout, Clock clock) {
@@ -110,6 +113,7 @@ public final class FcmSender implements Sender<AndroidPushMessage> {
 
     static FcmSender create(FcmConfig config, GoogleCredentials credentials, int maxConcurrency,
                             Duration attemptTimeout, Clock clock) {
+        Objects.requireNonNull(clock, "clock");
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("maxConcurrency must be at least 1, was " + maxConcurrency);
         }

@@ -21,10 +21,10 @@ import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
 import dev.herald.channel.testkit.HttpPeer;
-import dev.herald.channel.testkit.MutableClock;
 import dev.herald.channel.testkit.SenderContract;
 import dev.herald.config.FcmConfig;
 import dev.herald.config.Secret;
+import dev.herald.testkit.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -64,7 +64,7 @@ final class FcmSenderTest extends SenderContract<AndroidPushMessage> {
 
     @Override
     protected Sender<AndroidPushMessage> newSender() {
-        return FcmSender.create(config(peer.url("")), 2);
+        return FcmSender.create(config(peer.url("")), 2, clock);
     }
 
     @Override
@@ -219,6 +219,19 @@ final class FcmSenderTest extends SenderContract<AndroidPushMessage> {
         answerError(429, error(429, "RESOURCE_EXHAUSTED", "Quota exceeded", fcmError("QUOTA_EXCEEDED")));
         var withoutHeader = assertInstanceOf(SendOutcome.Retry.class, send("busy-device"));
         assertEquals(FcmOutcomes.QUOTA_DEFAULT_WAIT, withoutHeader.after(), "FCM advises 60 s without Retry-After");
+    }
+
+    @Test
+    void measuresAnHttpDateRetryAfterAgainstTheSendersClock() throws Exception {
+        peer.answer(429, Map.of("Content-Type", "application/json", "Retry-After", "Mon, 23 Nov 2026 10:00:40 GMT"),
+                error(429, "RESOURCE_EXHAUSTED", "Quota exceeded", fcmError("QUOTA_EXCEEDED")));
+        try (var s = FcmSender.create(config(peer.url("")), 1, clock)) {
+            var retry = assertInstanceOf(SendOutcome.Retry.class, send(s, to("busy-device")));
+            assertEquals(Duration.ofSeconds(40), retry.after());
+            clock.advance(Duration.ofSeconds(30));
+            assertEquals(Duration.ofSeconds(10), assertInstanceOf(SendOutcome.Retry.class,
+                    send(s, to("busy-device"))).after(), "the same date, 30 s later on the sender's clock");
+        }
     }
 
     @Test
@@ -415,7 +428,7 @@ final class FcmSenderTest extends SenderContract<AndroidPushMessage> {
     void anUnreadableServiceAccountIsRefusedWithoutShowingIt() {
         var config = new FcmConfig(PROJECT, Secret.of("{\"type\":\"service_account\",\"private_key\":\"SECRET-KEY"),
                 Optional.empty());
-        var e = assertThrows(IllegalArgumentException.class, () -> FcmSender.create(config, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> FcmSender.create(config, 1, clock));
         assertFalse(e.getMessage().contains("SECRET-KEY"), e.getMessage());
         assertTrue(e.getMessage().contains(PROJECT), e.getMessage());
     }
@@ -451,10 +464,10 @@ final class FcmSenderTest extends SenderContract<AndroidPushMessage> {
 
     @Test
     void refusesANonPositiveConcurrencyAndANonHttpEndpoint() {
-        var e = assertThrows(IllegalArgumentException.class, () -> FcmSender.create(config(peer.url("")), 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> FcmSender.create(config(peer.url("")), 0, clock));
         assertEquals("maxConcurrency must be at least 1, was 0", e.getMessage());
         var ftp = config(URI.create("ftp://127.0.0.1/"));
-        e = assertThrows(IllegalArgumentException.class, () -> FcmSender.create(ftp, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> FcmSender.create(ftp, 1, clock));
         assertEquals("FCM endpoint must be an http(s) URL with a host, was ftp://127.0.0.1/", e.getMessage());
     }
 

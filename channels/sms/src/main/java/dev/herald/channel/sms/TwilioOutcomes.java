@@ -7,7 +7,11 @@ import dev.herald.channel.sms.SingleAttemptHttpClient.Answer;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -22,12 +26,13 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>2xx with a Message SID</td>
  *       <td>{@code Accepted(sid, finalHop=false)}: Twilio "queued" is Herald "sent"</td></tr>
  *   <tr><td>2xx whose body cannot be read</td><td>{@code Accepted} without an id (never sent twice)</td></tr>
- *   <tr><td>21610 (recipient replied STOP)</td><td>{@code Failed("21610 unsubscribed: ...")}, see
- *       {@link TwilioSmsSender#isUnsubscribe}</td></tr>
+ *   <tr><td>21610 (recipient replied STOP)</td><td>{@link SendOutcome.Failed#optedOut Failed.optedOut}, with
+ *       code and message: the gateway unsubscribes the user from the group</td></tr>
  *   <tr><td>21211, 21612, 21614, 21635 (invalid, unroutable, not SMS-capable, landline)</td>
  *       <td>{@code AddressInvalid}</td></tr>
  *   <tr><td>20003 or HTTP 401 (credentials)</td><td>{@code Throttled(5 min, "credential rejected: ...")}</td></tr>
- *   <tr><td>HTTP 429 or 20429, HTTP 5xx</td><td>{@code Retry}, with {@code Retry-After} seconds if sent</td></tr>
+ *   <tr><td>HTTP 429 or 20429, HTTP 5xx</td>
+ *       <td>{@code Retry}, with {@code Retry-After} (seconds, or an HTTP-date) if sent</td></tr>
  *   <tr><td>no answer: refused, reset, timed out</td><td>{@code Retry}</td></tr>
  *   <tr><td>any other 4xx / 21xxx</td><td>{@code Failed} with code and message</td></tr>
  * </table>
@@ -58,8 +63,9 @@ final class TwilioOutcomes {
      *
      * @param answer the HTTP answer the request got, if any: its status is the real one (the exception's comes
      *               from the error body), and it carries {@code Retry-After}
+     * @param clock  what a {@code Retry-After} HTTP-date is measured against
      */
-    static SendOutcome fromException(TwilioException e, Optional<Answer> answer) {
+    static SendOutcome fromException(TwilioException e, Optional<Answer> answer, Clock clock) {
         Integer status = answer.map(Answer::status)
                 .orElse(e instanceof ApiException api ? api.getStatusCode() : null);
         if (status == null) {
@@ -71,11 +77,11 @@ final class TwilioOutcomes {
         }
         Integer code = e instanceof ApiException api ? api.getCode() : null;
         String detail = describe(code, status, e);
-        Duration retryAfter = answer.flatMap(Answer::retryAfter).flatMap(TwilioOutcomes::retryAfter)
+        Duration retryAfter = answer.flatMap(Answer::retryAfter).flatMap(v -> retryAfter(v, clock))
                 .orElse(Duration.ZERO);
         int twilioCode = code == null ? 0 : code;
         if (twilioCode == UNSUBSCRIBED) {
-            return new SendOutcome.Failed(TwilioSmsSender.UNSUBSCRIBED_MARKER + " " + detail);
+            return SendOutcome.Failed.optedOut(detail);
         }
         if (BAD_NUMBER.contains(twilioCode)) {
             return SendOutcome.AddressInvalid.of(detail);
@@ -89,18 +95,28 @@ final class TwilioOutcomes {
         return new SendOutcome.Failed(detail);
     }
 
-    /** {@code Retry-After} in delay-seconds, capped at an hour; Twilio does not send HTTP-dates. */
-    static Optional<Duration> retryAfter(String value) {
+    /**
+     * {@code Retry-After} as delay-seconds (what Twilio sends) or an HTTP-date (what a proxy at {@code api_base}
+     * may send), measured against {@code clock}; capped at an hour.
+     */
+    static Optional<Duration> retryAfter(String value, Clock clock) {
+        String v = value.trim();
         try {
-            long seconds = Long.parseLong(value.trim());
-            if (seconds < 0) {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? Optional.empty() : Optional.of(atMostAnHour(Duration.ofSeconds(seconds)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(clock.instant(),
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return Optional.of(d.isNegative() ? Duration.ZERO : atMostAnHour(d));
+            } catch (DateTimeParseException notDate) {
                 return Optional.empty();
             }
-            Duration d = Duration.ofSeconds(seconds);
-            return Optional.of(d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
-        } catch (NumberFormatException notSeconds) {
-            return Optional.empty();
         }
+    }
+
+    private static Duration atMostAnHour(Duration d) {
+        return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
     }
 
     private static String describe(@Nullable Integer code, int status, TwilioException e) {

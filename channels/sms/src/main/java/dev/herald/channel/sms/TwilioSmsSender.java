@@ -10,6 +10,7 @@ import dev.herald.channel.Sender;
 import dev.herald.channel.SmsMessage;
 import dev.herald.channel.SmsMessage.SmsSender;
 import dev.herald.config.TwilioConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Outcomes.</b> A created message is {@code Accepted(sid, finalHop=false)}: Twilio's "queued" is Herald's
  * "sent", and delivery evidence arrives later through {@link TwilioCallbacks}. Errors map as documented in
- * {@code TwilioOutcomes}; a recipient who replied STOP is a {@code Failed} recognised by {@link #isUnsubscribe}.
+ * {@code TwilioOutcomes}; a recipient who replied STOP is {@link SendOutcome.Failed#optedOut Failed.optedOut}.
  * A timeout after the request was written is a retry that may duplicate the SMS (message creation is not
  * idempotent).
  *
@@ -39,11 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the executor, which belongs to the caller.
  */
 public final class TwilioSmsSender implements Sender<SmsMessage> {
-    /**
-     * How a {@link SendOutcome.Failed} reason starts when Twilio refused the message because the recipient
-     * unsubscribed (error 21610, they replied STOP): the gateway unsubscribes the user from the group.
-     */
-    public static final String UNSUBSCRIBED_MARKER = "21610 unsubscribed:";
     /** Time allowed to open a connection (and to wait for a pooled one). */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Time allowed between bytes of Twilio's answer. */
@@ -52,37 +48,36 @@ public final class TwilioSmsSender implements Sender<SmsMessage> {
     private final TwilioRestClient client;
     private final SingleAttemptHttpClient http;
     private final Executor executor;
+    private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TwilioSmsSender(TwilioRestClient client, SingleAttemptHttpClient http, Executor executor) {
+    private TwilioSmsSender(TwilioRestClient client, SingleAttemptHttpClient http, Executor executor, Clock clock) {
         this.client = client;
         this.http = http;
         this.executor = executor;
+        this.clock = clock;
     }
 
     /**
      * A sender for one Twilio account.
      *
      * @param blockingExecutor runs the SDK's blocking calls; owned by the caller
+     * @param clock            what a {@code Retry-After} HTTP-date is measured against
      * @throws IllegalArgumentException if {@code config.apiBase()} is not {@code http(s)://host[:port]}
      */
-    public static TwilioSmsSender create(TwilioConfig config, Executor blockingExecutor) {
-        return create(config, blockingExecutor, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT);
+    public static TwilioSmsSender create(TwilioConfig config, Executor blockingExecutor, Clock clock) {
+        return create(config, blockingExecutor, clock, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT);
     }
 
-    static TwilioSmsSender create(TwilioConfig config, Executor blockingExecutor, Duration connectTimeout,
-                                  Duration responseTimeout) {
+    static TwilioSmsSender create(TwilioConfig config, Executor blockingExecutor, Clock clock,
+                                  Duration connectTimeout, Duration responseTimeout) {
         Objects.requireNonNull(blockingExecutor, "blockingExecutor");
+        Objects.requireNonNull(clock, "clock");
         var http = SingleAttemptHttpClient.create(config.apiBase(), connectTimeout, responseTimeout);
         var client = new TwilioRestClient.Builder(config.accountSid(), config.authToken().reveal())
                 .httpClient(http)
                 .build();
-        return new TwilioSmsSender(client, http, blockingExecutor);
-    }
-
-    /** Whether {@code outcome} says the recipient unsubscribed (replied STOP), so the user leaves the group. */
-    public static boolean isUnsubscribe(SendOutcome outcome) {
-        return outcome instanceof SendOutcome.Failed failed && failed.reason().startsWith(UNSUBSCRIBED_MARKER);
+        return new TwilioSmsSender(client, http, blockingExecutor, clock);
     }
 
     @Override
@@ -105,7 +100,7 @@ public final class TwilioSmsSender implements Sender<SmsMessage> {
             Message created = creator(message).create(client);
             return TwilioOutcomes.accepted(created.getSid());
         } catch (TwilioException e) {
-            return TwilioOutcomes.fromException(e, http.takeAnswer());
+            return TwilioOutcomes.fromException(e, http.takeAnswer(), clock);
         } finally {
             http.takeAnswer(); // never leave this attempt's answer behind on a pooled thread
         }

@@ -11,19 +11,19 @@ import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
 import dev.herald.channel.SmsMessage;
 import dev.herald.channel.SmsMessage.SmsSender;
-import dev.herald.channel.testkit.HttpPeer;
 import dev.herald.channel.testkit.SenderContract;
 import dev.herald.config.Secret;
 import dev.herald.config.TwilioConfig;
+import dev.herald.testkit.MutableClock;
+import dev.herald.testkit.TwilioPeer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,20 +43,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
-    private static final String ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
-    private static final String AUTH_TOKEN = "f00dfeed0123456789abcdef01234567";
-    private static final String MESSAGE_SID = "SM3b1c9f0e5d2a4c8e9f7a6b5c4d3e2f10";
-    private static final String MESSAGES_PATH = "/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages.json";
-
-    private HttpPeer peer;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    private TwilioPeer peer;
     private ExecutorService virtualThreads;
     private TwilioSmsSender sender;
 
     @BeforeEach
     void start() throws IOException {
-        peer = new HttpPeer().answer(201, Map.of("Content-Type", "application/json"), queued(MESSAGE_SID));
+        peer = new TwilioPeer();
         virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-        sender = TwilioSmsSender.create(config(peer.url("")), virtualThreads);
+        sender = TwilioSmsSender.create(config(peer.apiBase()), virtualThreads, clock);
     }
 
     @AfterEach
@@ -68,7 +64,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
 
     @Override
     protected Sender<SmsMessage> newSender() {
-        return TwilioSmsSender.create(config(peer.url("")), virtualThreads);
+        return TwilioSmsSender.create(config(peer.apiBase()), virtualThreads, clock);
     }
 
     @Override
@@ -83,17 +79,17 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
         var accepted = assertInstanceOf(SendOutcome.Accepted.class,
                 send(sms(new SmsSender.Number("+15005550006"), "Hi Ana", List.of(media), Optional.of(callback))));
 
-        assertEquals(Optional.of(MESSAGE_SID), accepted.providerMessageId());
-        assertFalse(accepted.finalHop(), "Twilio queued is sent, not delivered");
         var request = onlyRequest();
+        assertEquals(request.sid(), accepted.providerMessageId());
+        assertFalse(accepted.finalHop(), "Twilio queued is sent, not delivered");
         assertEquals("POST", request.method());
-        assertEquals(MESSAGES_PATH, request.path());
-        String credentials = ACCOUNT_SID + ":" + AUTH_TOKEN;
+        assertEquals(TwilioPeer.MESSAGES_PATH, request.path());
+        String credentials = TwilioPeer.ACCOUNT_SID + ":" + TwilioPeer.AUTH_TOKEN;
         assertEquals("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)),
                 request.header("Authorization"));
         assertTrue(request.header("Content-Type").startsWith("application/x-www-form-urlencoded"),
                 request.header("Content-Type"));
-        var form = form(request.body());
+        var form = request.form();
         assertEquals(List.of("+15558675310"), form.get("To"));
         assertEquals(List.of("+15005550006"), form.get("From"));
         assertEquals(List.of("Hi Ana"), form.get("Body"));
@@ -106,7 +102,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     void sendsFromAMessagingServiceWithoutAFromNumber() throws Exception {
         send(sms(new SmsSender.MessagingService("MG9752274e9e519418a7406176694466fa"), "Sale today", List.of(),
                 Optional.empty()));
-        var form = form(onlyRequest().body());
+        var form = onlyRequest().form();
         assertEquals(List.of("MG9752274e9e519418a7406176694466fa"), form.get("MessagingServiceSid"));
         assertEquals(List.of("Sale today"), form.get("Body"));
         assertFalse(form.containsKey("From"));
@@ -118,7 +114,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
         var first = URI.create("https://cdn.example.com/1.jpg");
         var second = URI.create("https://cdn.example.com/2.jpg");
         send(sms(new SmsSender.Number("+15005550006"), "", List.of(first, second), Optional.empty()));
-        var form = form(onlyRequest().body());
+        var form = onlyRequest().form();
         assertEquals(List.of(first.toString(), second.toString()), form.get("MediaUrl"));
         assertFalse(form.containsKey("Body"), "no empty Body with media");
     }
@@ -126,7 +122,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @Test
     void sendReturnsBeforeTheSdkCallRuns() throws Exception {
         List<Runnable> held = new ArrayList<>();
-        try (var holding = TwilioSmsSender.create(config(peer.url("")), held::add)) {
+        try (var holding = TwilioSmsSender.create(config(peer.apiBase()), held::add, clock)) {
             var pending = holding.send(acceptableMessage()).toCompletableFuture();
             assertFalse(pending.isDone());
             assertEquals(0, peer.received().size(), "nothing runs on the caller's thread");
@@ -153,7 +149,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @MethodSource("twilioErrors")
     void mapsEachTwilioErrorToItsOutcomeAfterOneRequest(int code, int status, Class<? extends SendOutcome> expected)
             throws Exception {
-        peer.answer(status, Map.of("Content-Type", "application/json"), error(code, status));
+        peer.refuse(code, status);
         var outcome = send(acceptableMessage());
         assertInstanceOf(expected, outcome, outcome.describe());
         assertTrue(outcome.describe().contains(String.valueOf(code)), outcome.describe());
@@ -161,44 +157,55 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     }
 
     @Test
-    void aRecipientWhoRepliedStopIsRecognisableAsAnUnsubscribe() throws Exception {
-        peer.answer(400, Map.of(), error(21610, 400));
+    void aRecipientWhoRepliedStopFailsAsOptedOut() throws Exception {
+        peer.refuse(21610, 400);
         var failed = assertInstanceOf(SendOutcome.Failed.class, send(acceptableMessage()));
-        assertTrue(failed.reason().startsWith(TwilioSmsSender.UNSUBSCRIBED_MARKER), failed.reason());
-        assertTrue(TwilioSmsSender.isUnsubscribe(failed));
-        assertFalse(TwilioSmsSender.isUnsubscribe(new SendOutcome.Failed("Twilio 21606 (HTTP 400): not SMS-capable")));
+        assertEquals(SendOutcome.Failed.Cause.RECIPIENT_OPTED_OUT, failed.cause());
+        assertEquals("Twilio 21610 (HTTP 400): Error 21610 from Twilio (https://www.twilio.com/docs/errors/21610)",
+                failed.reason());
     }
 
     @Test
     void aRejectedCredentialParksTheAccountForFiveMinutes() throws Exception {
-        peer.answer(401, Map.of(), error(20003, 401));
+        peer.refuse(20003, 401);
         var throttled = assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage()));
         assertEquals(Duration.ofMinutes(5), throttled.retryAfter());
         assertTrue(throttled.reason().startsWith("credential rejected: Twilio 20003 (HTTP 401)"), throttled.reason());
-        assertFalse(throttled.reason().contains(AUTH_TOKEN));
+        assertFalse(throttled.reason().contains(TwilioPeer.AUTH_TOKEN));
     }
 
     @Test
     void otherClientErrorsFailWithCodeMessageAndLink() throws Exception {
-        peer.answer(400, Map.of(), error(21606, 400));
+        peer.refuse(21606, 400);
         var failed = assertInstanceOf(SendOutcome.Failed.class, send(acceptableMessage()));
         assertEquals("Twilio 21606 (HTTP 400): Error 21606 from Twilio (https://www.twilio.com/docs/errors/21606)",
                 failed.reason());
+        assertEquals(SendOutcome.Failed.Cause.MESSAGE, failed.cause(), "only 21610 is an opt-out");
     }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {429, 500, 503})
     void makesExactlyOneRequestForARetryableAnswer(int status) throws Exception {
-        peer.answer(status, Map.of(), error(status == 429 ? 20429 : 20000 + status, status));
+        peer.refuse(status == 429 ? 20429 : 20000 + status, status);
         assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
         assertEquals(1, peer.received().size(), "neither the SDK nor HttpClient may repeat the request");
     }
 
     @Test
     void honoursRetryAfterOnTooManyRequests() throws Exception {
-        peer.answer(429, Map.of("Retry-After", "7"), error(20429, 429));
+        peer.refuse(20429, 429, Map.of("Retry-After", "7"));
         var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
         assertEquals(Duration.ofSeconds(7), retry.after());
+    }
+
+    @Test
+    void measuresAnHttpDateRetryAfterAgainstTheSendersClock() throws Exception {
+        peer.refuse(20429, 429, Map.of("Retry-After", "Mon, 23 Nov 2026 10:01:30 GMT"));
+        var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(90), retry.after());
+        clock.advance(Duration.ofMinutes(1));
+        var later = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(30), later.after(), "the same date, a minute later");
     }
 
     @Test
@@ -223,7 +230,8 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (var nowhere = TwilioSmsSender.create(config(URI.create("http://127.0.0.1:" + port)), virtualThreads)) {
+        try (var nowhere = TwilioSmsSender.create(config(URI.create("http://127.0.0.1:" + port)), virtualThreads,
+                clock)) {
             var outcome = nowhere.send(acceptableMessage()).toCompletableFuture().get(20, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("connection failed"), retry.reason());
@@ -233,12 +241,9 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @Test
     void retriesWhenTwilioDoesNotAnswerInTime() throws Exception {
         var release = new CountDownLatch(1);
-        peer.answer(ex -> {
-            HttpPeer.awaitRelease(release, Duration.ofSeconds(10));
-            HttpPeer.reply(ex, 201, Map.of(), queued(MESSAGE_SID));
-        });
-        try (var impatient = TwilioSmsSender.create(config(peer.url("")), virtualThreads, Duration.ofSeconds(2),
-                Duration.ofMillis(300))) {
+        peer.acceptWhenReleased(release, Duration.ofSeconds(10));
+        try (var impatient = TwilioSmsSender.create(config(peer.apiBase()), virtualThreads, clock,
+                Duration.ofSeconds(2), Duration.ofMillis(300))) {
             var outcome = impatient.send(acceptableMessage()).toCompletableFuture().get(10, TimeUnit.SECONDS);
             var retry = assertInstanceOf(SendOutcome.Retry.class, outcome, outcome.describe());
             assertTrue(retry.reason().startsWith("timed out"), retry.reason());
@@ -251,13 +256,10 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @Test
     void waitsForAPooledConnectionNoLongerThanTheConnectTimeout() throws Exception {
         var release = new CountDownLatch(1);
-        peer.answer(ex -> {
-            HttpPeer.awaitRelease(release, Duration.ofSeconds(20));
-            HttpPeer.reply(ex, 201, Map.of(), queued(MESSAGE_SID));
-        });
+        peer.acceptWhenReleased(release, Duration.ofSeconds(20));
         // The SDK stamps a 10 s pool wait and a 30.5 s connect timeout on each request; ours must win.
-        try (var busy = TwilioSmsSender.create(config(peer.url("")), virtualThreads, Duration.ofMillis(300),
-                Duration.ofSeconds(20))) {
+        try (var busy = TwilioSmsSender.create(config(peer.apiBase()), virtualThreads, clock,
+                Duration.ofMillis(300), Duration.ofSeconds(20))) {
             var sends = Stream.generate(this::acceptableMessage).limit(21)
                     .map(m -> busy.send(m).toCompletableFuture()).toList();
             var first = CompletableFuture.anyOf(sends.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
@@ -271,7 +273,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @Test
     void refusesAnApiBaseWithAPath() {
         var e = assertThrows(IllegalArgumentException.class, () -> TwilioSmsSender.create(
-                config(URI.create("https://proxy.example.com/twilio")), virtualThreads));
+                config(URI.create("https://proxy.example.com/twilio")), virtualThreads, clock));
         assertEquals("twilio api_base must be http(s)://host[:port] without a path, was "
                 + "https://proxy.example.com/twilio", e.getMessage());
     }
@@ -280,48 +282,16 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
         return sender.send(m).toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
-    private HttpPeer.Received onlyRequest() {
+    private TwilioPeer.Request onlyRequest() {
         assertEquals(1, peer.received().size());
         return peer.received().get(0);
     }
 
     private static TwilioConfig config(URI apiBase) {
-        return new TwilioConfig(ACCOUNT_SID, Secret.of(AUTH_TOKEN), Optional.of(apiBase));
+        return new TwilioConfig(TwilioPeer.ACCOUNT_SID, Secret.of(TwilioPeer.AUTH_TOKEN), Optional.of(apiBase));
     }
 
     private static SmsMessage sms(SmsSender from, String body, List<URI> media, Optional<URI> callback) {
         return new SmsMessage(new DeliveryRef(UUID.randomUUID(), 1), "+15558675310", from, body, media, callback);
-    }
-
-    private static Map<String, List<String>> form(String body) {
-        Map<String, List<String>> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            form.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    k -> new ArrayList<>()).add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
-    }
-
-    /** A create response as Twilio sends it (api/v2010 Message resource). */
-    private static String queued(String sid) {
-        return """
-                {"account_sid": "%1$s", "api_version": "2010-04-01", "body": "Your code is 4242",
-                 "date_created": "Mon, 23 Nov 2026 10:00:00 +0000", "date_sent": null,
-                 "date_updated": "Mon, 23 Nov 2026 10:00:00 +0000", "direction": "outbound-api",
-                 "error_code": null, "error_message": null, "from": "+15005550006",
-                 "messaging_service_sid": null, "num_media": "0", "num_segments": "1", "price": null,
-                 "price_unit": "USD", "sid": "%2$s", "status": "queued",
-                 "subresource_uris": {"media": "/2010-04-01/Accounts/%1$s/Messages/%2$s/Media.json"},
-                 "to": "+15558675310", "uri": "/2010-04-01/Accounts/%1$s/Messages/%2$s.json"}
-                """.formatted(ACCOUNT_SID, sid);
-    }
-
-    /** An error body as Twilio sends it. */
-    private static String error(int code, int status) {
-        return """
-                {"code": %1$d, "message": "Error %1$d from Twilio",
-                 "more_info": "https://www.twilio.com/docs/errors/%1$d", "status": %2$d}
-                """.formatted(code, status);
     }
 }

@@ -65,13 +65,10 @@ public final class SmtpSender implements Sender<EmailMessage> {
      *
      * @param config           the relay; {@code pool} connections at most
      * @param blockingExecutor runs the blocking SMTP conversations; a virtual-thread-per-task executor
+     * @param clock            the time of {@code Date} headers, and how long a pooled connection sat idle
+     *                         before it is probed with NOOP
      */
-    public static SmtpSender create(SmtpConfig config, Executor blockingExecutor) {
-        return create(config, blockingExecutor, Clock.systemUTC());
-    }
-
-    /** As {@link #create(SmtpConfig, Executor)}, with the clock used for Date headers and idle probes. */
-    static SmtpSender create(SmtpConfig config, Executor blockingExecutor, Clock clock) {
+    public static SmtpSender create(SmtpConfig config, Executor blockingExecutor, Clock clock) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(blockingExecutor, "blockingExecutor");
         Objects.requireNonNull(clock, "clock");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.SendOutcome;
 import dev.herald.config.SmtpConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,7 +48,7 @@ final class SmtpSenderLoginTest {
     }
 
     private static SendOutcome sendOne(SmtpConfig config) throws Exception {
-        try (SmtpSender sender = SmtpSender.create(config, VIRTUAL_THREADS)) {
+        try (SmtpSender sender = SmtpSender.create(config, VIRTUAL_THREADS, Clock.systemUTC())) {
             return sender.send(Emails.html("jane@example.test")).toCompletableFuture().get(20, TimeUnit.SECONDS);
         }
     }

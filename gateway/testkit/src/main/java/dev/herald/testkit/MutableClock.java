@@ -1,4 +1,4 @@
-package dev.herald.channel.testkit;
+package dev.herald.testkit;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.herald.channel.testkit;
+package dev.herald.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -44,7 +44,12 @@ public final class RedisServerProcess implements AutoCloseable {
     public static RedisServerProcess start() throws IOException {
         Path executable = requireExecutable();
         var server = new RedisServerProcess(executable, Files.createTempDirectory("herald-redis"), freePort());
-        server.restart();
+        try {
+            server.restart();
+        } catch (IOException | RuntimeException | AssertionError e) {
+            server.close();
+            throw e;
+        }
         return server;
     }
 
@@ -55,6 +60,7 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** The {@code redis-server} on the PATH, or skips (or fails) the calling test when there is none. */
     public static Path requireExecutable() {
         Optional<Path> found = onPath("redis-server");
         if (found.isEmpty()) {
@@ -73,10 +79,12 @@ public final class RedisServerProcess implements AutoCloseable {
                 .map(dir -> Path.of(dir, name)).filter(Files::isExecutable).findFirst();
     }
 
+    /** {@code redis://127.0.0.1:port}. */
     public URI uri() {
         return URI.create("redis://127.0.0.1:" + port);
     }
 
+    /** The port the server listens on, the same across restarts. */
     public int port() {
         return port;
     }
@@ -85,25 +93,31 @@ public final class RedisServerProcess implements AutoCloseable {
     public void restart() throws IOException {
         List<String> command = List.of(executable.toString(), "--port", Integer.toString(port), "--save", "",
                 "--appendonly", "no", "--bind", "127.0.0.1", "--dir", directory.toString());
-        process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+        Process started = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("redis.log").toFile()).start();
-        awaitPort(process, port);
+        process = started;
+        awaitPort(started);
     }
 
-    public static void awaitPort(Process process, int port) throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("redis-server exited with status " + process.exitValue());
-            }
-            try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                pause(Duration.ofMillis(10));
-            }
+    /** Waits until the child accepts connections on {@code port}; fails at once if it exits. */
+    private void awaitPort(Process child) {
+        Eventually.until(START_TIMEOUT, "redis-server listening on " + port + " (log: " + directory.resolve("redis.log")
+                + ")", () -> {
+                    if (!child.isAlive()) {
+                        throw new IllegalStateException("redis-server exited with status " + child.exitValue()
+                                + "; see " + directory.resolve("redis.log"));
+                    }
+                    return accepts(port);
+                });
+    }
+
+    private static boolean accepts(int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
-        throw new IOException("redis-server did not listen on " + port + " within " + START_TIMEOUT);
     }
 
     /** Kills the server at once (SIGKILL), as a crash would, and waits until it has gone. */
@@ -117,16 +131,6 @@ public final class RedisServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             process = null;
-        }
-    }
-
-    /** Waits for a child process or a reconnecting client, never to time a behaviour under test. */
-    public static void pause(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
