@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.testkit.HttpPeer;
+import dev.herald.testkit.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -82,40 +83,32 @@ final class DurabilityTest {
         }
     }
 
-    private static void awaitReady(HttpClient http, int ops, Process child) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
+    private static void awaitReady(HttpClient http, int ops, Process child) {
+        Eventually.until(Duration.ofSeconds(60), "the child Herald is ready", () -> {
             assertTrue(child.isAlive(), "the child Herald exited");
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
             } catch (IOException notYet) {
-                // still starting
+                return false; // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the child Herald never became ready");
+        });
     }
 
-    private static void awaitAllDelivered(HttpPeer peer) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<String, Set<String>> ids = new HashMap<>();
-        while (System.nanoTime() < deadline) {
-            ids.clear();
+    private static void awaitAllDelivered(HttpPeer peer) {
+        Map<String, Set<String>> ids = Eventually.await(Duration.ofSeconds(60), () -> {
+            Map<String, Set<String>> seen = new HashMap<>();
             for (var r : peer.received()) {
                 Matcher m = MARK.matcher(r.body());
                 if (m.find()) {
-                    ids.computeIfAbsent(m.group(), k -> new HashSet<>()).add(r.header("webhook-id"));
+                    seen.computeIfAbsent(m.group(), k -> new HashSet<>()).add(r.header("webhook-id"));
                 }
             }
-            if (ids.size() == N) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+            return seen;
+        }, seen -> seen.size() == N);
         assertEquals(N, ids.size(), "delivered: " + ids.keySet());
         List<String> all = new ArrayList<>();
         ids.values().forEach(v -> {

@@ -20,6 +20,7 @@ import dev.herald.gateway.model.RecipientSpec;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.NewDispatch;
+import dev.herald.testkit.Eventually;
 import dev.herald.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +67,8 @@ final class EgressProtectionTest {
             relay.answer(recipient -> {
                 mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
                 try {
-                    Thread.sleep(recipient.startsWith("reset@") ? 0 : 20); // a relay slower than Herald
+                    // A relay slower than Herald, so a bulk backlog builds up in front of it: the shape under test.
+                    Thread.sleep(recipient.startsWith("reset@") ? 0 : 20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -92,14 +94,12 @@ final class EgressProtectionTest {
                 return null;
             }).get();
             gw.herald.wakeScheduler();
-            while (relay.received().size() < 20) { // the backlog is flowing through the relay
-                Thread.sleep(10);
-            }
+            Eventually.until(() -> relay.received().size() >= 20); // the backlog is flowing through the relay
 
             long sentAt = System.nanoTime();
             String reset = transactionalDispatch(gw, acme, dispatch, "reset");
-            Await.until(() -> relay.received().stream().anyMatch(m -> m.contains("reset@example.test")),
-                    Duration.ofSeconds(10));
+            Eventually.until(Duration.ofSeconds(10), "the password reset at the relay",
+                    () -> relay.received().stream().anyMatch(m -> m.contains("reset@example.test")));
             Duration took = Duration.ofNanos(System.nanoTime() - sentAt);
             assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "the password reset took " + took);
             System.out.println("password reset behind 10,000 bulk emails went out after " + took.toMillis() + " ms");
@@ -107,7 +107,7 @@ final class EgressProtectionTest {
             long bulkQueued = GatewayFixture.count(dir, "SELECT count(*) FROM delivery WHERE lane = 'bulk' "
                     + "AND status = 'queued'");
             assertTrue(bulkQueued > 9_000, "the bulk backlog is still there: " + bulkQueued);
-            Await.until(() -> sent(reset), Duration.ofSeconds(10));
+            Eventually.until(Duration.ofSeconds(10), "the password reset recorded as sent", () -> sent(reset));
         }
     }
 
@@ -148,8 +148,8 @@ final class EgressProtectionTest {
                     .replace("[\"x\"]", "[" + users + "]"));
             gw.awaitStatus(failing, s -> s.path("deliveries").size() == 10 && allAttempted(s, 1));
             String downKey = "webhook:127.0.0.1:" + down.port();
-            Await.until(() -> metric(gw, "herald_egress_breaker_state{egress_key=\"" + downKey + "\"}")
-                    .equals("1.0"), Duration.ofSeconds(10));
+            Eventually.until(Duration.ofSeconds(10), "the breaker of " + downKey + " open",
+                    () -> metric(gw, "herald_egress_breaker_state{egress_key=\"" + downKey + "\"}").equals("1.0"));
             assertEquals(10, down.received().size());
 
             String healthy = gw.accept(GatewayFixture.webhookSend("u0", up.url("/hook"), "{}"));

@@ -8,6 +8,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.json.Json;
+import dev.herald.testkit.Eventually;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -161,16 +162,13 @@ final class GatewayFixture implements AutoCloseable {
 
     JsonNode awaitStatus(String key, String dispatchId, Predicate<JsonNode> until)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = status(key, dispatchId);
-            if (until.test(last)) {
-                return last;
+        return Eventually.await(() -> {
+            try {
+                return status(key, dispatchId);
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError("the status API did not answer", e);
             }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("status never reached the expected state: " + last);
+        }, until);
     }
 
     /** Whether no delivery is queued or sending any more. */

@@ -3,6 +3,7 @@ package dev.herald.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.herald.channel.testkit.HttpPeer;
+import dev.herald.testkit.Eventually;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ final class JournalUpgradeTest {
             Instant now = Instant.now();
             writeOldJournal(now, peer);
             try (var gw = GatewayFixture.start(dir)) {
-                Await.until(() -> peer.received().size() == 3, Duration.ofSeconds(30));
+                Eventually.until(Duration.ofSeconds(30), "three webhooks", () -> peer.received().size() == 3);
                 var bodies = peer.received().stream().map(HttpPeer.Received::body)
                         .collect(Collectors.toCollection(TreeSet::new));
                 assertEquals(new TreeSet<>(List.of("accepted for u1", "queued for u1", "trigger b-y")), bodies);

@@ -35,6 +35,7 @@ final class LifecycleTest {
             peer.answer(ex -> {
                 arrived.countDown();
                 try {
+                    // A target still answering while Herald stops: the stop must wait for it, so it takes a while.
                     Thread.sleep(700);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -70,13 +70,10 @@ final class ScheduleTest {
     /** Moves the clock, lets the scheduler look, and returns the bodies received so far. */
     private List<String> after(Duration d, int expect) throws InterruptedException {
         clock.advance(d);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (hooks.received().size() < expect && System.nanoTime() < deadline) {
-            gw.herald.wakeScheduler();
-            Thread.sleep(20);
-        }
-        Thread.sleep(200); // nothing more than expected arrives
-        return hooks.received().stream().map(HttpPeer.Received::body).sorted().toList();
+        gw.herald.settle(); // what is due at the new time has been sent, and nothing else
+        List<String> bodies = hooks.received().stream().map(HttpPeer.Received::body).sorted().toList();
+        assertEquals(expect, bodies.size(), bodies.toString());
+        return bodies;
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.json.Json;
+import dev.herald.testkit.Eventually;
 import dev.herald.testkit.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,22 +92,18 @@ final class TransactionalTest {
         return gw.post("/transactional/v1/campaigns/" + campaign + "/send", TX_KEY, body);
     }
 
-    private List<JsonNode> postbacksFor(String dispatchId, int atLeast) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
+    private List<JsonNode> postbacksFor(String dispatchId, int atLeast) {
+        return Eventually.await(() -> {
+            gw.herald.wakeScheduler();
             List<JsonNode> events = new java.util.ArrayList<>();
             for (HttpPeer.Received r : postbacks.received()) {
-                JsonNode e = Json.parse(r.body());
+                JsonNode e = Json.parseOrEmpty(r.body());
                 if (e.path("dispatch_id").asText().equals(dispatchId)) {
                     events.add(e);
                 }
             }
-            if (events.size() >= atLeast || System.nanoTime() > deadline) {
-                return events;
-            }
-            gw.herald.wakeScheduler();
-            Thread.sleep(20);
-        }
+            return events;
+        }, events -> events.size() >= atLeast);
     }
 
     private static List<String> statuses(List<JsonNode> events) {
@@ -163,12 +160,11 @@ final class TransactionalTest {
         postbacks.answer(ex -> HttpPeer.reply(ex, calls.incrementAndGet() == 1 ? 503 : 200, Map.of(), "{}"));
         var r = send("password-reset", """
                 {"recipient":{"external_user_id":"rt","attributes":{"email":"rt@example.test"}}}""");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (postbacks.received().size() < 3 && System.nanoTime() < deadline) {
+        Eventually.until(() -> {
             clock.advance(Duration.ofSeconds(1)); // past the retry's backoff
             gw.herald.wakeScheduler();
-            Thread.sleep(20);
-        }
+            return postbacks.received().size() >= 3;
+        });
         List<HttpPeer.Received> got = postbacks.received();
         assertEquals(3, got.size(), got.toString());
         assertEquals(got.get(0).header("webhook-id"), got.get(1).header("webhook-id"), "a retry keeps its id");

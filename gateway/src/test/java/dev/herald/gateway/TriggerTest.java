@@ -8,6 +8,7 @@ import dev.herald.channel.testkit.HttpPeer;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,11 +58,8 @@ final class TriggerTest {
         hooks.close();
     }
 
-    private List<String> bodies(int atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (hooks.received().size() < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    private List<String> bodies(int atLeast) {
+        Eventually.until(Duration.ofSeconds(60), atLeast + " webhooks", () -> hooks.received().size() >= atLeast);
         return hooks.received().stream().map(HttpPeer.Received::body).sorted().toList();
     }
 
@@ -122,7 +120,7 @@ final class TriggerTest {
         var both = gw.post("/campaigns/trigger/send", KEY, "{\"campaign_id\":\"promo\",\"broadcast\":true,"
                 + "\"recipients\":[{\"external_user_id\":\"ana\"}]}");
         assertEquals(400, both.status(), both.raw());
-        Thread.sleep(300); // a stray send would show up here
+        gw.herald.settle(); // everything due has been sent and recorded
         assertEquals(0, hooks.received().size());
     }
 
@@ -142,9 +140,9 @@ final class TriggerTest {
         String id = accepted("/campaigns/trigger/send", """
                 {"campaign_id":"promo","broadcast":true,"trigger_properties":{"name":"gold"},
                  "audience":{"custom_attribute":{"custom_attribute_name":"tier","comparison":"equals","value":"gold"}}}""");
-        List<String> got = bodies(users / 3);
-        Thread.sleep(300); // and no more than that
-        got = hooks.received().stream().map(HttpPeer.Received::body).toList();
+        bodies(users / 3);
+        gw.herald.settle(); // and no more than that
+        List<String> got = hooks.received().stream().map(HttpPeer.Received::body).toList();
         assertEquals(users / 3, got.size());
         var expected = new TreeSet<String>();
         for (int i = 0; i < users; i += 3) {
