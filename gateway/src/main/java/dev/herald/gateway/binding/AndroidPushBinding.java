@@ -5,10 +5,8 @@ import dev.herald.channel.AndroidPush;
 import dev.herald.channel.AndroidPushMessage;
 import dev.herald.channel.Channel;
 import dev.herald.channel.SendOutcome;
-import dev.herald.channel.Sender;
 import dev.herald.channel.fcm.FcmSender;
 import dev.herald.config.AppConfig;
-import dev.herald.config.ConfigException;
 import dev.herald.config.FcmConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.http.ApiException;
@@ -149,30 +147,7 @@ public final class AndroidPushBinding implements ChannelBinding<AndroidPushSpec,
     /** One Firebase app per project; a service account that cannot be read stops the start. */
     @Override
     public SenderRoute<AndroidPushMessage> openSenders(List<WorkspaceConfig> workspaces, SenderResources resources) {
-        Map<String, Sender<AndroidPushMessage>> byCredential = new LinkedHashMap<>();
-        try {
-            for (WorkspaceConfig ws : workspaces) {
-                if (ws.sandbox()) {
-                    continue;
-                }
-                for (AppConfig app : ws.apps()) {
-                    if (app.fcm().isPresent() && !byCredential.containsKey(app.fcm().get().credentialKey())) {
-                        byCredential.put(app.fcm().get().credentialKey(), open(ws, app, resources));
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            SenderRoute.byEgressKey(byCredential).close();
-            throw e;
-        }
-        return SenderRoute.byEgressKey(byCredential);
-    }
-
-    private static FcmSender open(WorkspaceConfig ws, AppConfig app, SenderResources resources) {
-        try {
-            return FcmSender.create(app.fcm().orElseThrow(), 64, resources.clock());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].fcm: " + e.getMessage(), e);
-        }
+        return PushTokens.perCredential(workspaces, "fcm", app -> app.fcm().map(FcmConfig::credentialKey),
+                app -> FcmSender.create(app.fcm().orElseThrow(), 64, resources.clock()));
     }
 }

@@ -5,11 +5,9 @@ import dev.herald.channel.ApplePush;
 import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.Channel;
 import dev.herald.channel.SendOutcome;
-import dev.herald.channel.Sender;
 import dev.herald.channel.apns.ApnsSender;
 import dev.herald.config.ApnsConfig;
 import dev.herald.config.AppConfig;
-import dev.herald.config.ConfigException;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.Lenient;
@@ -224,30 +222,7 @@ public final class ApplePushBinding implements ChannelBinding<ApplePushSpec, App
     /** One Pushy client per APNs credential; a key or certificate that cannot be loaded stops the start. */
     @Override
     public SenderRoute<ApplePushMessage> openSenders(List<WorkspaceConfig> workspaces, SenderResources resources) {
-        Map<String, Sender<ApplePushMessage>> byCredential = new LinkedHashMap<>();
-        try {
-            for (WorkspaceConfig ws : workspaces) {
-                if (ws.sandbox()) {
-                    continue;
-                }
-                for (AppConfig app : ws.apps()) {
-                    if (app.apns().isPresent() && !byCredential.containsKey(app.apns().get().credentialKey())) {
-                        byCredential.put(app.apns().get().credentialKey(), open(ws, app, resources));
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            SenderRoute.byEgressKey(byCredential).close();
-            throw e;
-        }
-        return SenderRoute.byEgressKey(byCredential);
-    }
-
-    private static ApnsSender open(WorkspaceConfig ws, AppConfig app, SenderResources resources) {
-        try {
-            return ApnsSender.create(app.apns().orElseThrow(), resources.apns(), 1000, resources.clock());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "].apns: " + e.getMessage(), e);
-        }
+        return PushTokens.perCredential(workspaces, "apns", app -> app.apns().map(ApnsConfig::credentialKey),
+                app -> ApnsSender.create(app.apns().orElseThrow(), resources.apns(), 1000, resources.clock()));
     }
 }

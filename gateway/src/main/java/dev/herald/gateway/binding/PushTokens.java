@@ -1,8 +1,11 @@
 package dev.herald.gateway.binding;
 
 import dev.herald.channel.DeliveryRef;
+import dev.herald.channel.OutboundMessage;
 import dev.herald.channel.SendOutcome;
+import dev.herald.channel.Sender;
 import dev.herald.config.AppConfig;
+import dev.herald.config.ConfigException;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.store.PushTokenRow;
@@ -10,7 +13,9 @@ import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.UserRow;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -71,5 +76,37 @@ final class PushTokens {
             throw ApiException.badRequest("messages." + object + ": this workspace has no " + platform.configName()
                     + " app configured (apps)");
         }
+    }
+
+    /**
+     * One sender per push credential among the apps of non-sandbox workspaces, shared by every app using it; a
+     * credential that cannot be loaded stops the start naming the workspace and app, after closing those opened.
+     *
+     * @param slice      the config key of the credential, for the error ({@code apns}, {@code fcm})
+     * @param credential an app's credential key, if it has a credential of this channel
+     */
+    static <M extends OutboundMessage> SenderRoute<M> perCredential(List<WorkspaceConfig> workspaces, String slice,
+                                                                     Function<AppConfig, Optional<String>> credential,
+                                                                     Function<AppConfig, Sender<M>> open) {
+        Map<String, Sender<M>> byCredential = new LinkedHashMap<>();
+        try {
+            for (WorkspaceConfig ws : workspaces) {
+                for (AppConfig app : ws.sandbox() ? List.<AppConfig>of() : ws.apps()) {
+                    Optional<String> key = credential.apply(app);
+                    if (key.isPresent() && !byCredential.containsKey(key.get())) {
+                        try {
+                            byCredential.put(key.get(), open.apply(app));
+                        } catch (IllegalArgumentException e) {
+                            throw new ConfigException("workspaces[" + ws.id() + "].apps[" + app.appId() + "]." + slice
+                                    + ": " + e.getMessage(), e);
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            SenderRoute.byEgressKey(byCredential).close();
+            throw e;
+        }
+        return SenderRoute.byEgressKey(byCredential);
     }
 }
