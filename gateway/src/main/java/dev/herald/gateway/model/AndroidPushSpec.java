@@ -23,7 +23,7 @@ public record AndroidPushSpec(Optional<String> alert, Optional<String> title, Ma
     public AndroidPushSpec {
         Objects.requireNonNull(alert, "alert");
         Objects.requireNonNull(title, "title");
-        extra = Maps.copy(Lists.orEmpty(extra));
+        extra = Maps.copy(extra);
         Objects.requireNonNull(priority, "priority");
         Objects.requireNonNull(androidPriority, "androidPriority");
         Objects.requireNonNull(collapseKey, "collapseKey");

@@ -25,7 +25,7 @@ public record ApplePushSpec(Optional<Alert> alert, Optional<Integer> badge, Opti
         Objects.requireNonNull(alert, "alert");
         Objects.requireNonNull(badge, "badge");
         Objects.requireNonNull(sound, "sound");
-        extra = Maps.copy(Lists.orEmpty(extra));
+        extra = Maps.copy(extra);
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(interruptionLevel, "interruptionLevel");
         Objects.requireNonNull(relevanceScore, "relevanceScore");
@@ -33,7 +33,7 @@ public record ApplePushSpec(Optional<Alert> alert, Optional<Integer> badge, Opti
         Objects.requireNonNull(collapseId, "collapseId");
         Objects.requireNonNull(apnsPriority, "apnsPriority");
         Objects.requireNonNull(customUri, "customUri");
-        buttons = List.copyOf(Lists.orEmpty(buttons));
+        buttons = Lists.copy(buttons);
         Objects.requireNonNull(threadId, "threadId");
         Objects.requireNonNull(assetUrl, "assetUrl");
         Objects.requireNonNull(assetFileType, "assetFileType");
@@ -52,10 +52,10 @@ public record ApplePushSpec(Optional<Alert> alert, Optional<Integer> badge, Opti
             Objects.requireNonNull(title, "title");
             Objects.requireNonNull(body, "body");
             Objects.requireNonNull(titleLocKey, "titleLocKey");
-            titleLocArgs = List.copyOf(Lists.orEmpty(titleLocArgs));
+            titleLocArgs = Lists.copy(titleLocArgs);
             Objects.requireNonNull(actionLocKey, "actionLocKey");
             Objects.requireNonNull(locKey, "locKey");
-            locArgs = List.copyOf(Lists.orEmpty(locArgs));
+            locArgs = Lists.copy(locArgs);
         }
 
         /** A plain alert string. */

@@ -25,14 +25,14 @@ public sealed interface Audience {
     /** Every part matches. */
     record All(List<Audience> parts) implements Audience {
         public All {
-            parts = List.copyOf(Lists.orEmpty(parts));
+            parts = Lists.copy(parts);
         }
     }
 
     /** Some part matches. */
     record Any(List<Audience> parts) implements Audience {
         public Any {
-            parts = List.copyOf(Lists.orEmpty(parts));
+            parts = Lists.copy(parts);
         }
     }
 

@@ -27,9 +27,9 @@ public record DispatchSpec(List<RecipientSpec> recipients, boolean broadcast, Op
                            Optional<String> campaignId, Optional<String> sendId, Optional<String> canvasId,
                            Optional<String> externalSendId, RecipientSpec.Properties properties) {
     public DispatchSpec {
-        recipients = List.copyOf(Lists.orEmpty(recipients));
+        recipients = Lists.copy(recipients);
         Objects.requireNonNull(audience, "audience");
-        messages = List.copyOf(Lists.orEmpty(messages));
+        messages = Lists.copy(messages);
         Objects.requireNonNull(subscriptionState, "subscriptionState");
         Objects.requireNonNull(campaignId, "campaignId");
         Objects.requireNonNull(sendId, "sendId");

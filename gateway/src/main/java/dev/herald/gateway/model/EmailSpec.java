@@ -24,8 +24,8 @@ public record EmailSpec(String from, Optional<String> replyTo, String subject, S
         Objects.requireNonNull(plaintextBody, "plaintextBody");
         Objects.requireNonNull(preheader, "preheader");
         Objects.requireNonNull(appId, "appId");
-        headers = Maps.copy(Lists.orEmpty(headers));
-        extras = Maps.copy(Lists.orEmpty(extras));
+        headers = Maps.copy(headers);
+        extras = Maps.copy(extras);
     }
 
     @Override

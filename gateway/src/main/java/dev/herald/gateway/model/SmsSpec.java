@@ -17,7 +17,7 @@ public record SmsSpec(String subscriptionGroupId, String body, List<String> medi
     public SmsSpec {
         Objects.requireNonNull(subscriptionGroupId, "subscriptionGroupId");
         Objects.requireNonNull(body, "body");
-        mediaItems = List.copyOf(Lists.orEmpty(mediaItems));
+        mediaItems = Lists.copy(mediaItems);
         Objects.requireNonNull(appId, "appId");
     }
 

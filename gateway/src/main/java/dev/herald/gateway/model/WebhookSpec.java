@@ -18,7 +18,7 @@ public record WebhookSpec(String url, String requestMethod, Map<String, String> 
     public WebhookSpec {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(requestMethod, "requestMethod");
-        requestHeaders = Maps.copy(Lists.orEmpty(requestHeaders));
+        requestHeaders = Maps.copy(requestHeaders);
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(messageVariationId, "messageVariationId");
     }
