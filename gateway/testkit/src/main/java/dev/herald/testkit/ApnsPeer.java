@@ -111,7 +111,7 @@ public final class ApnsPeer implements AutoCloseable {
     /** Options for a peer; {@link #start()} starts it. */
     public static final class Builder {
         private Answering answering = new Answering.All();
-        private Path trustedClientCa = TestCertificates.ca();
+        private @Nullable MockApnsServerBuilder base;
         private boolean recording = true;
 
         private Builder() {
@@ -129,9 +129,13 @@ public final class ApnsPeer implements AutoCloseable {
             return this;
         }
 
-        /** Trusts client certificates signed by {@code caPem} instead of {@link TestCertificates#ca()}. */
-        public Builder trustingClientCertificatesOf(Path caPem) {
-            trustedClientCa = Objects.requireNonNull(caPem, "caPem");
+        /**
+         * Starts from this Pushy builder instead of one trusting client certificates signed by
+         * {@link TestCertificates#ca()} (a test of TLS client authentication sets the trust it needs); the peer
+         * sets the server's credentials, its handlers and its event loop.
+         */
+        public Builder server(MockApnsServerBuilder pushyBuilder) {
+            base = Objects.requireNonNull(pushyBuilder, "pushyBuilder");
             return this;
         }
 
@@ -154,11 +158,12 @@ public final class ApnsPeer implements AutoCloseable {
             // Its own group, shut down without Netty's default two-second quiet period (Pushy's would keep it).
             EventLoopGroup group = newGroup();
             try {
-                MockApnsServer server = new MockApnsServerBuilder()
+                MockApnsServerBuilder builder = base != null ? base : new MockApnsServerBuilder()
+                        .setTrustedClientCertificateChain(TestCertificates.ca().toFile());
+                MockApnsServer server = builder
                         .setEventLoopGroup(group)
                         .setServerCredentials(TestCertificates.serverCertificate().toFile(),
                                 TestCertificates.serverKey().toFile(), null)
-                        .setTrustedClientCertificateChain(trustedClientCa.toFile())
                         .setHandlerFactory(outer)
                         .build();
                 int port = server.start(0).get(10, TimeUnit.SECONDS);

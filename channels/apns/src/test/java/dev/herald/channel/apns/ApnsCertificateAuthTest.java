@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
 import dev.herald.channel.ApplePush;
 import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.DeliveryRef;
@@ -45,9 +46,13 @@ final class ApnsCertificateAuthTest {
         resources.close();
     }
 
-    /** A validating peer knowing the device under two topics, trusting client certificates signed by {@code ca}. */
+    /**
+     * A validating peer knowing the device under two topics, on Pushy's {@code MockApnsServer} trusting client
+     * certificates signed by {@code ca}.
+     */
     private static ApnsPeer validating(Path ca) {
-        return ApnsPeer.builder().validating().trustingClientCertificatesOf(ca).start()
+        return ApnsPeer.builder().validating()
+                .server(new MockApnsServerBuilder().setTrustedClientCertificateChain(ca.toFile())).start()
                 .register(CLIENT_P12_TOPIC, DEVICE).register("dev.herald.other", DEVICE);
     }
 
