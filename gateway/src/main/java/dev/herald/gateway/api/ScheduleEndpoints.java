@@ -127,7 +127,9 @@ public final class ScheduleEndpoints {
         }
         return store.writeIngress(tx -> {
             DispatchRow d = pending(tx, call, id, targetField);
-            DispatchSpec spec = messages.map(d.spec()::withMessages).orElseGet(d::spec);
+            DispatchSpec stored = d.readableSpec().orElseThrow(() -> new ApiException(409, "The schedule " + id
+                    + " was written by a newer Herald and cannot be changed by this one"));
+            DispatchSpec spec = messages.map(stored::withMessages).orElse(stored);
             Instant notBefore = schedule.map(Schedule::notBefore).orElse(d.notBefore());
             ScheduleSpec scheduleSpec = schedule.map(Schedule::spec).orElse(d.schedule().orElseThrow());
             tx.dispatches().reschedule(id, spec, notBefore, scheduleSpec, call.receivedAt());

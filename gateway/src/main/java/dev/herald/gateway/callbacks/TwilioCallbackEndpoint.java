@@ -15,6 +15,7 @@ import dev.herald.gateway.json.Json;
 import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.SmsSpec;
 import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -125,7 +126,8 @@ public final class TwilioCallbackEndpoint implements OutcomeListener {
             tx.users().invalidatePhone(ws.id(), d.address(), error.orElse("Twilio " + s.twilioStatus()), now);
         }
         if (s.unsubscribed() && d.userId().isPresent()) {
-            String group = tx.dispatches().find(d.dispatchId()).flatMap(p -> p.spec().message(Channel.SMS))
+            String group = tx.dispatches().find(d.dispatchId()).flatMap(DispatchRow::readableSpec)
+                    .flatMap(spec -> spec.message(Channel.SMS))
                     .map(m -> m instanceof SmsSpec sms ? sms.subscriptionGroupId() : "")
                     .orElse("");
             if (!group.isEmpty()) {

@@ -3,7 +3,7 @@ package dev.herald.gateway.delivery;
 import dev.herald.config.DeliveryConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.binding.ChannelSenders;
-import dev.herald.gateway.model.SpecCodec;
+import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
@@ -187,16 +187,16 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private void expand(StoreTx tx, DispatchRow d, WorkspaceConfig ws, Instant now) throws SQLException {
-        var spec = d.spec();
-        try {
-            if (spec.broadcast()) {
-                expander.expandPage(tx, d, spec, ws);
-            } else {
-                expander.expand(tx, d, spec, ws);
-            }
-        } catch (SpecCodec.UnreadableSpecException e) {
-            logger.error("dispatch {} cannot be read and is not sent: {}", d.id(), e.getMessage());
+        Optional<DispatchSpec> spec = d.readableSpec();
+        if (spec.isEmpty()) {
+            // One dispatch this Herald cannot read must not stop every cycle: it is closed with nothing sent.
+            logger.error("dispatch {} (spec version {}) cannot be read by this Herald and is not sent", d.id(),
+                    d.stored().version());
             tx.dispatches().markExpanded(d.id(), now);
+        } else if (spec.get().broadcast()) {
+            expander.expandPage(tx, d, spec.get(), ws);
+        } else {
+            expander.expand(tx, d, spec.get(), ws);
         }
     }
 

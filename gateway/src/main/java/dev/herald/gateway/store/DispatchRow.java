@@ -5,6 +5,7 @@ import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.DispatchStatus;
 import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.model.ScheduleSpec;
+import dev.herald.gateway.model.SpecCodec;
 import dev.herald.gateway.model.StoredSpec;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,6 +29,15 @@ public record DispatchRow(String id, String workspace, DispatchKind kind, Lane l
      */
     public DispatchSpec spec() {
         return stored.decode();
+    }
+
+    /** What it sends to whom, or empty when this Herald cannot read the stored spec (a newer one wrote it). */
+    public Optional<DispatchSpec> readableSpec() {
+        try {
+            return Optional.of(stored.decode());
+        } catch (SpecCodec.UnreadableSpecException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether a schedule asks for each recipient's own wall time. */
