@@ -130,8 +130,8 @@ final class EgressProtectionTest {
         var dispatch = new NewDispatch(id, "acme", DispatchKind.TRANSACTIONAL_SEND, Lane.TRANSACTIONAL, spec, now,
                 now.plus(Duration.ofMinutes(15)), Optional.empty(), Optional.empty(), Optional.empty());
         gw.herald.store().write(tx -> {
-            tx.dispatches().insert(dispatch, now);
-            return new Expander(Clock.systemUTC(), OutcomeListener.NONE).expand(tx, dispatch.toRow(now), spec, ws);
+            return new Expander(Clock.systemUTC(), OutcomeListener.NONE).expand(tx, tx.dispatches().insert(dispatch, now),
+                    spec, ws);
         }).get();
         gw.herald.wakeScheduler();
         return id;

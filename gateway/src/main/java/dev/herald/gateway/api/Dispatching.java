@@ -6,6 +6,7 @@ import dev.herald.gateway.delivery.Expander;
 import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
@@ -45,9 +46,9 @@ public final class Dispatching {
         WorkspaceConfig ws = call.principal().workspace();
         return store.<ApiResponse>writeIngress(tx -> {
             before.run(tx);
-            tx.dispatches().insert(dispatch, call.receivedAt());
+            DispatchRow row = tx.dispatches().insert(dispatch, call.receivedAt());
             if (!dispatch.notBefore().isAfter(call.receivedAt()) && !dispatch.spec().broadcast()) {
-                expander.expand(tx, dispatch.toRow(call.receivedAt()), dispatch.spec(), ws);
+                expander.expand(tx, row, dispatch.spec(), ws);
             }
             return Idempotency.remember(tx, call, ApiResponse.json(201, body), Optional.of(dispatch.id()));
         }).thenApply(response -> {

@@ -21,17 +21,17 @@ public final class SpecUpgrade {
     private SpecUpgrade() {
     }
 
-    /** Upgrades every outdated dispatch; returns how many. */
+    /** Upgrades every dispatch still kept as a Braze request; returns how many. */
     public static int run(Store store) {
         int total = 0;
-        List<Dispatches.Outdated> batch;
+        List<Dispatches.Legacy> batch;
         do {
             batch = store.write(tx -> {
-                List<Dispatches.Outdated> outdated = tx.dispatches().outdated(BATCH);
-                for (Dispatches.Outdated d : outdated) {
+                List<Dispatches.Legacy> legacy = tx.dispatches().legacy(BATCH);
+                for (Dispatches.Legacy d : legacy) {
                     tx.dispatches().upgrade(d.id(), upgraded(d));
                 }
-                return outdated;
+                return legacy;
             }).join();
             total += batch.size();
         } while (batch.size() == BATCH);
@@ -41,9 +41,9 @@ public final class SpecUpgrade {
         return total;
     }
 
-    private static DispatchSpec upgraded(Dispatches.Outdated d) {
+    private static DispatchSpec upgraded(Dispatches.Legacy d) {
         try {
-            return LegacyRequests.toSpec(d.stored().document());
+            return LegacyRequests.toSpec(d.request());
         } catch (IllegalArgumentException e) {
             logger.error("dispatch {} of workspace {} does not read any more and sends nothing further: {}", d.id(),
                     d.workspace(), e.getMessage());

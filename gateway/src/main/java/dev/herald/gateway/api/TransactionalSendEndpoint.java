@@ -125,7 +125,8 @@ public final class TransactionalSendEndpoint {
                 ? new Recipient.ExternalId(given.get("external_user_id").asText())
                 : new Recipient.Alias(given.path("user_alias").path("alias_label").asText(),
                         given.path("user_alias").path("alias_name").asText());
-        return send(call, ws, campaign, recipient, attributes, triggerProperties(body), externalSendId);
+        return send(call, ws, campaign, recipient, attributes, TriggerRequest.properties(body, "trigger_properties"),
+                externalSendId);
     }
 
     private CompletionStage<ApiResponse> send(ApiCall call, WorkspaceConfig ws, Campaigns.Compiled campaign,
@@ -211,20 +212,5 @@ public final class TransactionalSendEndpoint {
             throw ApiException.badRequest("recipient.user_alias must have alias_name and alias_label strings");
         }
         return out;
-    }
-
-    /** {@code trigger_properties}: an object of at most 50 KB. */
-    static Map<String, Object> triggerProperties(JsonNode body) {
-        JsonNode p = body.get("trigger_properties");
-        if (p == null || p.isNull()) {
-            return Map.of();
-        }
-        if (!p.isObject()) {
-            throw ApiException.badRequest("trigger_properties must be an object");
-        }
-        if (Json.bytes(p).length > TriggerRequest.MAX_PROPERTIES) {
-            throw ApiException.badRequest("trigger_properties must be at most 50 KB");
-        }
-        return Json.toMap(p);
     }
 }

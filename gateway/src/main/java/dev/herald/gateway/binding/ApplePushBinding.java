@@ -104,21 +104,21 @@ public final class ApplePushBinding implements ChannelBinding<ApplePushSpec, App
 
     private static ApplePushSpec spec(JsonNode a, Optional<Instant> expiry) {
         JsonNode alert = a.path("alert");
-        Optional<ApplePushSpec.Alert> parsedAlert = Optional.empty();
+        Optional<ApplePush.Alert> parsedAlert = Optional.empty();
         if (alert.isTextual()) {
-            parsedAlert = Optional.of(ApplePushSpec.Alert.of(Liquid.checked(alert.asText(),
+            parsedAlert = Optional.of(ApplePush.Alert.of(Liquid.checked(alert.asText(),
                     "messages.apple_push.alert")));
         } else if (alert.isObject()) {
-            parsedAlert = Optional.of(new ApplePushSpec.Alert(
+            parsedAlert = Optional.of(new ApplePush.Alert(
                     Liquid.checked(PushFields.string(alert, "title"), "messages.apple_push.alert.title"),
                     Liquid.checked(PushFields.string(alert, "body"), "messages.apple_push.alert.body"),
                     PushFields.text(alert, "title_loc_key"), PushFields.strings(alert.path("title_loc_args")),
                     PushFields.text(alert, "action_loc_key"), PushFields.text(alert, "loc_key"),
                     PushFields.strings(alert.path("loc_args"))));
         }
-        List<ApplePushSpec.Button> buttons = new ArrayList<>();
+        List<ApplePush.Button> buttons = new ArrayList<>();
         for (JsonNode btn : a.path("buttons")) {
-            buttons.add(new ApplePushSpec.Button(btn.path("action_id").asText(""), btn.path("action").asText("OPEN_APP"),
+            buttons.add(new ApplePush.Button(btn.path("action_id").asText(""), btn.path("action").asText("OPEN_APP"),
                     PushFields.text(btn, "uri"), btn.path("use_webview").asBoolean(true)));
         }
         Optional<String> assetUrl = PushFields.text(a, "asset_url");
@@ -166,7 +166,7 @@ public final class ApplePushBinding implements ChannelBinding<ApplePushSpec, App
     public ApplePushMessage message(ApplePushSpec a, SendContext context, Fields f) throws Fields.Stop {
         var b = ApplePush.builder();
         if (a.alert().isPresent()) {
-            ApplePushSpec.Alert alert = a.alert().get();
+            ApplePush.Alert alert = a.alert().get();
             b.alert(new ApplePush.Alert(f.render(alert.title(), "apple_push alert title"),
                     f.render(alert.body(), "apple_push alert body"), alert.titleLocKey(), alert.titleLocArgs(),
                     alert.actionLocKey(), alert.locKey(), alert.locArgs()));
@@ -184,9 +184,7 @@ public final class ApplePushBinding implements ChannelBinding<ApplePushSpec, App
         a.collapseId().ifPresent(b::collapseId);
         a.apnsPriority().ifPresent(b::apnsPriority);
         f.render(a.customUri(), "apple_push custom_uri").ifPresent(b::customUri);
-        for (ApplePushSpec.Button btn : a.buttons()) {
-            b.button(new ApplePush.Button(btn.actionId(), btn.action(), btn.uri(), btn.useWebview()));
-        }
+        a.buttons().forEach(b::button);
         a.threadId().ifPresent(b::threadId);
         a.assetUrl().ifPresent(u -> b.asset(u, a.assetFileType().orElse(null)));
         WorkspaceConfig ws = context.workspace();

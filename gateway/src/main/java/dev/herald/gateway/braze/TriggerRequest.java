@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public final class TriggerRequest {
     /** The most a properties object may weigh, as at Braze: 50 KB. */
-    public static final int MAX_PROPERTIES = 50 * 1024;
+    static final int MAX_PROPERTIES = 50 * 1024;
 
     /** A recipient's profile write, done before the dispatch is stored. */
     private record AttributeWrite(Recipient recipient, Optional<JsonNode> attributes, boolean createIfNew) {
@@ -185,6 +185,14 @@ public final class TriggerRequest {
         Map<String, Object> entry = new LinkedHashMap<>(object(o, "canvas_entry_properties", path));
         entry.putAll(object(o, "context", path));
         return new RecipientSpec.Properties(Map.of(), entry);
+    }
+
+    /**
+     * A properties object of a request body ({@code trigger_properties}, {@code context}, ...) as plain Java values:
+     * empty when absent, a 400 naming it when it is not an object or weighs more than 50 KB.
+     */
+    public static Map<String, Object> properties(JsonNode body, String name) {
+        return object(body, name, "");
     }
 
     private static Map<String, Object> object(JsonNode o, String name, String path) {

@@ -27,8 +27,8 @@ public final class Dispatches {
         this.sql = sql;
     }
 
-    /** Inserts an accepted dispatch. */
-    public void insert(NewDispatch d, Instant now) throws SQLException {
+    /** Inserts an accepted dispatch; returns the row as written (its spec encoded once, here). */
+    public DispatchRow insert(NewDispatch d, Instant now) throws SQLException {
         PreparedStatement ps = sql.prepare("INSERT INTO dispatch (" + COLUMNS + ") "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)");
         StoredSpec spec = StoredSpec.of(d.spec());
@@ -47,6 +47,8 @@ public final class Dispatches {
         ps.setLong(13, Rows.millis(now));
         Rows.setOptional(ps, 14, d.schedule().map(SpecCodec::encode));
         ps.executeUpdate();
+        return new DispatchRow(d.id(), d.workspace(), d.kind(), d.lane(), spec, DispatchStatus.ACCEPTED, d.notBefore(),
+                d.expiresAt(), d.campaignId(), d.sendId(), now, now, d.schedule(), Optional.empty());
     }
 
     /** Changes a scheduled dispatch that has not started: its spec, time and schedule. */
@@ -67,20 +69,18 @@ public final class Dispatches {
         return ps.executeUpdate() == 1;
     }
 
-    /** A dispatch whose spec an older Herald wrote (version {@code < }{@link SpecCodec#CURRENT}). */
-    public record Outdated(String id, String workspace, StoredSpec stored) {
+    /** A dispatch an older Herald kept as its Braze request (spec version 0), before the typed model. */
+    public record Legacy(String id, String workspace, String request) {
     }
 
-    /** Up to {@code limit} dispatches whose spec is older than this Herald's, to upgrade at start. */
-    public List<Outdated> outdated(int limit) throws SQLException {
-        PreparedStatement ps = sql.prepare("SELECT id, workspace, spec_version, spec FROM dispatch "
-                + "WHERE spec_version < ? LIMIT ?");
-        ps.setInt(1, SpecCodec.CURRENT);
-        ps.setInt(2, limit);
-        List<Outdated> out = new ArrayList<>();
+    /** Up to {@code limit} dispatches kept as Braze requests, to upgrade at start (an index seek). */
+    public List<Legacy> legacy(int limit) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT id, workspace, spec FROM dispatch WHERE spec_version = 0 LIMIT ?");
+        ps.setInt(1, limit);
+        List<Legacy> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Outdated(rs.getString(1), rs.getString(2), new StoredSpec(rs.getInt(3), rs.getString(4))));
+                out.add(new Legacy(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
         }
         return out;

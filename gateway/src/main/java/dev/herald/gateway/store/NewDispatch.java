@@ -2,10 +2,8 @@ package dev.herald.gateway.store;
 
 import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.DispatchSpec;
-import dev.herald.gateway.model.DispatchStatus;
 import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.model.ScheduleSpec;
-import dev.herald.gateway.model.StoredSpec;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,11 +36,5 @@ public record NewDispatch(String id, String workspace, DispatchKind kind, Lane l
         Objects.requireNonNull(campaignId, "campaignId");
         Objects.requireNonNull(sendId, "sendId");
         Objects.requireNonNull(schedule, "schedule");
-    }
-
-    /** The row this dispatch becomes when inserted at {@code now}. */
-    public DispatchRow toRow(Instant now) {
-        return new DispatchRow(id, workspace, kind, lane, StoredSpec.of(spec), DispatchStatus.ACCEPTED, notBefore,
-                expiresAt, campaignId, sendId, now, now, schedule, Optional.empty());
     }
 }

@@ -13,18 +13,20 @@ import dev.herald.gateway.binding.ChannelSenders;
 import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.DispatchStatus;
 import dev.herald.gateway.model.Ids;
 import dev.herald.gateway.model.Lane;
 import dev.herald.gateway.model.Recipient;
 import dev.herald.gateway.model.RecipientSpec;
+import dev.herald.gateway.model.ScheduleSpec;
 import dev.herald.gateway.model.WebhookSpec;
 import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.JdbcTx;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.sqlite.SqliteStore;
 import dev.herald.gateway.template.TemplateEngine;
 import dev.herald.testkit.MutableClock;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,8 +123,7 @@ final class DeliveryEngineTest {
         var d = new NewDispatch(id, "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD, spec, now,
                 now.plus(Duration.ofMinutes(10)), Optional.empty(), Optional.empty(), Optional.empty());
         store.writeIngress(tx -> {
-            tx.dispatches().insert(d, now);
-            return engine.expander().expand(tx, d.toRow(now), spec, ACME);
+            return engine.expander().expand(tx, tx.dispatches().insert(d, now), spec, ACME);
         }).get();
         return id;
     }
@@ -175,6 +176,38 @@ final class DeliveryEngineTest {
         DeliveryRow expired = row(id);
         assertEquals(DeliveryStatus.EXPIRED, expired.status());
         assertEquals(3, expired.attempts());
+    }
+
+    @Test
+    void aScheduledDispatchThisHeraldCannotReadIsClosedAndTheOthersAreSent() throws Exception {
+        sender.otherwise(new SendOutcome.Accepted(Optional.empty(), true));
+        Instant later = START.plusSeconds(60);
+        String unreadable = schedule(later);
+        String readable = schedule(later);
+        store.write(tx -> {
+            var ps = ((JdbcTx) tx).sql().prepare("UPDATE dispatch SET spec_version = 9 WHERE id = ?");
+            ps.setString(1, unreadable);
+            return ps.executeUpdate();
+        }).get();
+        clock.advance(Duration.ofSeconds(60));
+        step();
+        assertEquals(DispatchStatus.EXPANDED, store.read(tx -> tx.dispatches().find(unreadable)).get().orElseThrow()
+                .status());
+        assertEquals(List.of(), store.read(tx -> tx.deliveries().forDispatch(unreadable)).get());
+        assertEquals(DeliveryStatus.DELIVERED, row(readable).status());
+    }
+
+    /** A dispatch for {@code at}, expanded by the engine when its time comes. */
+    private String schedule(Instant at) throws Exception {
+        String id = Ids.dispatchId(clock);
+        var spec = DispatchSpec.builder().recipients(List.of(RecipientSpec.of(new Recipient.ExternalId("u1"))))
+                .messages(List.of(new WebhookSpec("http://hooks.example/x", "POST", Map.of(), "b", Optional.empty())))
+                .build();
+        var d = new NewDispatch(id, "acme", DispatchKind.MESSAGES_SCHEDULE, Lane.STANDARD, spec, at,
+                at.plus(Duration.ofMinutes(10)), Optional.empty(), Optional.empty(),
+                Optional.of(new ScheduleSpec(at.toString(), false)));
+        store.write(tx -> tx.dispatches().insert(d, clock.instant())).get();
+        return id;
     }
 
     @Test

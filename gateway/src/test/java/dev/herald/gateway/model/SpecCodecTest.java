@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.channel.ApplePush;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,11 +21,11 @@ final class SpecCodecTest {
         extra.put("n", 3);
         extra.put("price", new BigDecimal("1.50"));
         extra.put("tags", List.of("a", "b"));
-        var apple = new ApplePushSpec(Optional.of(new ApplePushSpec.Alert(Optional.of("T"), Optional.of("B"),
+        var apple = new ApplePushSpec(Optional.of(new ApplePush.Alert(Optional.of("T"), Optional.of("B"),
                 Optional.of("tk"), List.of("x"), Optional.of("ak"), Optional.of("lk"), List.of("y"))), Optional.of(3),
                 Optional.of("ping.caf"), extra, true, false, Optional.of("cat"), Optional.of("active"),
                 Optional.of(0.5), Optional.of(Instant.parse("2026-12-06T00:00:00Z")), Optional.of("c1"), Optional.of(10),
-                Optional.of("app://x"), List.of(new ApplePushSpec.Button("b1", "URI", Optional.of("https://x"), false)),
+                Optional.of("app://x"), List.of(new ApplePush.Button("b1", "URI", Optional.of("https://x"), false)),
                 Optional.of("thread"), Optional.of("https://img"), Optional.of("png"), true);
         var android = new AndroidPushSpec(Optional.of("hi"), Optional.of("title"), Map.of("k", "v"), Optional.of(1),
                 Optional.of("high"), Optional.of("ck"), Optional.of(60L), Optional.of("ch"), Optional.of("s"),

@@ -78,6 +78,17 @@ public abstract class StoreContract {
                 Optional.empty(), Optional.empty());
     }
 
+    /** Writes a dispatch and its deliveries. */
+    private void seed(String dispatchId, NewDelivery... deliveries) throws Exception {
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(dispatchId), NOW);
+            for (NewDelivery d : deliveries) {
+                tx.deliveries().insert(d, NOW);
+            }
+            return null;
+        }).get();
+    }
+
     private static String id(int n) {
         return String.format("%032x", n);
     }
@@ -187,11 +198,7 @@ public abstract class StoreContract {
     @Test
     void aClaimThatIsRefusedLeavesTheDeliveryAsItIs() throws Exception {
         String id = "9".repeat(32);
-        store.write(tx -> {
-            tx.dispatches().insert(dispatch(id), NOW);
-            tx.deliveries().insert(delivery(id, "r", Lane.STANDARD, NOW), NOW);
-            return null;
-        }).get();
+        seed(id, delivery(id, "r", Lane.STANDARD, NOW));
         assertEquals(List.of(), store.write(tx -> tx.claims().claimDue(new ClaimQuery(Lane.STANDARD, "acme",
                 "webhook:h:80", NOW, 10), row -> false)).get());
         assertEquals(1, claim(Lane.STANDARD, 10).size(), "refused, not claimed: it is still due");
@@ -201,11 +208,7 @@ public abstract class StoreContract {
     void anOutcomeIsWrittenOnlyWithAClaimThatStillHolds() throws Exception {
         String id = "e".repeat(32);
         NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
-        store.write(tx -> {
-            tx.dispatches().insert(dispatch(id), NOW);
-            tx.deliveries().insert(d, NOW);
-            return null;
-        }).get();
+        seed(id, d);
         ClaimToken token = claim(Lane.STANDARD, 1).get(0).token();
         var delivered = new DeliveryUpdate(d.id(), DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(),
                 Optional.of("p-1"), Optional.empty());
@@ -230,11 +233,7 @@ public abstract class StoreContract {
     void aRetryIsDueAgainAndClaimedForItsNextAttempt() throws Exception {
         String id = "8".repeat(32);
         NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
-        store.write(tx -> {
-            tx.dispatches().insert(dispatch(id), NOW);
-            tx.deliveries().insert(d, NOW);
-            return null;
-        }).get();
+        seed(id, d);
         ClaimToken first = claim(Lane.STANDARD, 1).get(0).token();
         var retry = new DeliveryUpdate(d.id(), DeliveryStatus.QUEUED, Optional.of(NOW), Optional.of("HTTP 503"),
                 Optional.empty(), Optional.empty());
@@ -248,11 +247,7 @@ public abstract class StoreContract {
     @Test
     void parkingMovesAKeysQueuedDeliveriesLaterWithoutAnAttempt() throws Exception {
         String id = "7".repeat(32);
-        store.write(tx -> {
-            tx.dispatches().insert(dispatch(id), NOW);
-            tx.deliveries().insert(delivery(id, "r", Lane.STANDARD, NOW), NOW);
-            return null;
-        }).get();
+        seed(id, delivery(id, "r", Lane.STANDARD, NOW));
         assertEquals(1, store.write(tx -> tx.deliveries().park("webhook:h:80", NOW.plusSeconds(30), NOW)).get());
         assertEquals(List.of(), claim(Lane.STANDARD, 1));
         DeliveryRow row = only(id);

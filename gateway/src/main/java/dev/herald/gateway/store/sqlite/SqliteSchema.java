@@ -180,7 +180,9 @@ final class SqliteSchema {
             // The typed model: a dispatch keeps its spec document and the version it was written at. Version 0 is
             // the Braze request an older Herald kept; it is upgraded at start.
             List.of("ALTER TABLE dispatch RENAME COLUMN request TO spec",
-                    "ALTER TABLE dispatch ADD COLUMN spec_version INTEGER NOT NULL DEFAULT 0"));
+                    "ALTER TABLE dispatch ADD COLUMN spec_version INTEGER NOT NULL DEFAULT 0",
+                    // Finding what is left to upgrade at start is one index seek, however long the journal.
+                    "CREATE INDEX dispatch_legacy ON dispatch (id) WHERE spec_version = 0"));
 
     private SqliteSchema() {
     }
