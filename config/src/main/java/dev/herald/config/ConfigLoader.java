@@ -109,15 +109,42 @@ public final class ConfigLoader {
     }
 
     private static StoreConfig store(ConfigNode n) {
-        n.allowOnly("kind", "path", "queue_capacity", "retention");
+        n.allowOnly("kind", "path", "queue_capacity", "retention", "url", "user", "password", "pool", "lease");
         var d = StoreConfig.defaults();
         String kind = n.string("kind", "sqlite").toLowerCase(Locale.ROOT);
-        if (!kind.equals("sqlite")) {
-            throw new ConfigException(n.keyPath("kind") + ": must be sqlite, was \"" + kind + "\"");
-        }
-        return new StoreConfig(StoreConfig.Kind.SQLITE, Path.of(n.string("path", d.path().toString())),
-                n.integer("queue_capacity", d.queueCapacity(), 16, 1_000_000),
-                n.duration("retention", d.retention()));
+        int capacity = n.integer("queue_capacity", d.queueCapacity(), 16, 1_000_000);
+        var retention = n.duration("retention", d.retention());
+        return switch (kind) {
+            case "sqlite" -> {
+                for (String key : List.of("url", "user", "password", "pool", "lease")) {
+                    if (n.has(key)) {
+                        throw new ConfigException(n.keyPath(key) + ": only for kind: postgres");
+                    }
+                }
+                yield new StoreConfig(StoreConfig.Kind.SQLITE, Path.of(n.string("path", d.path().toString())),
+                        capacity, retention);
+            }
+            case "postgres", "postgresql" -> {
+                if (n.has("path")) {
+                    throw new ConfigException(n.keyPath("path") + ": only for kind: sqlite (postgres takes url)");
+                }
+                String url = n.optionalString("url").orElseThrow(() -> new ConfigException(n.keyPath("url")
+                        + ": required for kind: postgres (jdbc:postgresql://HOST:5432/DATABASE)"));
+                if (!url.startsWith("jdbc:postgresql:")) {
+                    throw new ConfigException(n.keyPath("url") + ": must start with jdbc:postgresql://");
+                }
+                var lease = n.duration("lease", java.time.Duration.ofSeconds(30));
+                if (lease.toMillis() < 1_000 || lease.toHours() > 1) {
+                    throw new ConfigException(n.keyPath("lease") + ": must be between 1s and 1h, was " + lease);
+                }
+                var server = new StoreConfig.PostgresConfig(url, n.optionalString("user"),
+                        n.optionalSecret("password"), n.integer("pool", 16, 2, 1_000), lease);
+                yield new StoreConfig(StoreConfig.Kind.POSTGRES, d.path(), capacity, retention,
+                        Optional.of(server));
+            }
+            default -> throw new ConfigException(n.keyPath("kind") + ": must be sqlite or postgres, was \"" + kind
+                    + "\"");
+        };
     }
 
     private static WebhookConfig webhook(ConfigNode n) {

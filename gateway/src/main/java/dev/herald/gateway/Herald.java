@@ -156,7 +156,7 @@ public final class Herald implements AutoCloseable {
         live = new LiveConfig(config); // validates campaigns and Canvases before anything starts
         LongSupplier nanoTime = EgressGovernor.nanoTimeOf(clock);
         bindProcessMetrics();
-        store = Stores.open(config.store());
+        store = Stores.open(config.store(), clock);
         resources.push(store);
         Gauge.builder("herald.store.write_queue", store, Store::pendingWrites)
                 .description("writes waiting for the store's writer").register(metrics);
@@ -193,6 +193,7 @@ public final class Herald implements AutoCloseable {
                 .config(config.delivery()).retryPolicy(retryPolicy).templates(templates)
                 .publicUrl(config.server().publicUrl()).clock(clock).governor(governor).registry(metrics)
                 .listeners(OutcomeListener.all(List.of(postbacks, twilioCallbacks))).build();
+        store.onRemoteWork(engine::wake); // another node accepted work: whichever node is free takes it at once
         publisher.start();
         resources.push(publisher);
         engine.start();

@@ -87,5 +87,7 @@ final class ArchitectureTest {
     void onlyTheCompositionRootKnowsTheStoreEngines() {
         noClasses().that().resideOutsideOfPackages("dev.herald.gateway", "dev.herald.gateway.store.sqlite..")
                 .should().dependOnClassesThat().resideInAPackage("dev.herald.gateway.store.sqlite..").check(herald);
+        noClasses().that().resideOutsideOfPackages("dev.herald.gateway", "dev.herald.gateway.store.postgres..")
+                .should().dependOnClassesThat().resideInAPackage("dev.herald.gateway.store.postgres..").check(herald);
     }
 }

@@ -73,7 +73,8 @@ public final class EventPublisher implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                List<EventRow> due = store.read(tx -> tx.events().due(clock.instant(), BATCH, Set.copyOf(busyDispatches)))
+                List<EventRow> due = store.write(tx -> tx.claims().claimEvents(clock.instant(), BATCH,
+                                Set.copyOf(busyDispatches)))
                         .get(30, TimeUnit.SECONDS);
                 for (EventRow e : due) {
                     if (busyDispatches.add(e.dispatchId())) {
@@ -174,7 +175,7 @@ public final class EventPublisher implements AutoCloseable {
         Optional<Instant> finalNext = next;
         Optional<String> finalError = error;
         return store.<Void>write(tx -> {
-            tx.events().record(e.seq(), finalStatus, finalNext, finalError, now);
+            tx.events().record(e, finalStatus, finalNext, finalError, now);
             return null;
         });
     }

@@ -2,6 +2,7 @@ package dev.herald.gateway.store;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -9,7 +10,8 @@ import java.util.function.Predicate;
  * How an engine claims deliveries for this process and takes their outcomes: the seam that differs between an
  * embedded journal one process owns (SQLite: claims held in memory, never written, so a claim costs no fsync) and a
  * shared one (PostgreSQL: {@code FOR UPDATE SKIP LOCKED} in batches and a lease that expires when its node dies).
- * Used inside a write ({@link StoreTx#claims()}); a read transaction cannot claim.
+ * Used inside a write ({@link StoreTx#claims()}); a read transaction cannot claim. Outbox events and tasks that
+ * run once across nodes are claimed here too.
  */
 public interface Claims {
     /**
@@ -32,4 +34,18 @@ public interface Claims {
 
     /** Outcomes dropped because their claim was stale, since the store opened. */
     long staleOutcomes();
+
+    /**
+     * Takes up to {@code limit} due outbox events to publish (see {@link Events#due}), so that no other node
+     * publishes them meanwhile: on a shared journal they are leased (not due again until the lease ends, when a
+     * node that died with them lets another take over). An event's outcome is written with {@link Events#record},
+     * conditional on the attempt it was taken for.
+     */
+    List<EventRow> claimEvents(Instant now, int limit, Collection<String> busyDispatches) throws SQLException;
+
+    /**
+     * Whether this node runs {@code task} (one that must run on one node at a time, such as the purge) for the rest
+     * of this transaction. Always true where one process owns the journal.
+     */
+    boolean lead(String task) throws SQLException;
 }

@@ -7,4 +7,11 @@ package dev.herald.gateway.store;
 public interface Dialect {
     /** An expression for the UTC calendar day ({@code YYYY-MM-DD} text) of an epoch-milliseconds column. */
     String utcDay(String epochMillisColumn);
+
+    /**
+     * What ends a single-table {@code SELECT} whose rows this transaction takes for itself: nothing where one
+     * writer owns the journal, {@code FOR UPDATE SKIP LOCKED} where several nodes share it (a row another node
+     * holds is passed over, and seen again once that node commits).
+     */
+    String skipLocked();
 }

@@ -139,10 +139,13 @@ public final class Dispatches {
         }
     }
 
-    /** Accepted dispatches whose time has come, oldest first. */
+    /**
+     * Accepted dispatches whose time has come, oldest first, taken for this transaction: on a shared journal a
+     * dispatch another node is expanding is passed over, so a schedule fires and a broadcast page is expanded once.
+     */
     public List<DispatchRow> dueForExpansion(Instant now, int limit) throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM dispatch WHERE status = '"
-                + ACCEPTED + "' AND not_before <= ? ORDER BY not_before LIMIT ?");
+                + ACCEPTED + "' AND not_before <= ? ORDER BY not_before LIMIT ?" + sql.dialect().skipLocked());
         ps.setLong(1, Rows.millis(now));
         ps.setInt(2, limit);
         List<DispatchRow> out = new ArrayList<>();

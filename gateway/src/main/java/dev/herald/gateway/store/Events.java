@@ -45,12 +45,13 @@ public final class Events {
 
     /**
      * Due events that are the oldest pending event of their dispatch (so each dispatch's events go out in
-     * order), skipping dispatches with an event already being published.
+     * order), skipping dispatches with an event already being published; on a shared journal, events another
+     * node holds are passed over.
      */
     public List<EventRow> due(Instant now, int limit, Collection<String> busyDispatches) throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM event e WHERE e.status = 'pending' "
                 + "AND e.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM event p WHERE p.dispatch_id = e.dispatch_id "
-                + "AND p.status = 'pending' AND p.seq < e.seq) ORDER BY e.seq LIMIT ?");
+                + "AND p.status = 'pending' AND p.seq < e.seq) ORDER BY e.seq LIMIT ?" + sql.dialect().skipLocked());
         ps.setLong(1, Rows.millis(now));
         ps.setInt(2, limit + busyDispatches.size());
         List<EventRow> out = new ArrayList<>();
@@ -65,12 +66,29 @@ public final class Events {
         return out;
     }
 
-    /** Records a publish attempt: {@code published}, {@code pending} again at {@code next}, or {@code dead}. */
-    public void record(long seq, String status, Optional<Instant> next, Optional<String> error, Instant now)
+    /** Makes events not due again before {@code until}: a lease while a node publishes them. */
+    public void postpone(Collection<Long> seqs, Instant until) throws SQLException {
+        PreparedStatement ps = sql.prepare("UPDATE event SET next_attempt_at = ? WHERE seq = ?");
+        for (long seq : seqs) {
+            ps.setLong(1, Rows.millis(until));
+            ps.setLong(2, seq);
+            ps.addBatch();
+        }
+        ps.executeBatch();
+    }
+
+    /**
+     * Records a publish attempt of {@code e}: {@code published}, {@code pending} again at {@code next}, or
+     * {@code dead}; only if the event is still waiting on that attempt (a node that took it over after a lease
+     * ran out may have recorded it first).
+     *
+     * @return whether it was written
+     */
+    public boolean record(EventRow e, String status, Optional<Instant> next, Optional<String> error, Instant now)
             throws SQLException {
         PreparedStatement ps = sql.prepare("UPDATE event SET status = ?, attempts = attempts + 1, "
                 + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
-                + "updated_at = ? WHERE seq = ?");
+                + "updated_at = ? WHERE seq = ? AND status = 'pending' AND attempts = ?");
         ps.setString(1, status);
         if (next.isPresent()) {
             ps.setLong(2, Rows.millis(next.get()));
@@ -79,8 +97,9 @@ public final class Events {
         }
         Rows.setOptional(ps, 3, error);
         ps.setLong(4, Rows.millis(now));
-        ps.setLong(5, seq);
-        ps.executeUpdate();
+        ps.setLong(5, e.seq());
+        ps.setInt(6, e.attempts());
+        return ps.executeUpdate() == 1;
     }
 
     /** The events of a dispatch, oldest first (the status API and tests). */

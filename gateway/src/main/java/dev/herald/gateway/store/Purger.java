@@ -53,27 +53,33 @@ public final class Purger implements AutoCloseable {
         long deleted = 0;
         int n;
         do {
-            n = store.write(tx -> tx.deliveries().purgeFinished(cutoff, BATCH)).join();
+            n = store.write(tx -> led(tx) ? tx.deliveries().purgeFinished(cutoff, BATCH) : 0).join();
             deleted += n;
         } while (n == BATCH);
         do {
-            n = store.write(tx -> tx.dispatches().purge(cutoff, BATCH)).join();
+            n = store.write(tx -> led(tx) ? tx.dispatches().purge(cutoff, BATCH) : 0).join();
             deleted += n;
         } while (n == BATCH);
         do {
-            n = store.write(tx -> tx.events().purge(cutoff, BATCH) + tx.users().purgeEvents(cutoff, BATCH)
-                    + tx.keys().purgeSendIds(cutoff, BATCH)).join();
+            n = store.write(tx -> led(tx) ? tx.events().purge(cutoff, BATCH) + tx.users().purgeEvents(cutoff, BATCH)
+                    + tx.keys().purgeSendIds(cutoff, BATCH) : 0).join();
             deleted += n;
         } while (n > 0);
         Instant keyCutoff = clock.instant().minus(Duration.ofHours(KEY_HOURS));
         do {
-            n = store.write(tx -> tx.keys().purge(keyCutoff, BATCH) + tx.heldReceipts().purge(keyCutoff, BATCH)).join();
+            n = store.write(tx -> led(tx) ? tx.keys().purge(keyCutoff, BATCH) + tx.heldReceipts().purge(keyCutoff, BATCH)
+                    : 0).join();
             deleted += n;
         } while (n > 0);
         if (deleted > 0) {
             logger.info("purged {} finished rows older than {}", deleted, cutoff);
         }
         return deleted;
+    }
+
+    /** Whether this node purges now: on a shared journal, one node at a time does (the others find 0 to do). */
+    private static boolean led(StoreTx tx) throws java.sql.SQLException {
+        return tx.claims().lead("purge");
     }
 
     @Override

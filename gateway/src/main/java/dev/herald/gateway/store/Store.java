@@ -48,6 +48,14 @@ public interface Store extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Tells {@code wake} whenever another node sharing this journal has committed new due work (a PostgreSQL
+     * {@code NOTIFY}), so an idle scheduler picks it up at once instead of at its next poll. An engine only one
+     * process uses never calls it.
+     */
+    default void onRemoteWork(Runnable wake) {
+    }
+
     /** Finishes queued writes, then closes connections and releases the store. Idempotent. */
     @Override
     void close();

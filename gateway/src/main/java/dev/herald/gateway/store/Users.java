@@ -166,7 +166,7 @@ public final class Users {
                              Instant now) throws SQLException {
         PreparedStatement ps = sql.prepare("INSERT INTO push_token (workspace, app_id, token, user_id, device_id, "
                 + "registered_at, invalid_reason) VALUES (?,?,?,?,?,?,NULL) ON CONFLICT (workspace, app_id, token) DO "
-                + "UPDATE SET user_id = excluded.user_id, device_id = COALESCE(excluded.device_id, device_id), "
+                + "UPDATE SET user_id = excluded.user_id, device_id = COALESCE(excluded.device_id, push_token.device_id), "
                 + "registered_at = excluded.registered_at, invalid_reason = NULL");
         ps.setString(1, workspace);
         ps.setString(2, appId);

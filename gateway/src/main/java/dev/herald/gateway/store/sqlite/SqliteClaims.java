@@ -10,6 +10,8 @@ import dev.herald.gateway.store.Claims;
 import dev.herald.gateway.store.Deliveries;
 import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.DeliveryUpdate;
+import dev.herald.gateway.store.EventRow;
+import dev.herald.gateway.store.Events;
 import dev.herald.gateway.store.JdbcTx;
 import dev.herald.gateway.store.Sql;
 import java.sql.Connection;
@@ -20,6 +22,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +39,14 @@ import java.util.function.Predicate;
 final class SqliteClaims implements Claims {
     private final Sql sql;
     private final Deliveries deliveries;
+    private final Events events;
     private final String owner;
     private final AtomicLong stale;
 
     SqliteClaims(JdbcTx tx, String owner, AtomicLong stale) {
         this.sql = tx.sql();
         this.deliveries = tx.deliveries();
+        this.events = tx.events();
         this.owner = owner;
         this.stale = stale;
     }
@@ -152,6 +157,16 @@ final class SqliteClaims implements Claims {
         return stale.get();
     }
 
+    @Override
+    public List<EventRow> claimEvents(Instant now, int limit, Collection<String> busyDispatches) throws SQLException {
+        return events.due(now, limit, busyDispatches); // one process: its publisher's busy set is the whole claim
+    }
+
+    @Override
+    public boolean lead(String task) {
+        return true; // one process owns the file
+    }
+
     /** The claims of a read connection: reads never claim. */
     static Claims readOnly(AtomicLong stale) {
         return new Claims() {
@@ -168,6 +183,16 @@ final class SqliteClaims implements Claims {
             @Override
             public long staleOutcomes() {
                 return stale.get();
+            }
+
+            @Override
+            public List<EventRow> claimEvents(Instant now, int limit, Collection<String> busyDispatches) {
+                throw new IllegalStateException("events are claimed in a write, not a read");
+            }
+
+            @Override
+            public boolean lead(String task) {
+                throw new IllegalStateException("tasks are led in a write, not a read");
             }
         };
     }

@@ -13,4 +13,9 @@ final class SqliteDialect implements Dialect {
     public String utcDay(String epochMillisColumn) {
         return "date(" + epochMillisColumn + " / 1000, 'unixepoch')";
     }
+
+    @Override
+    public String skipLocked() {
+        return ""; // one writer thread: nothing else can take the rows
+    }
 }

@@ -1,17 +1,19 @@
 package dev.herald.gateway.store.sqlite;
 
+import dev.herald.gateway.store.SharedMigrations;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The journal's tables on SQLite, created and migrated in order; {@code PRAGMA user_version} records how far a
  * file has been migrated, so an older file is upgraded in place at start.
  */
 final class SqliteSchema {
-    private static final List<List<String>> MIGRATIONS = List.of(
+    private static final List<List<String>> OWN = List.of(
             List.of("""
                     CREATE TABLE dispatch (
                       id TEXT PRIMARY KEY,
@@ -183,6 +185,14 @@ final class SqliteSchema {
                     "ALTER TABLE dispatch ADD COLUMN spec_version INTEGER NOT NULL DEFAULT 0",
                     // Finding what is left to upgrade at start is one index seek, however long the journal.
                     "CREATE INDEX dispatch_legacy ON dispatch (id) WHERE spec_version = 0"));
+    private static final List<List<String>> MIGRATIONS = Stream.concat(OWN.stream(),
+            SharedMigrations.AFTER_BASELINE.stream()).toList();
+
+    static {
+        if (OWN.size() != SharedMigrations.BASELINE) {
+            throw new ExceptionInInitializerError("SQLite's own migrations must end at the shared baseline");
+        }
+    }
 
     private SqliteSchema() {
     }

@@ -1,0 +1,190 @@
+package dev.herald.gateway.store.postgres;
+
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.StoredSpec;
+import dev.herald.gateway.store.ClaimQuery;
+import dev.herald.gateway.store.ClaimToken;
+import dev.herald.gateway.store.ClaimedDelivery;
+import dev.herald.gateway.store.Claims;
+import dev.herald.gateway.store.Deliveries;
+import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.DeliveryUpdate;
+import dev.herald.gateway.store.EventRow;
+import dev.herald.gateway.store.Events;
+import dev.herald.gateway.store.JdbcTx;
+import dev.herald.gateway.store.Sql;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Claims on a journal several nodes share. Due rows are selected {@code FOR UPDATE SKIP LOCKED} (another node's
+ * claim in progress is passed over, never waited for), and a claim is a lease: the row stays {@code queued}, its
+ * {@code lease_owner} names this node and its {@code next_attempt_at} becomes the lease's end, so it is not due for
+ * anyone while the lease lasts and falls due again by itself if this node dies. The heartbeat pushes the end out
+ * while the send runs. The outcome is written only if this node still holds the lease of that attempt.
+ */
+final class PostgresClaims implements Claims {
+    private final Sql sql;
+    private final Deliveries deliveries;
+    private final Events events;
+    private final Leases leases;
+
+    PostgresClaims(JdbcTx tx, Leases leases) {
+        this.sql = tx.sql();
+        this.deliveries = tx.deliveries();
+        this.events = tx.events();
+        this.leases = leases;
+    }
+
+    @Override
+    public List<ClaimedDelivery> claimDue(ClaimQuery q, Predicate<DeliveryRow> admit) throws SQLException {
+        PreparedStatement select = sql.prepare("SELECT " + Deliveries.D_COLUMNS + ", p.kind AS p_kind, "
+                + "p.spec_version AS p_spec_version, p.spec AS p_spec FROM delivery d "
+                + "JOIN dispatch p ON p.id = d.dispatch_id "
+                + "WHERE d.status = 'queued' AND d.lane = ? AND d.workspace = ? AND d.egress_key = ? "
+                + "AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED");
+        select.setString(1, q.lane().dbName());
+        select.setString(2, q.workspace());
+        select.setString(3, q.egressKey());
+        select.setLong(4, q.now().toEpochMilli());
+        select.setInt(5, q.limit());
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        List<DeliveryRow> expired = new ArrayList<>();
+        Map<String, StoredSpec> specs = new HashMap<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                DeliveryRow row = Deliveries.row(rs);
+                if (leases.held().contains(row.id())) {
+                    continue; // still being sent here (a clock stepped past the lease): never claimed twice
+                }
+                if (!row.expiresAt().isAfter(q.now())) {
+                    expired.add(row);
+                } else if (admit.test(row)) {
+                    StoredSpec spec = specs.get(row.dispatchId());
+                    if (spec == null) {
+                        spec = new StoredSpec(rs.getInt("p_spec_version"), rs.getString("p_spec"));
+                        specs.put(row.dispatchId(), spec);
+                    }
+                    DeliveryRow attempt = withAttempt(row, q.now());
+                    claimed.add(new ClaimedDelivery(attempt, DispatchKind.fromDb(rs.getString("p_kind")).orElseThrow(),
+                            spec, new ClaimToken(row.id(), attempt.attempts(), leases.owner())));
+                }
+            }
+        }
+        if (!claimed.isEmpty()) {
+            PreparedStatement lease = sql.prepare("UPDATE delivery SET lease_owner = ?, next_attempt_at = ? "
+                    + "WHERE id = ANY (?)");
+            lease.setString(1, leases.owner());
+            lease.setLong(2, q.now().plus(leases.lease()).toEpochMilli());
+            lease.setArray(3, ids(claimed.stream().map(c -> c.delivery().id()).toList()));
+            lease.executeUpdate();
+            for (ClaimedDelivery c : claimed) {
+                leases.held().add(c.delivery().id());
+            }
+        }
+        for (DeliveryRow row : expired) {
+            deliveries.expire(row, q.now());
+        }
+        return claimed;
+    }
+
+    private Array ids(Collection<UUID> ids) throws SQLException {
+        return sql.connection().createArrayOf("text", ids.stream().map(UUID::toString).toArray());
+    }
+
+    private static DeliveryRow withAttempt(DeliveryRow r, Instant now) {
+        return new DeliveryRow(r.id(), r.dispatchId(), r.workspace(), r.channel(), r.recipient(), r.address(),
+                r.egressKey(), r.lane(), DeliveryStatus.SENDING, r.attempts() + 1, r.nextAttemptAt(), r.expiresAt(),
+                r.lastError(), r.providerMessageId(), r.detail(), r.createdAt(), now, r.userId(), r.appId());
+    }
+
+    @Override
+    public boolean record(ClaimToken token, DeliveryUpdate u, Instant now) throws SQLException {
+        if (leases.owner().equals(token.owner())) {
+            leases.held().remove(token.delivery());
+        }
+        PreparedStatement ps = sql.prepare("UPDATE delivery SET status = ?, attempts = attempts + 1, "
+                + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
+                + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
+                + "updated_at = ?, lease_owner = NULL "
+                + "WHERE id = ? AND status = 'queued' AND attempts = ? AND lease_owner = ?");
+        ps.setString(1, u.status().dbName());
+        // Queued again with no time given: due now, not at the end of the lease it was claimed with.
+        Optional<Instant> next = u.nextAttemptAt().or(() -> u.status() == DeliveryStatus.QUEUED
+                ? Optional.of(now) : Optional.empty());
+        if (next.isPresent()) {
+            ps.setLong(2, next.get().toEpochMilli());
+        } else {
+            ps.setNull(2, Types.BIGINT);
+        }
+        setOptional(ps, 3, u.lastError());
+        setOptional(ps, 4, u.providerMessageId());
+        setOptional(ps, 5, u.detail());
+        ps.setLong(6, now.toEpochMilli());
+        ps.setString(7, u.id().toString());
+        ps.setInt(8, token.attempt() - 1);
+        ps.setString(9, token.owner());
+        if (ps.executeUpdate() != 1) {
+            leases.stale().incrementAndGet(); // another node took it over after the lease ran out, or it moved on
+            return false;
+        }
+        return true;
+    }
+
+    /** Pushes the end of this node's leases on {@code held} out to {@code now} + the lease; returns how many. */
+    int renew(Collection<UUID> held, Instant now) throws SQLException {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        PreparedStatement ps = sql.prepare("UPDATE delivery SET next_attempt_at = ? "
+                + "WHERE id = ANY (?) AND lease_owner = ? AND status = 'queued'");
+        ps.setLong(1, now.plus(leases.lease()).toEpochMilli());
+        ps.setArray(2, ids(held));
+        ps.setString(3, leases.owner());
+        return ps.executeUpdate();
+    }
+
+    private static void setOptional(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setString(index, value.get());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    @Override
+    public long staleOutcomes() {
+        return leases.stale().get();
+    }
+
+    @Override
+    public List<EventRow> claimEvents(Instant now, int limit, Collection<String> busyDispatches) throws SQLException {
+        List<EventRow> due = events.due(now, limit, busyDispatches);
+        if (!due.isEmpty()) {
+            events.postpone(due.stream().map(EventRow::seq).toList(), now.plus(leases.lease()));
+        }
+        return due;
+    }
+
+    @Override
+    public boolean lead(String task) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT pg_try_advisory_xact_lock(?)");
+        ps.setLong(1, 0x4845_5241_0000_0000L | (task.hashCode() & 0xffff_ffffL));
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+}

@@ -1,0 +1,521 @@
+package dev.herald.gateway.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.config.StoreConfig;
+import dev.herald.gateway.store.ClaimQuery;
+import dev.herald.gateway.store.ClaimToken;
+import dev.herald.gateway.store.ClaimedDelivery;
+import dev.herald.gateway.store.Claims;
+import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.DeliveryUpdate;
+import dev.herald.gateway.store.EventRow;
+import dev.herald.gateway.store.JdbcTx;
+import dev.herald.gateway.store.Sql;
+import dev.herald.gateway.store.Store;
+import dev.herald.gateway.store.StoreOverloadedException;
+import dev.herald.gateway.store.StoreUnavailableException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal on PostgreSQL, shared by every Herald node that points at the same database.
+ *
+ * <p>Writes are group-committed as on SQLite, but by several writer threads, each on its own pooled connection:
+ * a writer takes whatever is queued (up to {@value #MAX_BATCH} writes), runs each in its own SAVEPOINT (one
+ * failure fails only its caller; a serialization failure or a deadlock with another node is retried), then commits
+ * once with {@code synchronous_commit = on}: a write's stage completes only after PostgreSQL has made it durable.
+ * A failed commit fails the whole batch. Reads borrow a pooled connection each.
+ *
+ * <p>Claims are leases ({@link PostgresClaims}); a heartbeat renews this node's every third of the lease. A batch
+ * that accepted requests ends with {@code NOTIFY}, so an idle node picks the work up at once; polling remains the
+ * fallback. When the server is unreachable, writes fail within the pool's connection timeout with
+ * {@link StoreUnavailableException} (ingress answers 503) and the writers reconnect once it is back.
+ */
+public final class PostgresStore implements Store {
+    static final int MAX_BATCH = 256;
+    /** The channel nodes announce new due work on; the payload is the announcing node, which ignores its own. */
+    static final String CHANNEL = "herald_work";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final int MAX_TRIES = 3;
+    private static final Logger logger = LoggerFactory.getLogger(PostgresStore.class);
+
+    private record PendingWrite<T>(Work<T> work, CompletableFuture<T> future, boolean ingress) {
+    }
+
+    private final StoreConfig.PostgresConfig server;
+    private final HikariDataSource pool;
+    private final Clock clock;
+    private final Leases leases;
+    private final int ingressCapacity;
+    private final AtomicInteger ingressQueued = new AtomicInteger();
+    private final LinkedBlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private final ExecutorService readers;
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon(true).name("herald-store-completer").factory());
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon(true).name("herald-store-heartbeat").factory());
+    private final Thread listener;
+    private final List<Runnable> wakeListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean closing;
+
+    private PostgresStore(StoreConfig config, HikariDataSource pool, Clock clock, String owner) {
+        this.server = config.postgres().orElseThrow();
+        this.pool = pool;
+        this.clock = clock;
+        this.leases = new Leases(owner, server.lease());
+        this.ingressCapacity = config.queueCapacity();
+        // A third of the pool writes (at least one, at most four: PostgreSQL groups their commits' WAL flushes);
+        // the rest reads.
+        int writerCount = Math.max(1, Math.min(4, server.pool() / 3));
+        int readerCount = Math.max(1, server.pool() - writerCount);
+        this.readers = Executors.newFixedThreadPool(readerCount, Thread.ofPlatform().daemon(true)
+                .name("herald-store-reader-", 1).factory());
+        for (int i = 0; i < writerCount; i++) {
+            Thread t = Thread.ofPlatform().daemon(true).name("herald-store-writer-" + (i + 1)).unstarted(this::runWriter);
+            writers.add(t);
+            t.start();
+        }
+        long renewMillis = Math.max(200, server.lease().toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::renewLeases, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        this.listener = Thread.ofPlatform().daemon(true).name("herald-store-listener").unstarted(this::listen);
+        this.listener.start();
+    }
+
+    /**
+     * Connects (failing at once with a message naming the URL, never the password, when the server cannot be
+     * reached), migrates the schema and starts the writers.
+     *
+     * @throws StoreUnavailableException if PostgreSQL cannot be reached, logged into or migrated
+     */
+    public static PostgresStore open(StoreConfig config, Clock clock) {
+        StoreConfig.PostgresConfig server = config.postgres().orElseThrow(
+                () -> new IllegalArgumentException("not a postgres store"));
+        String where = server.displayUrl() + server.user().map(u -> " as " + u).orElse("");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikari(server));
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot reach PostgreSQL at " + where + ": " + rootMessage(e), e);
+        }
+        try (Connection c = pool.getConnection()) {
+            PostgresSchema.migrate(c);
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw new StoreUnavailableException("cannot migrate the PostgreSQL store at " + where + ": "
+                    + rootMessage(e), e);
+        }
+        return new PostgresStore(config, pool, clock, ownerName());
+    }
+
+    private static HikariConfig hikari(StoreConfig.PostgresConfig server) {
+        var h = new HikariConfig();
+        h.setPoolName("herald-store");
+        h.setJdbcUrl(server.url());
+        server.user().ifPresent(h::setUsername);
+        server.password().ifPresent(p -> h.setPassword(p.reveal()));
+        h.setMaximumPoolSize(server.pool());
+        h.setMinimumIdle(Math.min(2, server.pool()));
+        h.setAutoCommit(false);
+        h.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        h.setValidationTimeout(Math.min(CONNECT_TIMEOUT.toMillis(), 2_000));
+        h.setInitializationFailTimeout(1); // one try at start: a wrong URL is reported, not waited on
+        // Durable on commit whatever the server's default: a 201 means committed and flushed.
+        h.setConnectionInitSql("SET synchronous_commit = on");
+        h.addDataSourceProperty("ApplicationName", "herald");
+        h.addDataSourceProperty("tcpKeepAlive", "true");
+        h.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        // A server that stops answering mid-statement fails the statement instead of holding a writer forever.
+        h.addDataSourceProperty("socketTimeout", "60");
+        return h;
+    }
+
+    private static String ownerName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "node";
+        }
+        String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
+        return host + "/" + pid + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** This node's name in {@code lease_owner}. */
+    public String owner() {
+        return leases.owner();
+    }
+
+    @Override
+    public <T> CompletableFuture<T> writeIngress(Work<T> work) {
+        if (ingressQueued.incrementAndGet() > ingressCapacity) {
+            ingressQueued.decrementAndGet();
+            return CompletableFuture.failedFuture(new StoreOverloadedException(ingressCapacity));
+        }
+        return enqueue(work, true);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(Work<T> work) {
+        return enqueue(work, false);
+    }
+
+    private <T> CompletableFuture<T> enqueue(Work<T> work, boolean ingress) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (closing) {
+            if (ingress) {
+                ingressQueued.decrementAndGet();
+            }
+            future.completeExceptionally(new StoreUnavailableException("store is closed", null));
+            return future;
+        }
+        queue.add(new PendingWrite<>(work, future, ingress));
+        return future;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> read(Work<T> work) {
+        if (closing) {
+            return CompletableFuture.failedFuture(new StoreUnavailableException("store is closed", null));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Connection c;
+            try {
+                c = pool.getConnection();
+            } catch (SQLException e) {
+                throw new StoreUnavailableException("PostgreSQL at " + server.displayUrl() + " cannot be reached: "
+                        + rootMessage(e), e);
+            }
+            var tx = new JdbcTx(new Sql(c, PostgresDialect.INSTANCE), t -> READ_ONLY);
+            try {
+                return work.run(tx);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            } finally {
+                tx.sql().closeStatements();
+                try {
+                    c.rollback();
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the pool checks the connection before lending it again
+                }
+            }
+        }, readers);
+    }
+
+    @Override
+    public int pendingWrites() {
+        return queue.size();
+    }
+
+    @Override
+    public long staleOutcomes() {
+        return leases.stale().get();
+    }
+
+    @Override
+    public void onRemoteWork(Runnable wake) {
+        wakeListeners.add(wake);
+    }
+
+    /** A writer: its own connection, batches of whatever is queued, one commit per batch. */
+    private void runWriter() {
+        List<PendingWrite<?>> batch = new ArrayList<>(MAX_BATCH);
+        @Nullable Connection connection = null;
+        @Nullable JdbcTx tx = null;
+        while (true) {
+            PendingWrite<?> first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            if (first == null) {
+                if (closing && queue.isEmpty()) {
+                    release(connection, tx, false);
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+            for (PendingWrite<?> w : batch) {
+                if (w.ingress()) {
+                    ingressQueued.decrementAndGet();
+                }
+            }
+            try {
+                if (connection == null || tx == null) {
+                    connection = pool.getConnection();
+                    tx = new JdbcTx(new Sql(connection, PostgresDialect.INSTANCE), t -> new PostgresClaims(t, leases));
+                }
+                runBatch(connection, tx, batch);
+            } catch (SQLException | RuntimeException e) {
+                failBatch(batch, e);
+                release(connection, tx, true); // a failed commit may have left it broken: start afresh
+                connection = null;
+                tx = null;
+            }
+            batch.clear();
+        }
+    }
+
+    private void runBatch(Connection connection, JdbcTx tx, List<PendingWrite<?>> batch) throws SQLException {
+        int n = batch.size();
+        Object[] results = new Object[n];
+        Throwable[] errors = new Throwable[n];
+        boolean accepted = false;
+        Sql sql = tx.sql();
+        for (int i = 0; i < n; i++) {
+            PendingWrite<?> w = batch.get(i);
+            accepted |= w.ingress();
+            for (int attempt = 1; ; attempt++) {
+                sql.prepare("SAVEPOINT w").execute();
+                try {
+                    results[i] = w.work().run(tx);
+                    errors[i] = null;
+                    sql.prepare("RELEASE w").execute();
+                    break;
+                } catch (Exception | StackOverflowError e) {
+                    errors[i] = e;
+                    sql.prepare("ROLLBACK TO w").execute(); // throws if the connection is gone: the batch fails
+                    sql.prepare("RELEASE w").execute();
+                    if (!(e instanceof SQLException s && retryable(s)) || attempt == MAX_TRIES) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (accepted) {
+            PreparedStatement notify = sql.prepare("SELECT pg_notify('" + CHANNEL + "', ?)");
+            notify.setString(1, leases.owner());
+            notify.execute(); // delivered to listeners only if the commit succeeds
+        }
+        connection.commit();
+        List<PendingWrite<?>> done = List.copyOf(batch);
+        completer.execute(() -> {
+            for (int i = 0; i < n; i++) {
+                complete(done.get(i), results[i], errors[i]);
+            }
+        });
+    }
+
+    /**
+     * Whether a failed write is worth running again at once: it lost a race with another node (a serialization
+     * failure, a deadlock, or a unique key another node inserted first, such as a new user both created).
+     */
+    private static boolean retryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state) || "23505".equals(state);
+    }
+
+    private void failBatch(List<PendingWrite<?>> batch, Exception cause) {
+        logger.error("store commit failed; {} writes in the batch were not kept: {}", batch.size(), rootMessage(cause));
+        var failure = new StoreUnavailableException("the write could not be made durable in PostgreSQL at "
+                + server.displayUrl() + ": " + rootMessage(cause), cause);
+        for (PendingWrite<?> w : batch) {
+            w.future().completeExceptionally(failure);
+        }
+    }
+
+    private void release(@Nullable Connection c, @Nullable JdbcTx tx, boolean broken) {
+        if (tx != null) {
+            tx.sql().closeStatements();
+        }
+        if (c == null) {
+            return;
+        }
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            broken = true;
+        }
+        if (broken) {
+            pool.evictConnection(c);
+        } else {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // returned to the pool anyway
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(PendingWrite<T> w, Object result, @Nullable Throwable error) {
+        if (error != null) {
+            w.future().completeExceptionally(error);
+        } else {
+            w.future().complete((T) result);
+        }
+    }
+
+    /** The heartbeat: this node's leases of deliveries still being sent move out by one lease. */
+    private void renewLeases() {
+        List<UUID> held = List.copyOf(leases.held());
+        if (held.isEmpty() || closing) {
+            return;
+        }
+        Instant now = clock.instant();
+        write(tx -> ((PostgresClaims) tx.claims()).renew(held, now)).whenComplete((n, failure) -> {
+            if (failure != null) {
+                logger.warn("renewing {} delivery leases failed (they lapse after {} unless renewed): {}",
+                        held.size(), server.lease(), rootMessage(failure));
+            }
+        });
+    }
+
+    /** Listens for other nodes' announcements of new work on its own connection; reconnects when it drops. */
+    private void listen() {
+        while (!closing) {
+            try (Connection c = connectDirect(); Statement s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (!closing) {
+                    PGNotification[] notes = pg.getNotifications(500);
+                    if (notes != null && anyFromOthers(notes)) {
+                        for (Runnable wake : wakeListeners) {
+                            wake.run();
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!closing) {
+                    logger.debug("listening for other nodes' work failed; polling until it reconnects: {}",
+                            rootMessage(e));
+                    sleepQuietly(Duration.ofSeconds(1));
+                }
+            }
+        }
+    }
+
+    private boolean anyFromOthers(PGNotification[] notes) {
+        for (PGNotification n : notes) {
+            if (!leases.owner().equals(n.getParameter())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Connection connectDirect() throws SQLException {
+        var props = new Properties();
+        server.user().ifPresent(u -> props.setProperty("user", u));
+        server.password().ifPresent(p -> props.setProperty("password", p.reveal()));
+        props.setProperty("ApplicationName", "herald-listen");
+        props.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+        props.setProperty("tcpKeepAlive", "true");
+        Connection c = DriverManager.getConnection(server.url(), props);
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        heartbeat.shutdownNow();
+        for (Thread w : writers) {
+            try {
+                w.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        completer.shutdown();
+        try {
+            completer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        PendingWrite<?> left;
+        while ((left = queue.poll()) != null) {
+            left.future().completeExceptionally(new StoreUnavailableException("store is closed", null));
+        }
+        readers.shutdown();
+        try {
+            readers.awaitTermination(10, TimeUnit.SECONDS);
+            listener.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.close();
+    }
+
+    /** The claims of a read: reads never claim. */
+    private static final Claims READ_ONLY = new Claims() {
+        @Override
+        public List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) {
+            throw new IllegalStateException("claims are taken in a write, not a read");
+        }
+
+        @Override
+        public boolean record(ClaimToken token, DeliveryUpdate update, Instant now) {
+            throw new IllegalStateException("outcomes are written in a write, not a read");
+        }
+
+        @Override
+        public long staleOutcomes() {
+            return 0;
+        }
+
+        @Override
+        public List<EventRow> claimEvents(Instant now, int limit, Collection<String> busyDispatches) {
+            throw new IllegalStateException("events are claimed in a write, not a read");
+        }
+
+        @Override
+        public boolean lead(String task) {
+            throw new IllegalStateException("tasks are led in a write, not a read");
+        }
+    };
+}
