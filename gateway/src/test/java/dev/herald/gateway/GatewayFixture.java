@@ -9,6 +9,7 @@ import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.json.Json;
 import dev.herald.testkit.Eventually;
+import dev.herald.testkit.PostgresServerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,11 +23,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * A Herald started by its own composition root on 127.0.0.1:0 against a temporary SQLite file, with an HTTP
- * client and helpers for the API. Workspaces: {@code acme} (keys {@link #KEY} with messages.send and
+ * client and helpers for the API. With {@code -Dherald.test.store=postgres} (the build's second test run) the same
+ * tests run on PostgreSQL instead: a database per test directory on the shared test server. Workspaces: {@code acme} (keys {@link #KEY} with messages.send and
  * {@link #RO_KEY} with users.track only) and {@code other} ({@link #OTHER_KEY}).
  */
 final class GatewayFixture implements AutoCloseable {
@@ -41,6 +44,10 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
+    /** Whether the end-to-end tests run on PostgreSQL rather than SQLite. */
+    static final boolean POSTGRES = "postgres".equals(System.getProperty("herald.test.store"));
+    private static final Map<Path, String> DATABASES = new ConcurrentHashMap<>();
+
     final Path dir;
     final Herald herald;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -54,7 +61,7 @@ final class GatewayFixture implements AutoCloseable {
     static String yaml(Path dir, String extra) {
         return """
                 server: { bind: 127.0.0.1, port: 0, ops_port: 0, max_body: 64KiB, shutdown_timeout: 5s }
-                store: { path: "%s" }
+                %s
                 webhook: { allow_private_networks: true, connect_timeout: 1s, response_timeout: 3s }
                 delivery: { retry_base: 100ms, retry_cap: 1s, poll_interval: 50ms }
                 workspaces:
@@ -70,9 +77,28 @@ final class GatewayFixture implements AutoCloseable {
                     apps: [ { app_id: ios-app, platform: ios }, { app_id: droid, platform: android } ]
                     sms: { twilio: { account_sid: ACtest, auth_token: secret }, subscription_groups: { sg-1: { from: "+15005550006" } } }
                 %s
-                """.formatted(dir.resolve("herald.db"), ApiKeyAuthenticator.sha256Hex(KEY),
+                """.formatted(storeYaml(dir), ApiKeyAuthenticator.sha256Hex(KEY),
                 ApiKeyAuthenticator.sha256Hex(RO_KEY), ApiKeyAuthenticator.sha256Hex(OTHER_KEY),
                 ApiKeyAuthenticator.sha256Hex(SB_KEY), extra);
+    }
+
+    /** The store section for a test directory: its SQLite file, or its PostgreSQL database. */
+    static String storeYaml(Path dir) {
+        if (!POSTGRES) {
+            return "store: { path: \"" + dir.resolve("herald.db") + "\" }";
+        }
+        return "store: { kind: postgres, url: \"" + database(dir) + "\", user: " + PostgresServerProcess.USER
+                + ", password: \"" + PostgresServerProcess.PASSWORD + "\", pool: 6, lease: 10s }";
+    }
+
+    private static String database(Path dir) {
+        return DATABASES.computeIfAbsent(dir, d -> {
+            try {
+                return PostgresServerProcess.shared().createDatabase();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     static HeraldConfig config(Path dir) {
@@ -199,14 +225,23 @@ final class GatewayFixture implements AutoCloseable {
         return true;
     }
 
-    /** Counts rows straight from the journal file (a second, read-only connection). */
+    /** Counts rows straight from the journal (a second connection to its file or database). */
     static long count(Path dir, String sql) throws SQLException {
-        Path db = dir.resolve("herald.db");
-        if (!Files.exists(db)) {
-            return 0;
+        Connection connection;
+        if (POSTGRES) {
+            String url = DATABASES.get(dir);
+            if (url == null) {
+                return 0;
+            }
+            connection = DriverManager.getConnection(url, PostgresServerProcess.USER, PostgresServerProcess.PASSWORD);
+        } else {
+            Path db = dir.resolve("herald.db");
+            if (!Files.exists(db)) {
+                return 0;
+            }
+            connection = DriverManager.getConnection("jdbc:sqlite:" + db);
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
+        try (Connection c = connection; ResultSet rs = c.createStatement().executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }

@@ -1,0 +1,260 @@
+package dev.herald.gateway.store.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.channel.Channel;
+import dev.herald.config.Secret;
+import dev.herald.config.StoreConfig;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchKind;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.Recipient;
+import dev.herald.gateway.model.RecipientSpec;
+import dev.herald.gateway.model.WebhookSpec;
+import dev.herald.gateway.store.ClaimQuery;
+import dev.herald.gateway.store.ClaimedDelivery;
+import dev.herald.gateway.store.DeliveryUpdate;
+import dev.herald.gateway.store.DispatchRow;
+import dev.herald.gateway.store.NewDelivery;
+import dev.herald.gateway.store.NewDispatch;
+import dev.herald.gateway.store.StoreUnavailableException;
+import dev.herald.testkit.Eventually;
+import dev.herald.testkit.MutableClock;
+import dev.herald.testkit.PostgresServerProcess;
+import dev.herald.testkit.RedisServerProcess;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one PostgreSQL journal: claims are never shared, a dead node's leases lapse and the survivor takes
+ * the work over (the dead node's late outcome is dropped), the heartbeat keeps a running send's lease, a dispatch
+ * is expanded and a single-node task run by one node at a time, a commit wakes the other node, and a server that
+ * goes away fails writes cleanly until it is back.
+ */
+final class SharedJournalTest {
+    private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
+    private static final Duration LEASE = Duration.ofSeconds(10);
+    private static final String KEY = "webhook:h:80";
+
+    private final MutableClock clock = new MutableClock(T0);
+    private PostgresStore a;
+    private PostgresStore b;
+
+    @BeforeEach
+    void openTwoNodes() {
+        String url = PostgresStoreContractTest.database();
+        a = PostgresStore.open(PostgresStoreContractTest.config(url, LEASE), clock);
+        b = PostgresStore.open(PostgresStoreContractTest.config(url, LEASE), clock);
+    }
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+    }
+
+    private static DispatchSpec spec() {
+        return DispatchSpec.builder().recipients(List.of(RecipientSpec.of(new Recipient.ExternalId("u1"))))
+                .messages(List.of(new WebhookSpec("https://h.test/", "POST", Map.of(), "hi", Optional.empty())))
+                .build();
+    }
+
+    private void seed(String dispatchId, int deliveries, Instant notBefore) throws Exception {
+        a.write(tx -> {
+            tx.dispatches().insert(new NewDispatch(dispatchId, "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD,
+                    spec(), notBefore, notBefore.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(),
+                    Optional.empty()), T0);
+            for (int i = 0; i < deliveries; i++) {
+                tx.deliveries().insert(new NewDelivery(UUID.randomUUID(), dispatchId, "acme", Channel.WEBHOOK,
+                        "r" + i, "http://h/", KEY, Lane.STANDARD, DeliveryStatus.QUEUED, T0,
+                        T0.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(), Optional.empty()), T0);
+            }
+            return null;
+        }).get();
+    }
+
+    private static List<ClaimedDelivery> claim(PostgresStore node, Instant now, int limit) throws Exception {
+        return node.write(tx -> tx.claims().claimDue(new ClaimQuery(Lane.STANDARD, "acme", KEY, now, limit),
+                row -> true)).get();
+    }
+
+    private static boolean sent(PostgresStore node, ClaimedDelivery c, Instant now) throws Exception {
+        return node.write(tx -> tx.claims().record(c.token(), new DeliveryUpdate(c.delivery().id(),
+                DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(), Optional.of("pm-1"), Optional.empty()),
+                now)).get();
+    }
+
+    @Test
+    void twoNodesClaimingAtOnceNeverTakeTheSameDelivery() throws Exception {
+        seed("d".repeat(32), 400, T0);
+        Set<UUID> seen = new HashSet<>();
+        int total = 0;
+        for (int round = 0; round < 20; round++) {
+            CompletableFuture<List<ClaimedDelivery>> fromA = CompletableFuture.supplyAsync(() -> claimQuietly(a));
+            CompletableFuture<List<ClaimedDelivery>> fromB = CompletableFuture.supplyAsync(() -> claimQuietly(b));
+            for (ClaimedDelivery c : concat(fromA.get(), fromB.get())) {
+                assertTrue(seen.add(c.delivery().id()), "claimed twice: " + c.delivery().id());
+                total++;
+            }
+        }
+        assertEquals(400, total);
+        assertEquals(List.of(), claim(a, T0, 10));
+    }
+
+    private static List<ClaimedDelivery> claimQuietly(PostgresStore node) {
+        try {
+            return claim(node, T0, 20);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> List<T> concat(List<T> x, List<T> y) {
+        List<T> out = new ArrayList<>(x);
+        out.addAll(y);
+        return out;
+    }
+
+    @Test
+    void aDeadNodesLeaseLapsesTheOtherTakesOverAndTheLateOutcomeIsDropped() throws Exception {
+        seed("e".repeat(32), 1, T0);
+        ClaimedDelivery byA = claim(a, T0, 10).getFirst();
+        assertEquals(a.owner(), byA.token().owner());
+        assertEquals(List.of(), claim(b, T0.plus(LEASE).minusMillis(1), 10), "leased: not due for anyone else");
+
+        ClaimedDelivery byB = claim(b, T0.plus(LEASE), 10).getFirst(); // a "died": its lease ran out
+        assertEquals(byA.delivery().id(), byB.delivery().id());
+        assertEquals(1, byB.token().attempt(), "a lapsed attempt was never recorded, so it is the same attempt");
+        assertFalse(sent(a, byA, T0.plus(LEASE)), "the dead node's late outcome matches nothing");
+        assertEquals(1, a.staleOutcomes());
+        assertTrue(sent(b, byB, T0.plus(LEASE)));
+        var row = b.read(tx -> tx.deliveries().forDispatch("e".repeat(32))).get().getFirst();
+        assertEquals(DeliveryStatus.DELIVERED, row.status());
+        assertEquals(1, row.attempts());
+    }
+
+    @Test
+    void theHeartbeatKeepsARunningSendsLease() throws Exception {
+        seed("f".repeat(32), 1, T0);
+        ClaimedDelivery byA = claim(a, T0, 10).getFirst();
+        clock.set(T0.plus(LEASE.dividedBy(2)));
+        assertEquals(1, a.renewLeases().get());
+        assertEquals(List.of(), claim(b, T0.plus(LEASE).plusSeconds(1), 10), "renewed: still a's");
+        assertTrue(sent(a, byA, T0.plus(LEASE).plusSeconds(1)));
+        assertEquals(0, a.renewLeases().get(), "nothing held once recorded");
+    }
+
+    @Test
+    void aDispatchIsExpandedAndATaskLedByOneNodeAtATime() throws Exception {
+        seed("a".repeat(32), 0, T0);
+        var inside = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        CompletableFuture<List<DispatchRow>> held = a.write(tx -> {
+            List<DispatchRow> due = tx.dispatches().dueForExpansion(T0, 8);
+            assertTrue(tx.claims().lead("purge"));
+            inside.countDown();
+            try {
+                assertTrue(release.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return due;
+        });
+        assertTrue(inside.await(30, TimeUnit.SECONDS));
+        assertEquals(List.of(), b.write(tx -> tx.dispatches().dueForExpansion(T0, 8)).get(),
+                "a dispatch another node is expanding is passed over, not waited for");
+        assertFalse(b.write(tx -> tx.claims().lead("purge")).get());
+        assertTrue(b.write(tx -> tx.claims().lead("another task")).get());
+        release.countDown();
+        assertEquals(1, held.get().size());
+        assertTrue(b.write(tx -> tx.claims().lead("purge")).get(), "free again once a's transaction ended");
+    }
+
+    @Test
+    void anAcceptOnOneNodeWakesTheOther() throws Exception {
+        var woken = new CountDownLatch(1);
+        b.onRemoteWork(woken::countDown);
+        var ownWake = new CountDownLatch(1);
+        a.onRemoteWork(ownWake::countDown);
+        Eventually.until(Duration.ofSeconds(30), "b is woken by a's accept", () -> {
+            a.writeIngress(tx -> null).join(); // repeated until b's listener has connected
+            try {
+                return woken.await(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(1, ownWake.getCount(), "a node is not woken by its own announcement");
+    }
+
+    @Test
+    void anUnreachableServerIsReportedByUrlWithoutThePassword() throws Exception {
+        int port = RedisServerProcess.freePort();
+        var config = StoreConfig.postgres(new StoreConfig.PostgresConfig(
+                "jdbc:postgresql://127.0.0.1:" + port + "/herald?password=url-secret", Optional.of("herald"),
+                Optional.of(Secret.of("config-secret")), 4, LEASE));
+        var e = assertThrows(StoreUnavailableException.class, () -> PostgresStore.open(config, clock));
+        assertTrue(e.getMessage().contains("jdbc:postgresql://127.0.0.1:" + port + "/herald"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void aServerThatGoesAwayFailsWritesCleanlyAndTheStoreRecoversWhenItIsBack() throws Exception {
+        try (var server = PostgresServerProcess.start()) {
+            String url = server.createDatabase();
+            try (var node = PostgresStore.open(PostgresStoreContractTest.config(url, LEASE), clock)) {
+                node.writeIngress(tx -> {
+                    tx.dispatches().insert(new NewDispatch("1".repeat(32), "acme", DispatchKind.MESSAGES_SEND,
+                            Lane.STANDARD, spec(), T0, T0.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(),
+                            Optional.empty()), T0);
+                    return null;
+                }).get();
+                server.stop();
+                var failed = assertThrows(ExecutionException.class, () -> node.writeIngress(tx -> {
+                    tx.dispatches().insert(new NewDispatch("2".repeat(32), "acme", DispatchKind.MESSAGES_SEND,
+                            Lane.STANDARD, spec(), T0, T0.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(),
+                            Optional.empty()), T0);
+                    return null;
+                }).get(30, TimeUnit.SECONDS));
+                assertInstanceOf(StoreUnavailableException.class, failed.getCause());
+                server.restart();
+                Eventually.until(Duration.ofSeconds(30), "writes succeed again", () -> {
+                    try {
+                        node.writeIngress(tx -> {
+                            tx.dispatches().insert(new NewDispatch("3".repeat(32), "acme",
+                                    DispatchKind.MESSAGES_SEND, Lane.STANDARD, spec(), T0, T0.plus(Duration.ofDays(1)),
+                                    Optional.empty(), Optional.empty(), Optional.empty()), T0);
+                            return null;
+                        }).get(30, TimeUnit.SECONDS);
+                        return true;
+                    } catch (Exception notYet) {
+                        return false;
+                    }
+                });
+                var ids = node.read(tx -> List.of(tx.dispatches().find("1".repeat(32)).isPresent(),
+                        tx.dispatches().find("2".repeat(32)).isPresent(),
+                        tx.dispatches().find("3".repeat(32)).isPresent())).get();
+                assertEquals(List.of(true, false, true), ids, "kept, never half-written, kept after recovery");
+            }
+        }
+    }
+}
