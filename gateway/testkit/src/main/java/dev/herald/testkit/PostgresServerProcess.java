@@ -48,12 +48,14 @@ public final class PostgresServerProcess implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final boolean asPostgresUser;
+    private final boolean fsync;
 
-    private PostgresServerProcess(Path bin, Path directory, int port, boolean asPostgresUser) {
+    private PostgresServerProcess(Path bin, Path directory, int port, boolean asPostgresUser, boolean fsync) {
         this.bin = bin;
         this.directory = directory;
         this.port = port;
         this.asPostgresUser = asPostgresUser;
+        this.fsync = fsync;
     }
 
     /** The server shared by every test of this JVM, started on first use; skips (or fails) when there is none. */
@@ -66,12 +68,23 @@ public final class PostgresServerProcess implements AutoCloseable {
         return shared;
     }
 
-    /** A server of the caller's own; skips (or fails) the calling test when PostgreSQL is not installed. */
+    /**
+     * A server of the caller's own, without fsync (tests check Herald, not the disk); skips (or fails) the calling
+     * test when PostgreSQL is not installed.
+     */
     public static PostgresServerProcess start() throws IOException {
+        return start(false);
+    }
+
+    /**
+     * A server of the caller's own; {@code fsync} as in production (benchmarks measure with it: a commit is flushed
+     * to disk before it returns).
+     */
+    public static PostgresServerProcess start(boolean fsync) throws IOException {
         Path bin = requireBinaries();
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("herald-pg");
-        var server = new PostgresServerProcess(bin, dir, RedisServerProcess.freePort(), root);
+        var server = new PostgresServerProcess(bin, dir, RedisServerProcess.freePort(), root, fsync);
         try {
             server.init();
             server.restart();
@@ -169,8 +182,8 @@ public final class PostgresServerProcess implements AutoCloseable {
     public void restart() throws IOException {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l",
                 directory.resolve("server.log").toString(), "-w", "-t", Long.toString(START_TIMEOUT.toSeconds()),
-                "-o", "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=off "
-                        + "-c max_connections=300 -c shared_buffers=64MB", "start"), "pg_ctl start");
+                "-o", "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=" + (fsync ? "on" : "off")
+                        + " -c max_connections=300 -c shared_buffers=128MB", "start"), "pg_ctl start");
         Eventually.until(START_TIMEOUT, "PostgreSQL listening on " + port, () -> accepts(port));
     }
 
