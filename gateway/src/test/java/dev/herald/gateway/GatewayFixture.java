@@ -59,6 +59,11 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     static String yaml(Path dir, String extra) {
+        return yaml(storeYaml(dir), extra);
+    }
+
+    /** The fixture's configuration with its own store section. */
+    static String yaml(String storeSection, String extra) {
         return """
                 server: { bind: 127.0.0.1, port: 0, ops_port: 0, max_body: 64KiB, shutdown_timeout: 5s }
                 %s
@@ -77,7 +82,7 @@ final class GatewayFixture implements AutoCloseable {
                     apps: [ { app_id: ios-app, platform: ios }, { app_id: droid, platform: android } ]
                     sms: { twilio: { account_sid: ACtest, auth_token: secret }, subscription_groups: { sg-1: { from: "+15005550006" } } }
                 %s
-                """.formatted(storeYaml(dir), ApiKeyAuthenticator.sha256Hex(KEY),
+                """.formatted(storeSection, ApiKeyAuthenticator.sha256Hex(KEY),
                 ApiKeyAuthenticator.sha256Hex(RO_KEY), ApiKeyAuthenticator.sha256Hex(OTHER_KEY),
                 ApiKeyAuthenticator.sha256Hex(SB_KEY), extra);
     }

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * most {@code delivery.max_in_flight} attempts run at once.
  *
  * <p>{@link #start()} runs the loop on its own thread, woken by {@link #wake()} and otherwise polling every
- * {@code delivery.poll_interval}; tests instead step it with {@link #runOnce()} on their injected clock. Claims
- * are held by this process alone: at start, anything a previous process left {@code sending} is due again.
+ * {@code delivery.poll_interval} (and at once when another node announces new work); tests instead step it with
+ * {@link #runOnce()} on their injected clock. How claims are held is the store's: in memory on SQLite, leased on a
+ * shared PostgreSQL journal, where several nodes' engines run side by side and never take the same delivery.
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -213,8 +214,9 @@ public final class DeliveryEngine implements AutoCloseable {
             claim.permit().release(); // nothing was sent, or the answer was already judged
             inFlight.end(id);
             if (failure != null) {
-                logger.error("could not record the outcome of delivery {}; it stays claimed and is sent again at the "
-                        + "next start: {}", id, Attempts.rootMessage(failure));
+                store.abandon(claim.delivery().token());
+                logger.error("could not record the outcome of delivery {}; it is sent again (after a restart, or once "
+                        + "its lease lapses on a shared store): {}", id, Attempts.rootMessage(failure));
             }
             wake();
             return null;

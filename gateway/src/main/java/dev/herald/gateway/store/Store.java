@@ -49,6 +49,14 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * Gives up a claim whose outcome could not be written (the store failed meanwhile): the delivery is sent again,
+     * by this process after a restart where claims live in memory, by any node once the lease ends where they are
+     * leased. Without it a shared journal's heartbeat would keep renewing a claim nobody will record.
+     */
+    default void abandon(ClaimToken token) {
+    }
+
+    /**
      * Tells {@code wake} whenever another node sharing this journal has committed new due work (a PostgreSQL
      * {@code NOTIFY}), so an idle scheduler picks it up at once instead of at its next poll. An engine only one
      * process uses never calls it.

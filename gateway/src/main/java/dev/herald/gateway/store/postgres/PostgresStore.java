@@ -253,6 +253,13 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public void abandon(ClaimToken token) {
+        if (leases.owner().equals(token.owner())) {
+            leases.held().remove(token.delivery()); // no more heartbeats: the lease lapses and any node sends it
+        }
+    }
+
+    @Override
     public void onRemoteWork(Runnable wake) {
         wakeListeners.add(wake);
     }
