@@ -4,6 +4,7 @@ import dev.herald.config.ConfigException;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.config.StoreConfig;
 import dev.herald.gateway.store.StoreLockedException;
 import dev.herald.gateway.store.StoreUnavailableException;
 import java.io.IOException;
@@ -88,7 +89,8 @@ public final class HeraldMain {
             reloadOnHangup(running);
         }
         logger.info("Herald ready: API on {}:{}, ops on {}:{}, store {}", config.server().bindAddress(),
-                running.apiPort(), config.server().bindAddress(), running.opsPort(), config.store().path());
+                running.apiPort(), config.server().bindAddress(), running.opsPort(), config.store().postgres()
+                        .map(StoreConfig.PostgresConfig::displayUrl).orElse(config.store().path().toString()));
         stopped.await();
     }
 

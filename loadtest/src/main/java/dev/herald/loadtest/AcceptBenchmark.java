@@ -45,7 +45,8 @@ final class AcceptBenchmark {
         print(o, median(bare), median(herald));
     }
 
-    private static Row bare(Options o, String java, Path dir) throws Exception {
+    /** The ceiling: {@link BareServer} in its own JVM, driven like Herald. */
+    static Row bare(Options o, String java, Path dir) throws Exception {
         int port = freePort();
         var cmd = List.of(java, "-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
                 String.valueOf(port));
@@ -57,19 +58,25 @@ final class AcceptBenchmark {
         }
     }
 
-    /**
-     * A Herald started from its jar in its own JVM, ready; {@code extraYaml} is appended to the configuration
-     * (top-level keys, and the bench workspace's own keys indented for it).
-     */
-    record Running(ChildProcess child, int port, Path store) implements AutoCloseable {
+    /** A Herald started from its jar in its own JVM, ready, on {@code store}. */
+    record Running(ChildProcess child, int port, HeraldStore store) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             child.close();
         }
     }
 
+    /**
+     * A Herald on an SQLite file in {@code dir} with the sandbox bench workspace; {@code extraYaml} is appended to
+     * the configuration (top-level keys, and the bench workspace's own keys indented for it).
+     */
     static Running start(Options o, String java, Path dir, String extraYaml) throws Exception {
-        return startWith(o, java, dir, """
+        return start(o, java, dir, HeraldStore.sqlite(dir.resolve("herald.db")), extraYaml);
+    }
+
+    /** Like {@link #start(Options, String, Path, String)}, on {@code store}. */
+    static Running start(Options o, String java, Path dir, HeraldStore store, String extraYaml) throws Exception {
+        return startWith(o, java, dir, store, """
                 workspaces:
                   - id: bench
                     sandbox: true
@@ -83,14 +90,19 @@ final class AcceptBenchmark {
      * {@code HERALD_BENCH_JVM_OPTS} (space-separated) is added to its JVM options, e.g. to record a JFR profile.
      */
     static Running startWith(Options o, String java, Path dir, String yaml) throws Exception {
+        return startWith(o, java, dir, HeraldStore.sqlite(dir.resolve("herald.db")), yaml);
+    }
+
+    /** Like {@link #startWith(Options, String, Path, String)}, on {@code store}. */
+    static Running startWith(Options o, String java, Path dir, HeraldStore store, String yaml) throws Exception {
         Files.createDirectories(dir);
         int port = freePort();
         int ops = freePort();
         Path config = dir.resolve("herald.yaml");
         Files.writeString(config, """
                 server: { bind: 127.0.0.1, port: %d, ops_port: %d }
-                store: { kind: sqlite, path: %s }
-                """.formatted(port, ops, dir.resolve("herald.db")) + yaml);
+                %s
+                """.formatted(port, ops, store.configLine()) + yaml);
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
         if (Runtime.version().feature() >= 24) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
@@ -100,7 +112,7 @@ final class AcceptBenchmark {
             cmd.addAll(List.of(extraJvm.split("\\s+")));
         }
         cmd.addAll(List.of("-jar", o.heraldJar().toString(), "--config", config.toString()));
-        var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"));
+        var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"), store.environment());
         try {
             child.awaitPort(ops, Duration.ofSeconds(60));
             child.awaitPort(port, Duration.ofSeconds(10));
@@ -108,13 +120,18 @@ final class AcceptBenchmark {
             child.close();
             throw e;
         }
-        return new Running(child, port, dir.resolve("herald.db"));
+        return new Running(child, port, store);
     }
 
     /** Drives a running Herald with the accept load. */
     static LoadGenerator.Result drive(Running herald, Options o, Duration warmup) throws InterruptedException {
-        return new LoadGenerator(herald.port(), o.connections(), "/messages/send", KEY, BODY)
-                .run(warmup, o.measure(), o.maxRequests());
+        return drive(List.of(herald), o, warmup);
+    }
+
+    /** Drives Herald nodes sharing one store with the accept load, the connections dealt out across them. */
+    static LoadGenerator.Result drive(List<Running> nodes, Options o, Duration warmup) throws InterruptedException {
+        return new LoadGenerator(nodes.stream().map(Running::port).toList(), o.connections(), "/messages/send", KEY,
+                List.of(BODY)).run(warmup, o.measure(), o.maxRequests());
     }
 
     private static Row herald(Options o, String java, Path dir) throws Exception {
@@ -123,7 +140,8 @@ final class AcceptBenchmark {
         }
     }
 
-    private static Row median(List<Row> rows) {
+    /** The row of median throughput. */
+    static Row median(List<Row> rows) {
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingDouble(r -> r.result().throughput()));
         return sorted.get(sorted.size() / 2);

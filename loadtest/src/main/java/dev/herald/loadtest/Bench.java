@@ -4,13 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Entry point of {@code loadtest/bench}: {@code Bench accept [--connections N] [--warmup S] [--seconds S]
- * [--max-requests N] [--rounds N]}, {@code Bench limits} with the same options (the ingress limiter's cost,
- * {@link LimitsBenchmark}), {@code Bench push} with them and {@code [--users N] [--recipients N] [--in-flight N]}
- * (end-to-end push beside raw Pushy, {@link PushBenchmark}), or {@code Bench ratelimit} (the JMH
- * {@link RateLimiterBenchmark}).
+ * [--max-requests N] [--rounds N] [--store sqlite|postgres] [--nodes 1|2]} ({@link AcceptBenchmark}; with
+ * {@code --store postgres}, {@link PostgresAcceptBenchmark}: PostgreSQL beside SQLite and the ceiling, and with
+ * {@code --nodes 2} two nodes on one database as well), {@code Bench limits} with the common options (the ingress
+ * limiter's cost, {@link LimitsBenchmark}), {@code Bench push} with them, {@code [--store sqlite|postgres]} and
+ * {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end push beside raw Pushy, {@link PushBenchmark}), or
+ * {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}). {@code --store postgres} starts a throw-away
+ * PostgreSQL server (fsync on) from the installed Debian package; without one the bench says so and exits 1.
  */
 public final class Bench {
     private Bench() {
@@ -38,7 +42,9 @@ public final class Bench {
         if (args.length == 0 || !List.of("accept", "limits", "push").contains(args[0])) {
             System.err.println("usage: loadtest/bench accept|limits|push [--connections 32] [--warmup 10] "
                     + "[--seconds 10] [--max-requests 2000000] [--rounds 1]\n"
-                    + "       loadtest/bench push ... [--users 10000] [--recipients 50] [--in-flight 1000]\n"
+                    + "       loadtest/bench accept ... [--store sqlite|postgres] [--nodes 1|2]\n"
+                    + "       loadtest/bench push ... [--store sqlite|postgres] [--users 10000] [--recipients 50] "
+                    + "[--in-flight 1000]\n"
                     + "       loadtest/bench ratelimit");
             System.exit(2);
         }
@@ -50,6 +56,8 @@ public final class Bench {
         int users = 10_000;
         int inFlight = 1000;
         int recipients = 50;
+        HeraldStore.Kind store = HeraldStore.Kind.SQLITE;
+        int nodes = 1;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
@@ -60,6 +68,12 @@ public final class Bench {
                 case "--users" -> users = Integer.parseInt(args[i + 1]);
                 case "--in-flight" -> inFlight = Integer.parseInt(args[i + 1]);
                 case "--recipients" -> recipients = Integer.parseInt(args[i + 1]);
+                case "--store" -> store = switch (args[i + 1].toLowerCase(Locale.ROOT)) {
+                    case "sqlite" -> HeraldStore.Kind.SQLITE;
+                    case "postgres" -> HeraldStore.Kind.POSTGRES;
+                    default -> throw new IllegalArgumentException("--store sqlite or postgres, not " + args[i + 1]);
+                };
+                case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -68,16 +82,35 @@ public final class Bench {
             throw new IllegalArgumentException("bounded runs only: --seconds <= 600, --warmup <= 120, --rounds <= 20, "
                     + "--users 1..1000000, --in-flight 1..10000, --recipients 1..50");
         }
+        // Only what is implemented: several nodes need a shared store, and the limits benchmark reads SQLite.
+        boolean sharedStore = store == HeraldStore.Kind.POSTGRES && args[0].equals("accept");
+        if (nodes < 1 || nodes > 2 || (nodes > 1 && !sharedStore)) {
+            throw new IllegalArgumentException("--nodes 2 only with accept --store postgres");
+        }
+        if (store == HeraldStore.Kind.POSTGRES && args[0].equals("limits")) {
+            throw new IllegalArgumentException("limits runs on sqlite only");
+        }
         Path jar = Path.of(System.getProperty("herald.jar", "gateway/target/herald.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " not found: build first (loadtest/bench does)");
         }
         var options = new AcceptBenchmark.Options(connections, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds),
                 max, rounds, jar);
-        switch (args[0]) {
-            case "limits" -> LimitsBenchmark.run(options);
-            case "push" -> PushBenchmark.run(options, users, recipients, inFlight);
-            default -> AcceptBenchmark.run(options);
+        try {
+            switch (args[0]) {
+                case "limits" -> LimitsBenchmark.run(options);
+                case "push" -> PushBenchmark.run(options, users, recipients, inFlight, store);
+                default -> {
+                    if (store == HeraldStore.Kind.POSTGRES) {
+                        PostgresAcceptBenchmark.run(options, nodes);
+                    } else {
+                        AcceptBenchmark.run(options);
+                    }
+                }
+            }
+        } catch (BenchPostgres.Unavailable e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(1);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A server under test in its own JVM, so its memory is measured on its own and it owns its cores. */
@@ -19,7 +20,14 @@ final class ChildProcess implements AutoCloseable {
     }
 
     static ChildProcess start(String name, List<String> command, Path log) throws IOException {
+        return start(name, command, log, Map.of());
+    }
+
+    /** Starts {@code command} with {@code environment} added to this process's own (e.g. a password). */
+    static ChildProcess start(String name, List<String> command, Path log, Map<String, String> environment)
+            throws IOException {
         var pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(environment);
         return new ChildProcess(pb.start(), name);
     }
 

@@ -2,7 +2,6 @@ package dev.herald.loadtest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ final class LimitsBenchmark {
     /** Waits until the server has delivered what it accepted, so its backlog does not load the other's run. */
     private static void drain(AcceptBenchmark.Running herald) throws Exception {
         long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
-        try (var c = DriverManager.getConnection("jdbc:sqlite:" + herald.store())) {
+        try (var c = herald.store().connect()) {
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = c.createStatement().executeQuery(
                         "SELECT count(*) FROM delivery WHERE status = 'queued'")) {

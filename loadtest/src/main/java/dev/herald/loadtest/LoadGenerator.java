@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,38 +35,53 @@ import org.HdrHistogram.Recorder;
  * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections to 127.0.0.1, each
  * sending its next request as soon as the previous answer arrives. A warm-up phase is run and discarded;
  * the measured phase stops at its duration or at {@code maxRequests}, whichever comes first. Request bodies
- * are taken from a fixed list in turn (one body, or e.g. one per recipient).
+ * are taken from a fixed list in turn (one body, or e.g. one per recipient). Given several ports (several
+ * servers sharing one store), the connections are dealt out across them in turn.
  */
 final class LoadGenerator {
+
+    /** How many distinct error answers a run keeps, to show what went wrong without flooding the output. */
+    static final int ERROR_SAMPLES = 5;
 
     /**
      * What one run measured: {@code requests} and {@code errors} in the measured phase, and {@code accepted}, every
      * 2xx answer of the whole run (warm-up and the answers that arrive after the measured phase included), i.e. the
      * work the server took on. The throughput counts 2xx answers only: a refusal is not work done.
+     * {@code errorSamples} are the first few distinct non-2xx answers (status and body) or connection failures of
+     * the whole run.
      */
     record Result(long requests, long errors, long accepted, Duration elapsed, double p50Micros, double p99Micros,
-                  double p999Micros, double maxMicros) {
+                  double p999Micros, double maxMicros, List<String> errorSamples) {
         double throughput() {
             return (requests - errors) / (elapsed.toNanos() / 1e9);
         }
     }
 
-    private final int port;
+    private final List<Integer> ports;
     private final int connections;
     private final String path;
     private final String apiKey;
     private final List<byte[]> bodies;
     private final AtomicLong sequence = new AtomicLong();
+    private final Set<String> errorSamples = ConcurrentHashMap.newKeySet();
 
     LoadGenerator(int port, int connections, String path, String apiKey, String body) {
         this(port, connections, path, apiKey, List.of(body));
     }
 
     LoadGenerator(int port, int connections, String path, String apiKey, List<String> bodies) {
+        this(List.of(port), connections, path, apiKey, bodies);
+    }
+
+    /** Connection {@code i} goes to {@code ports[i % ports.size()]}. */
+    LoadGenerator(List<Integer> ports, int connections, String path, String apiKey, List<String> bodies) {
         if (bodies.isEmpty()) {
             throw new IllegalArgumentException("at least one request body");
         }
-        this.port = port;
+        if (ports.isEmpty() || connections < ports.size()) {
+            throw new IllegalArgumentException("at least one port and one connection per port");
+        }
+        this.ports = List.copyOf(ports);
         this.connections = connections;
         this.path = path;
         this.apiKey = apiKey;
@@ -85,17 +102,17 @@ final class LoadGenerator {
                 .toArray(ByteBuf[]::new);
         try {
             Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                                    new Connection(payloads, recorder, completed, errors, accepted, done,
-                                            measureFrom, stopAt, maxRequests));
-                        }
-                    });
+                    .option(ChannelOption.TCP_NODELAY, true);
             for (int i = 0; i < connections; i++) {
-                b.connect("127.0.0.1", port).sync();
+                int port = ports.get(i % ports.size());
+                b.clone().handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                                new Connection(port, payloads, recorder, completed, errors, accepted, done,
+                                        measureFrom, stopAt, maxRequests));
+                    }
+                }).connect("127.0.0.1", port).sync();
             }
             long limit = warmup.plus(measure).plusSeconds(60).toMillis();
             if (!done.await(limit, TimeUnit.MILLISECONDS)) {
@@ -105,13 +122,21 @@ final class LoadGenerator {
             var h = recorder.getIntervalHistogram();
             return new Result(completed.get(), errors.get(), accepted.get(), Duration.ofNanos(end - measureFrom),
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                    h.getMaxValue());
+                    h.getMaxValue(), List.copyOf(errorSamples));
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         }
     }
 
+    /** Keeps {@code sample} if fewer than {@link #ERROR_SAMPLES} distinct ones are kept so far. */
+    private void sampleError(String sample) {
+        if (errorSamples.size() < ERROR_SAMPLES) {
+            errorSamples.add(sample.length() > 300 ? sample.substring(0, 300) + "..." : sample);
+        }
+    }
+
     private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final int port;
         private final ByteBuf[] payloads;
         private final Recorder recorder;
         private final AtomicLong completed;
@@ -123,8 +148,9 @@ final class LoadGenerator {
         private final long maxRequests;
         private long sentAt;
 
-        Connection(ByteBuf[] payloads, Recorder recorder, AtomicLong completed, AtomicLong errors, AtomicLong accepted,
-                   CountDownLatch done, long measureFrom, long stopAt, long maxRequests) {
+        Connection(int port, ByteBuf[] payloads, Recorder recorder, AtomicLong completed, AtomicLong errors,
+                   AtomicLong accepted, CountDownLatch done, long measureFrom, long stopAt, long maxRequests) {
+            this.port = port;
             this.payloads = payloads;
             this.recorder = recorder;
             this.completed = completed;
@@ -158,6 +184,8 @@ final class LoadGenerator {
             long now = System.nanoTime();
             if (response.status().code() / 100 == 2) {
                 accepted.incrementAndGet();
+            } else {
+                sampleError(response.status().code() + " " + response.content().toString(StandardCharsets.UTF_8));
             }
             if (now >= measureFrom && now <= stopAt) {
                 recorder.recordValue(Math.max(1, (now - sentAt) / 1_000));
@@ -181,6 +209,7 @@ final class LoadGenerator {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             errors.incrementAndGet();
+            sampleError("connection failed: " + cause);
             ctx.close();
         }
     }

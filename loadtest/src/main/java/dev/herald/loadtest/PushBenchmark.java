@@ -14,13 +14,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * End-to-end push throughput: {@code POST /messages/send} with an {@code apple_push} to {@code --recipients}
  * users (default 50, Braze's most per request; 1 is the transactional shape), each with one iOS token, from
  * Herald's durable accept to the notification accepted by Pushy's mock APNs server, beside raw
  * Pushy sending to the same mock server in the same run ({@link PushyCeiling}). Herald runs from its jar in its own
- * JVM with one non-sandbox workspace whose iOS app (token authentication, a fresh .p8 key) points at the mock.
+ * JVM with one non-sandbox workspace whose iOS app (token authentication, a fresh .p8 key) points at the mock, on
+ * SQLite or ({@code --store postgres}) on a database of its own in a throw-away PostgreSQL server with fsync on.
  *
  * <p>One round: raw Pushy for the measured time, then Herald driven over keep-alive connections for the same time,
  * then waiting (at most {@link #DRAIN_LIMIT}) until every push of the requests Herald answered 2xx has reached
@@ -46,10 +48,10 @@ final class PushBenchmark {
     /**
      * What one Herald round measured: the load, the pushes the mock accepted from its first request to the last
      * push, the time after the load until that push, and the cores Herald and this process (load generator and
-     * mock server) kept busy meanwhile.
+     * mock server) kept busy meanwhile, and the PostgreSQL server if Herald is on one (else NaN).
      */
     record HeraldRound(LoadGenerator.Result load, long delivered, long expected, Duration endToEnd, Duration drain,
-                       boolean drained, double heraldCores, double benchCores) {
+                       boolean drained, double heraldCores, double benchCores, double postgresCores) {
         double pushesPerSecond() {
             return delivered / (endToEnd.toNanos() / 1e9);
         }
@@ -58,7 +60,8 @@ final class PushBenchmark {
     private PushBenchmark() {
     }
 
-    static void run(AcceptBenchmark.Options o, int users, int perRequest, int maxInFlight) throws Exception {
+    static void run(AcceptBenchmark.Options o, int users, int perRequest, int maxInFlight, HeraldStore.Kind store)
+            throws Exception {
         Path dir = Files.createTempDirectory("herald-bench-push");
         String java = ProcessHandle.current().info().command().orElse("java");
         ApnsPeer.Team team = ApnsPeer.Team.of(TEAM_ID, KEY_ID, TOPIC);
@@ -70,11 +73,21 @@ final class PushBenchmark {
         List<HeraldRound> herald = new ArrayList<>();
         String rawRss;
         String heraldRss;
+        String storeDescription = null;
         // Accepts every notification without checking the provider token (verifying an ES256 signature per request
         // would load the shared cores) and only counts, on one I/O thread of its own: it shares the machine.
-        try (var mock = ApnsPeer.builder().withoutRecording().start();
-             var gateway = AcceptBenchmark.startWith(o, java, dir.resolve("herald"), workspace(mock, p8));
+        // The PostgreSQL server, when there is one, is closed last (resources close in reverse), after Herald.
+        try (var postgres = store == HeraldStore.Kind.POSTGRES ? BenchPostgres.start(dir.resolve("postgres.log"))
+                : null;
+             var mock = ApnsPeer.builder().withoutRecording().start();
+             var gateway = AcceptBenchmark.startWith(o, java, dir.resolve("herald"),
+                     postgres == null ? HeraldStore.sqlite(dir.resolve("herald").resolve("herald.db"))
+                             : postgres.newDatabase(), workspace(mock, p8));
              var pushy = new PushyCeiling(mock, team.signingKey(), TOPIC, tokens, payload(), maxInFlight)) {
+            if (postgres != null) {
+                storeDescription = postgres.describe();
+                System.out.println("herald store: " + storeDescription + "; logs under " + dir);
+            }
             register(gateway.port(), users);
             System.out.printf("registered %d users with one iOS token each; warming up%n", users);
             pushy.run(o.warmup(), Duration.ofSeconds(1), o.maxRequests());
@@ -90,21 +103,38 @@ final class PushBenchmark {
                 System.out.printf("round %d raw pushy %10.0f pushes/s  p99 %.2f ms  failed %d  cpu: bench %.2f cores%n",
                         round, r.result().throughput(), r.result().p99Micros() / 1000, r.result().failed(),
                         r.benchCores());
-                var h = herald(mock, gateway, o, bodies, perRequest);
+                var h = herald(mock, gateway, postgres, o, bodies, perRequest);
                 herald.add(h);
                 System.out.printf("round %d herald    %10.0f pushes/s  %8.0f req/s  p99 %.2f ms  errors %d  "
                                 + "delivered %d of %d  drain %.1f s%s  cpu: herald %.2f + bench %.2f cores%n", round,
                         h.pushesPerSecond(), h.load().throughput(), h.load().p99Micros() / 1000, h.load().errors(),
                         h.delivered(), h.expected(), h.drain().toMillis() / 1000.0,
                         h.drained() ? "" : " (drain limit hit)", h.heraldCores(), h.benchCores());
+                if (postgres != null) {
+                    System.out.printf("round %d postgres  cpu: %.2f cores%n", round, h.postgresCores());
+                }
             }
             rawRss = ChildProcess.rss(ProcessHandle.current().pid());
             heraldRss = gateway.child().rss();
+            if (postgres != null) {
+                // Herald is still running: its backends report their counts about once a second, hence "about".
+                var c = postgres.counters(gateway.store());
+                storeDescription += "; its database since Herald started: about %d commits, %d rollbacks, %d deadlocks"
+                        .formatted(c.commits(), c.rollbacks(), c.deadlocks());
+            }
             if (mock.rejected() > 0) {
                 System.out.println("(the mock server rejected " + mock.rejected() + " notifications)");
             }
         }
         print(o, users, perRequest, maxInFlight, median(raw), medianHerald(herald), rawRss, heraldRss);
+        if (storeDescription != null) {
+            System.out.println("herald store: " + storeDescription + ", pool " + HeraldStore.POOL + " connections");
+        }
+        for (HeraldRound round : herald) {
+            if (!round.load().errorSamples().isEmpty()) {
+                System.out.println("herald error answers (first distinct ones): " + round.load().errorSamples());
+            }
+        }
     }
 
     private static RawRound raw(PushyCeiling pushy, AcceptBenchmark.Options o) throws InterruptedException {
@@ -114,10 +144,11 @@ final class PushBenchmark {
         return new RawRound(result, cores(ChildProcess.cpu(ProcessHandle.current()).minus(cpu), start));
     }
 
-    private static HeraldRound herald(ApnsPeer mock, AcceptBenchmark.Running gateway,
+    private static HeraldRound herald(ApnsPeer mock, AcceptBenchmark.Running gateway, @Nullable BenchPostgres postgres,
                                       AcceptBenchmark.Options o, List<String> bodies, int perRequest)
             throws InterruptedException {
         long base = mock.accepted();
+        Duration postgresCpu = postgres == null ? Duration.ZERO : postgres.cpu();
         Duration heraldCpu = gateway.child().cpu();
         Duration benchCpu = ChildProcess.cpu(ProcessHandle.current());
         long start = System.nanoTime();
@@ -128,9 +159,11 @@ final class PushBenchmark {
         boolean drained = mock.awaitAccepted(base + expected, DRAIN_LIMIT);
         double heraldCores = cores(gateway.child().cpu().minus(heraldCpu), start);
         double benchCores = cores(ChildProcess.cpu(ProcessHandle.current()).minus(benchCpu), start);
+        double postgresCores = postgres == null ? Double.NaN : cores(postgres.cpu().minus(postgresCpu), start);
         long last = Math.max(mock.lastAcceptedNanos(), start + 1);
         return new HeraldRound(load, mock.accepted() - base, expected, Duration.ofNanos(last - start),
-                Duration.ofNanos(Math.max(0, last - loadEnd)), drained, heraldCores, benchCores);
+                Duration.ofNanos(Math.max(0, last - loadEnd)), drained, heraldCores, benchCores,
+                postgresCores);
     }
 
     /** CPU time used since {@code startNanos} as a number of cores kept busy. */
@@ -242,6 +275,9 @@ final class PushBenchmark {
         System.out.printf("cpu: raw side %.2f cores (bench process); herald side %.2f cores herald + %.2f cores bench "
                 + "process (load generator, mock server)%n", rawRound.benchCores(), herald.heraldCores(),
                 herald.benchCores());
+        if (!Double.isNaN(herald.postgresCores())) {
+            System.out.printf("cpu: herald side also %.2f cores PostgreSQL server%n", herald.postgresCores());
+        }
         System.out.printf("ratio herald / raw pushy: %.2f (goal >= 0.50)%n",
                 herald.pushesPerSecond() / raw.throughput());
     }

@@ -149,8 +149,11 @@ final class PostgresClaims implements Claims {
         if (held.isEmpty()) {
             return 0;
         }
-        PreparedStatement ps = sql.prepare("UPDATE delivery SET next_attempt_at = ? "
-                + "WHERE id = ANY (?) AND lease_owner = ? AND status = 'queued'");
+        // Rows taken in id order and skipping any locked now: a renewal never deadlocks with the outcomes written
+        // meanwhile, and a row whose outcome is being written needs no renewal.
+        PreparedStatement ps = sql.prepare("UPDATE delivery SET next_attempt_at = ? WHERE id IN (SELECT id FROM "
+                + "delivery WHERE id = ANY (?) AND lease_owner = ? AND status = 'queued' ORDER BY id "
+                + "FOR UPDATE SKIP LOCKED)");
         ps.setLong(1, now.plus(leases.lease()).toEpochMilli());
         ps.setArray(2, ids(held));
         ps.setString(3, leases.owner());
