@@ -3,14 +3,9 @@ package dev.herald.gateway.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.config.StoreConfig;
-import dev.herald.gateway.store.ClaimQuery;
 import dev.herald.gateway.store.ClaimToken;
-import dev.herald.gateway.store.ClaimedDelivery;
-import dev.herald.gateway.store.Claims;
-import dev.herald.gateway.store.DeliveryRow;
-import dev.herald.gateway.store.DeliveryUpdate;
-import dev.herald.gateway.store.EventRow;
 import dev.herald.gateway.store.JdbcTx;
+import dev.herald.gateway.store.ReadOnlyClaims;
 import dev.herald.gateway.store.Sql;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreOverloadedException;
@@ -26,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -40,7 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -227,7 +220,7 @@ public final class PostgresStore implements Store {
                 throw new StoreUnavailableException("PostgreSQL at " + server.displayUrl() + " cannot be reached: "
                         + rootMessage(e), e);
             }
-            var tx = new JdbcTx(new Sql(c, PostgresDialect.INSTANCE), t -> READ_ONLY);
+            var tx = new JdbcTx(new Sql(c, PostgresDialect.INSTANCE), t -> new ReadOnlyClaims(leases.stale()::get));
             try {
                 return work.run(tx);
             } catch (SQLException e) {
@@ -507,32 +500,4 @@ public final class PostgresStore implements Store {
         }
         pool.close();
     }
-
-    /** The claims of a read: reads never claim. */
-    private static final Claims READ_ONLY = new Claims() {
-        @Override
-        public List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) {
-            throw new IllegalStateException("claims are taken in a write, not a read");
-        }
-
-        @Override
-        public boolean record(ClaimToken token, DeliveryUpdate update, Instant now) {
-            throw new IllegalStateException("outcomes are written in a write, not a read");
-        }
-
-        @Override
-        public long staleOutcomes() {
-            return 0;
-        }
-
-        @Override
-        public List<EventRow> claimEvents(Instant now, int limit, Collection<String> busyDispatches) {
-            throw new IllegalStateException("events are claimed in a write, not a read");
-        }
-
-        @Override
-        public boolean lead(String task) {
-            throw new IllegalStateException("tasks are led in a write, not a read");
-        }
-    };
 }

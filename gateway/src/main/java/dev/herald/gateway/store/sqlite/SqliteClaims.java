@@ -166,34 +166,4 @@ final class SqliteClaims implements Claims {
     public boolean lead(String task) {
         return true; // one process owns the file
     }
-
-    /** The claims of a read connection: reads never claim. */
-    static Claims readOnly(AtomicLong stale) {
-        return new Claims() {
-            @Override
-            public List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) {
-                throw new IllegalStateException("claims are taken in a write, not a read");
-            }
-
-            @Override
-            public boolean record(ClaimToken token, DeliveryUpdate update, Instant now) {
-                throw new IllegalStateException("outcomes are written in a write, not a read");
-            }
-
-            @Override
-            public long staleOutcomes() {
-                return stale.get();
-            }
-
-            @Override
-            public List<EventRow> claimEvents(Instant now, int limit, Collection<String> busyDispatches) {
-                throw new IllegalStateException("events are claimed in a write, not a read");
-            }
-
-            @Override
-            public boolean lead(String task) {
-                throw new IllegalStateException("tasks are led in a write, not a read");
-            }
-        };
-    }
 }

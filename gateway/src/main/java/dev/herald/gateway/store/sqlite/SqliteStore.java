@@ -2,6 +2,7 @@ package dev.herald.gateway.store.sqlite;
 
 import dev.herald.config.StoreConfig;
 import dev.herald.gateway.store.JdbcTx;
+import dev.herald.gateway.store.ReadOnlyClaims;
 import dev.herald.gateway.store.Sql;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreLockedException;
@@ -165,7 +166,7 @@ public final class SqliteStore implements Store {
             }
             c.setAutoCommit(false);
             readConnections.add(c);
-            return new JdbcTx(new Sql(c, SqliteDialect.INSTANCE), tx -> SqliteClaims.readOnly(staleOutcomes));
+            return new JdbcTx(new Sql(c, SqliteDialect.INSTANCE), tx -> new ReadOnlyClaims(staleOutcomes::get));
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot open a read connection to " + path, e);
         }
