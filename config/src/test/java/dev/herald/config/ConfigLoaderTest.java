@@ -149,4 +149,25 @@ final class ConfigLoaderTest {
         assertTrue(config.workspaces().get(0).sandbox());
         assertTrue(config.workspaces().get(0).apiKeys().get(0).allows(Permissions.MESSAGES_SEND));
     }
+
+    @Test
+    void aPostgresStoreReadsItsKeysAndBadOnesNameTheKey() {
+        var pg = parse(minimal("store: { kind: postgres, url: \"jdbc:postgresql://db:5432/herald?password=x\", "
+                + "user: herald, password: s3cret, pool: 8, lease: 10s }")).store();
+        assertEquals(StoreConfig.Kind.POSTGRES, pg.kind());
+        assertEquals("jdbc:postgresql://db:5432/herald", pg.postgres().orElseThrow().displayUrl());
+        assertEquals(8, pg.postgres().orElseThrow().pool());
+        assertTrue(error(minimal("store: { kind: mysql }")).contains("store.kind: must be sqlite or postgres"));
+        assertTrue(error(minimal("store: { kind: postgres }")).contains("store.url: required"));
+        assertTrue(error(minimal("store: { kind: postgres, url: \"mysql://db\" }"))
+                .contains("store.url: must start with jdbc:postgresql://"));
+        assertTrue(error(minimal("store: { kind: sqlite, url: \"jdbc:postgresql://db/h\" }"))
+                .contains("store.url: only for kind: postgres"));
+        assertTrue(error(minimal("store: { kind: postgres, url: \"jdbc:postgresql://db/h\", lease: 100ms }"))
+                .contains("store.lease: must be between 1s and 1h"));
+        String secret = error(minimal("store: { kind: postgres, url: \"jdbc:postgresql://db/h\", password: s3cret, "
+                + "pool: 1 }"));
+        assertTrue(secret.contains("store.pool"), secret);
+        assertFalse(secret.contains("s3cret"), secret);
+    }
 }
