@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -112,6 +114,44 @@ final class BenchPostgres implements AutoCloseable {
             rs.next();
             return new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3));
         }
+    }
+
+    /** One statement's share of a run ({@code pg_stat_statements}): how often it ran and its time in the server. */
+    record Statement(String query, long calls, double totalMillis) {
+    }
+
+    /**
+     * Starts counting {@code store}'s statements afresh; false when the server has no statement statistics (a
+     * server without {@code pg_stat_statements}), and then {@link #statements} answers nothing.
+     */
+    boolean resetStatements(HeraldStore store) {
+        try (var c = store.connect(); var s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            s.execute("SELECT pg_stat_statements_reset()");
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The {@code limit} statements of {@code store}'s database that ran most often since the last reset. */
+    List<Statement> statements(HeraldStore store, int limit) {
+        List<Statement> top = new ArrayList<>();
+        try (var c = store.connect();
+             ResultSet rs = c.createStatement().executeQuery("SELECT query, calls, total_exec_time "
+                     + "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
+                     + "WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%' "
+                     + "ORDER BY calls DESC LIMIT " + limit)) {
+            while (rs.next()) {
+                top.add(new Statement(rs.getString(1).replaceAll("\\s+", " "), rs.getLong(2), rs.getDouble(3)));
+            }
+        } catch (SQLException e) {
+            return List.of();
+        }
+        return top;
     }
 
     /** The server's version and the settings that decide what a commit costs, for the report. */

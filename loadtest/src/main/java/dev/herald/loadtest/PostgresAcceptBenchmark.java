@@ -27,12 +27,13 @@ final class PostgresAcceptBenchmark {
 
     /**
      * One Herald run, the cores (CPU time over wall time, warm-up included) each party kept busy meanwhile, and on
-     * PostgreSQL what its database counted over the same span (the bench's own few queries included).
+     * PostgreSQL what its database counted over the same span (the bench's own few queries included) and the
+     * statements it ran most often.
      */
     record Measured(Row row, double heraldCores, double postgresCores, double benchCores,
-                    Optional<BenchPostgres.Counters> database) {
+                    Optional<BenchPostgres.Counters> database, List<BenchPostgres.Statement> statements) {
         static Measured withoutCpu(Row row) {
-            return new Measured(row, Double.NaN, Double.NaN, Double.NaN, Optional.empty());
+            return new Measured(row, Double.NaN, Double.NaN, Double.NaN, Optional.empty(), List.of());
         }
     }
 
@@ -83,6 +84,7 @@ final class PostgresAcceptBenchmark {
                 Path nodeDir = count == 1 ? dir : dir.resolve("node-" + i);
                 started.add(AcceptBenchmark.start(o, java, nodeDir, store, AcceptBenchmark.HIGH_LIMITS));
             }
+            boolean statements = store.name().equals("postgres") && pg.resetStatements(store);
             Optional<BenchPostgres.Counters> before = counters(pg, store);
             Duration heraldCpu = heraldCpu(started);
             Duration postgresCpu = pg.cpu();
@@ -99,7 +101,8 @@ final class PostgresAcceptBenchmark {
             stop(started);
             // Read once the nodes are gone: a backend reports its last counts when it exits.
             Optional<BenchPostgres.Counters> database = before.flatMap(b -> counters(pg, store).map(a -> a.minus(b)));
-            return new Measured(new Row(name, result, rss), herald, postgres, bench, database);
+            return new Measured(new Row(name, result, rss), herald, postgres, bench, database,
+                    statements ? pg.statements(store, 12) : List.of());
         } finally {
             stop(started);
         }
@@ -174,6 +177,17 @@ final class PostgresAcceptBenchmark {
             m.database().ifPresent(d -> System.out.printf("  %-26s %d commits (%.2f per accepted request), "
                             + "%d rollbacks, %d deadlocks%n", m.row().name(), d.commits(),
                     d.commits() / (double) Math.max(1, m.row().result().accepted()), d.rollbacks(), d.deadlocks()));
+        }
+        for (Measured m : measured) {
+            if (!m.statements().isEmpty()) {
+                double accepted = Math.max(1, m.row().result().accepted());
+                System.out.printf("statements of %s, warm-up and measured phase (per accepted request, mean ms):%n",
+                        m.row().name());
+                for (BenchPostgres.Statement s : m.statements()) {
+                    System.out.printf("  %6.2f  %7.3f  %s%n", s.calls() / accepted, s.totalMillis() / s.calls(),
+                            s.query().length() > 150 ? s.query().substring(0, 150) + "..." : s.query());
+                }
+            }
         }
         for (Row r : rows) {
             if (!r.result().errorSamples().isEmpty()) {

@@ -46,9 +46,11 @@ public final class Dispatching {
         WorkspaceConfig ws = call.principal().workspace();
         return store.<ApiResponse>writeIngress(tx -> {
             before.run(tx);
-            DispatchRow row = tx.dispatches().insert(dispatch, call.receivedAt());
             if (!dispatch.notBefore().isAfter(call.receivedAt()) && !dispatch.spec().broadcast()) {
-                expander.expand(tx, row, dispatch.spec(), ws);
+                DispatchRow row = tx.dispatches().insertExpanded(dispatch, call.receivedAt());
+                expander.insertDeliveries(tx, row, dispatch.spec(), ws);
+            } else {
+                tx.dispatches().insert(dispatch, call.receivedAt());
             }
             return Idempotency.remember(tx, call, ApiResponse.json(201, body), Optional.of(dispatch.id()));
         }).thenApply(response -> {

@@ -53,6 +53,19 @@ public final class Expander {
      * @return how many deliveries were inserted
      */
     public int expand(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, WorkspaceConfig ws) throws SQLException {
+        int inserted = insertDeliveries(tx, dispatch, spec, ws);
+        tx.dispatches().markExpanded(dispatch.id(), clock.instant());
+        return inserted;
+    }
+
+    /**
+     * Inserts the deliveries of a dispatch to listed recipients, inside the caller's transaction, for a dispatch
+     * written {@linkplain dev.herald.gateway.store.Dispatches#insertExpanded expanded} in it.
+     *
+     * @return how many deliveries were inserted
+     */
+    public int insertDeliveries(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, WorkspaceConfig ws)
+            throws SQLException {
         Instant now = clock.instant();
         int inserted = 0;
         for (RecipientSpec r : spec.recipients()) {
@@ -63,7 +76,6 @@ public final class Expander {
             }
             inserted += recipient(tx, dispatch, spec, ws, r.recipient().key(), user, now);
         }
-        tx.dispatches().markExpanded(dispatch.id(), now);
         return inserted;
     }
 

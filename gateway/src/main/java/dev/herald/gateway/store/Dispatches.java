@@ -29,6 +29,18 @@ public final class Dispatches {
 
     /** Inserts an accepted dispatch; returns the row as written (its spec encoded once, here). */
     public DispatchRow insert(NewDispatch d, Instant now) throws SQLException {
+        return insert(d, DispatchStatus.ACCEPTED, now);
+    }
+
+    /**
+     * Inserts a dispatch already {@code expanded}, for a caller that inserts all its deliveries in the same
+     * transaction (one statement fewer than inserting it accepted and marking it expanded); returns the row.
+     */
+    public DispatchRow insertExpanded(NewDispatch d, Instant now) throws SQLException {
+        return insert(d, DispatchStatus.EXPANDED, now);
+    }
+
+    private DispatchRow insert(NewDispatch d, DispatchStatus status, Instant now) throws SQLException {
         PreparedStatement ps = sql.prepare("INSERT INTO dispatch (" + COLUMNS + ") "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)");
         StoredSpec spec = StoredSpec.of(d.spec());
@@ -38,7 +50,7 @@ public final class Dispatches {
         ps.setString(4, d.lane().dbName());
         ps.setInt(5, spec.version());
         ps.setString(6, spec.document());
-        ps.setString(7, ACCEPTED);
+        ps.setString(7, status.dbName());
         ps.setLong(8, Rows.millis(d.notBefore()));
         ps.setLong(9, Rows.millis(d.expiresAt()));
         Rows.setOptional(ps, 10, d.campaignId());
@@ -47,7 +59,7 @@ public final class Dispatches {
         ps.setLong(13, Rows.millis(now));
         Rows.setOptional(ps, 14, d.schedule().map(SpecCodec::encode));
         ps.executeUpdate();
-        return new DispatchRow(d.id(), d.workspace(), d.kind(), d.lane(), spec, DispatchStatus.ACCEPTED, d.notBefore(),
+        return new DispatchRow(d.id(), d.workspace(), d.kind(), d.lane(), spec, status, d.notBefore(),
                 d.expiresAt(), d.campaignId(), d.sendId(), now, now, d.schedule(), Optional.empty());
     }
 

@@ -183,8 +183,18 @@ public final class PostgresServerProcess implements AutoCloseable {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l",
                 directory.resolve("server.log").toString(), "-w", "-t", Long.toString(START_TIMEOUT.toSeconds()),
                 "-o", "-p " + port + " -k " + directory + " -c listen_addresses=127.0.0.1 -c fsync=" + (fsync ? "on" : "off")
-                        + " -c max_connections=300 -c shared_buffers=128MB", "start"), "pg_ctl start");
+                        + " -c max_connections=300 -c shared_buffers=128MB" + statementStatistics(), "start"),
+                "pg_ctl start");
         Eventually.until(START_TIMEOUT, "PostgreSQL listening on " + port, () -> accepts(port));
+    }
+
+    /**
+     * With fsync on (a benchmark's server), per-statement counts when the server ships {@code pg_stat_statements}:
+     * what a benchmark prints to show where the database's time goes. Tests' servers go without.
+     */
+    private String statementStatistics() {
+        return fsync && Files.exists(bin.resolveSibling("lib").resolve("pg_stat_statements.so"))
+                ? " -c shared_preload_libraries=pg_stat_statements" : "";
     }
 
     /** Stops the server at once ({@code immediate}: no checkpoint, as a crash would) and waits until it is gone. */

@@ -41,6 +41,8 @@ final class PostgresClaims implements Claims {
     private final Deliveries deliveries;
     private final Events events;
     private final Leases leases;
+    /** Claimed in the transaction under way: no longer this node's if it is rolled back. */
+    private final List<UUID> uncommitted = new ArrayList<>();
 
     PostgresClaims(JdbcTx tx, Leases leases) {
         this.sql = tx.sql();
@@ -93,12 +95,35 @@ final class PostgresClaims implements Claims {
             lease.executeUpdate();
             for (ClaimedDelivery c : claimed) {
                 leases.held().add(c.delivery().id());
+                uncommitted.add(c.delivery().id());
             }
         }
         for (DeliveryRow row : expired) {
             deliveries.expire(row, q.now());
         }
         return claimed;
+    }
+
+    /** How many claims the transaction under way has made so far (a mark to roll back to). */
+    int claimsSoFar() {
+        return uncommitted.size();
+    }
+
+    /** The transaction under way committed: its claims stand. */
+    void committed() {
+        uncommitted.clear();
+    }
+
+    /** The transaction under way rolled back: none of its claims were made. */
+    void rolledBack() {
+        rolledBackTo(0);
+    }
+
+    /** The transaction under way rolled back to when it had made {@code mark} claims: the later ones were not made. */
+    void rolledBackTo(int mark) {
+        List<UUID> undone = uncommitted.subList(mark, uncommitted.size());
+        undone.forEach(leases.held()::remove);
+        undone.clear();
     }
 
     private Array ids(Collection<UUID> ids) throws SQLException {

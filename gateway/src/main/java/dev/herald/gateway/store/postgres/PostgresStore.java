@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * The journal on PostgreSQL, shared by every Herald node that points at the same database.
  *
  * <p>Writes are group-committed as on SQLite, but by several writer threads, each on its own pooled connection:
- * a writer takes whatever is queued (up to {@value #MAX_BATCH} writes), runs each in its own SAVEPOINT (one
- * failure fails only its caller; a serialization failure or a deadlock with another node is retried), then commits
+ * a writer takes whatever is queued (up to {@value #MAX_BATCH} writes), runs them one after the other, then commits
  * once with {@code synchronous_commit = on}: a write's stage completes only after PostgreSQL has made it durable.
- * A failed commit fails the whole batch. Reads borrow a pooled connection each.
+ * If one write fails, the batch is rolled back and run again with each write in its own SAVEPOINT, so that only
+ * that write's caller sees the failure (a serialization failure or a deadlock with another node is retried); the
+ * savepoints cost a round trip per write, which is why they are not taken up front. A failed commit fails the whole
+ * batch. Reads borrow a pooled connection each.
  *
  * <p>Claims are leases ({@link PostgresClaims}); a heartbeat renews this node's every third of the lease. A batch
  * that accepted requests ends with {@code NOTIFY}, so an idle node picks the work up at once; polling remains the
@@ -305,23 +307,78 @@ public final class PostgresStore implements Store {
         int n = batch.size();
         Object[] results = new Object[n];
         Throwable[] errors = new Throwable[n];
+        var claims = (PostgresClaims) tx.claims();
         boolean accepted = false;
-        Sql sql = tx.sql();
+        for (PendingWrite<?> w : batch) {
+            accepted |= w.ingress();
+        }
+        try {
+            if (!runTogether(tx, batch, results)) {
+                // One write failed, which aborts the whole transaction on PostgreSQL: again, each write on its own.
+                claims.rolledBack();
+                connection.rollback();
+                runApart(connection, tx, batch, results, errors);
+            }
+            if (accepted) {
+                PreparedStatement notify = tx.sql().prepare("SELECT pg_notify('" + CHANNEL + "', ?)");
+                notify.setString(1, leases.owner());
+                notify.execute(); // delivered to listeners only if the commit succeeds
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            claims.rolledBack(); // the batch fails: its claims were never made
+            throw e;
+        }
+        claims.committed();
+        List<PendingWrite<?>> done = List.copyOf(batch);
+        completer.execute(() -> {
+            for (int i = 0; i < n; i++) {
+                complete(done.get(i), results[i], errors[i]);
+            }
+        });
+    }
+
+    /**
+     * Runs the batch's writes one after the other with no savepoint between them: the common case, in which none
+     * fails, costs no round trip beyond the writes' own statements. False as soon as one fails.
+     */
+    private static boolean runTogether(JdbcTx tx, List<PendingWrite<?>> batch, Object[] results) {
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                results[i] = batch.get(i).work().run(tx);
+            } catch (Exception | StackOverflowError e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs each write in its own SAVEPOINT, so that one write's failure is its caller's alone; a write that lost a
+     * race with another node is retried. Writes are written to be run again (their effects outside the transaction
+     * wait for the commit), which is what makes starting a failed batch again this way safe.
+     */
+    private void runApart(Connection connection, JdbcTx tx, List<PendingWrite<?>> batch, Object[] results,
+                          Throwable[] errors) throws SQLException {
+        int n = batch.size();
+        var claims = (PostgresClaims) tx.claims();
         try (Statement savepoints = connection.createStatement()) {
             // One round trip between two writes: the last one's savepoint released and the next one's taken in one
             // simple query (the savepoint keeps one write's failure its own; releasing it keeps one level deep).
             savepoints.execute("SAVEPOINT w");
             for (int i = 0; i < n; i++) {
                 PendingWrite<?> w = batch.get(i);
-                accepted |= w.ingress();
                 for (int attempt = 1; ; attempt++) {
+                    int claimed = claims.claimsSoFar();
                     try {
                         results[i] = w.work().run(tx);
                         errors[i] = null;
                         break;
                     } catch (Exception | StackOverflowError e) {
                         errors[i] = e;
+                        results[i] = null;
                         savepoints.execute("ROLLBACK TO w"); // throws if the connection is gone: the batch fails
+                        claims.rolledBackTo(claimed);
                         if (!(e instanceof SQLException s && retryable(s)) || attempt == MAX_TRIES) {
                             break;
                         }
@@ -330,18 +387,6 @@ public final class PostgresStore implements Store {
                 savepoints.execute(i + 1 < n ? "RELEASE w; SAVEPOINT w" : "RELEASE w");
             }
         }
-        if (accepted) {
-            PreparedStatement notify = sql.prepare("SELECT pg_notify('" + CHANNEL + "', ?)");
-            notify.setString(1, leases.owner());
-            notify.execute(); // delivered to listeners only if the commit succeeds
-        }
-        connection.commit();
-        List<PendingWrite<?>> done = List.copyOf(batch);
-        completer.execute(() -> {
-            for (int i = 0; i < n; i++) {
-                complete(done.get(i), results[i], errors[i]);
-            }
-        });
     }
 
     /**
