@@ -2,30 +2,50 @@ package dev.herald.gateway.delivery;
 
 import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.store.AttemptOutcome;
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.Store;
+import dev.herald.gateway.store.StoreTx;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes an attempt's outcome: the delivery's new state, what the answer changes in the directory and what the
  * listeners add (outbox events, held receipts), in one transaction, and only while the attempt's claim holds and
- * the delivery is still waiting on it (a late, repeated or stale result is dropped and counted by the store). A store that cannot commit is asked again a few times,
- * one second apart and more; after that the delivery stays claimed until the next start, which sends it again.
+ * the delivery is still waiting on it (a late, repeated or stale result is dropped and counted by the store).
+ *
+ * <p>Outcomes that finish while the store is busy are written together: one store write takes every outcome
+ * waiting when it runs and records them with one {@link dev.herald.gateway.store.Claims#recordAll} (one round trip
+ * on a database server, not one per delivery). If that write fails, each of its outcomes is written on its own, so
+ * one outcome's failure stays its own. A store that cannot commit is asked again a few times, one second apart and
+ * more; after that the delivery stays claimed until the next start (or its lease lapses), which sends it again.
  */
 final class OutcomeRecorder implements AutoCloseable {
     static final int WRITE_ATTEMPTS = 5;
+
+    /** An outcome waiting for the next combined write. */
+    private record Pending(ClaimedDelivery claim, Optional<DispatchSpec> spec, Attempted attempted,
+                           CompletableFuture<Optional<StateChange>> written) {
+    }
 
     private final Store store;
     private final OutcomeListener listeners;
     private final Clock clock;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon(true).name("herald-outcome-retry").factory());
+    private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
+    /** Whether a combined write is queued that has not yet taken the waiting outcomes. */
+    private final AtomicBoolean combinedQueued = new AtomicBoolean();
     private volatile boolean running = true;
 
     OutcomeRecorder(Store store, OutcomeListener listeners, Clock clock) {
@@ -36,10 +56,82 @@ final class OutcomeRecorder implements AutoCloseable {
 
     /** Writes the outcome; completes with whether it was applied (false: the delivery had moved on). */
     CompletableFuture<Boolean> record(ClaimedDelivery c, Optional<DispatchSpec> spec, Attempted a) {
-        return write(c, spec, a, 1).thenApply(change -> {
+        var pending = new Pending(c, spec, a, new CompletableFuture<>());
+        waiting.add(pending);
+        if (combinedQueued.compareAndSet(false, true)) {
+            writeCombined();
+        }
+        return pending.written().thenApply(change -> {
             change.ifPresent(listeners::committed);
             return change.isPresent();
         });
+    }
+
+    /** Queues a write that records every outcome waiting when it runs. */
+    private void writeCombined() {
+        var taken = new ArrayList<Pending>();
+        var ran = new AtomicBoolean();
+        store.<List<Optional<StateChange>>>write(tx -> {
+            if (!ran.getAndSet(true)) { // the first run; a run again after a failure writes the same outcomes
+                take(taken);
+            }
+            return apply(tx, taken);
+        }).whenComplete((changes, failure) -> {
+            if (failure == null) {
+                for (int i = 0; i < taken.size(); i++) {
+                    taken.get(i).written().complete(changes.get(i));
+                }
+                return;
+            }
+            if (!ran.getAndSet(true)) { // refused before it ran (a closing store): nothing else will take them
+                take(taken);
+            }
+            for (Pending p : taken) { // each on its own: one outcome that cannot be written holds no other back
+                write(p.claim(), p.spec(), p.attempted(), 1).whenComplete((change, e) -> {
+                    if (e != null) {
+                        p.written().completeExceptionally(e);
+                    } else {
+                        p.written().complete(change);
+                    }
+                });
+            }
+        });
+    }
+
+    /** Takes every waiting outcome; the next one to arrive queues a new combined write. */
+    private void take(List<Pending> taken) {
+        combinedQueued.set(false);
+        for (Pending p; (p = waiting.poll()) != null; ) {
+            taken.add(p);
+        }
+    }
+
+    private List<Optional<StateChange>> apply(StoreTx tx, List<Pending> outcomes) throws SQLException {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        boolean[] applied = tx.claims().recordAll(outcomes.stream()
+                .map(p -> new AttemptOutcome(p.claim().token(), p.attempted().update())).toList(), now);
+        List<Optional<StateChange>> changes = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            Pending p = outcomes.get(i);
+            changes.add(applied[i] ? Optional.of(effects(tx, p.claim(), p.spec(), p.attempted(), now))
+                    : Optional.empty());
+        }
+        return changes;
+    }
+
+    /** What a recorded outcome changes besides the delivery: the directory, and what the listeners add. */
+    private StateChange effects(StoreTx tx, ClaimedDelivery c, Optional<DispatchSpec> spec, Attempted a, Instant now)
+            throws SQLException {
+        if (a.effect().isPresent()) {
+            a.effect().get().apply(tx, now);
+        }
+        var change = new StateChange(c.delivery(), c.kind(), spec, DeliveryStatus.QUEUED, a.update().status(),
+                a.update().lastError(), a.answer(), a.update().providerMessageId(), now);
+        listeners.changed(tx, change);
+        return change;
     }
 
     private CompletableFuture<Optional<StateChange>> write(ClaimedDelivery c, Optional<DispatchSpec> spec,
@@ -49,13 +141,7 @@ final class OutcomeRecorder implements AutoCloseable {
             if (!tx.claims().record(c.token(), a.update(), now)) {
                 return Optional.empty();
             }
-            if (a.effect().isPresent()) {
-                a.effect().get().apply(tx, now);
-            }
-            var change = new StateChange(c.delivery(), c.kind(), spec, DeliveryStatus.QUEUED, a.update().status(),
-                    a.update().lastError(), a.answer(), a.update().providerMessageId(), now);
-            listeners.changed(tx, change);
-            return Optional.of(change);
+            return Optional.of(effects(tx, c, spec, a, now));
         }).exceptionallyCompose(failure -> {
             if (attempt >= WRITE_ATTEMPTS || !running) {
                 return CompletableFuture.failedFuture(failure);

@@ -32,6 +32,21 @@ public interface Claims {
      */
     boolean record(ClaimToken token, DeliveryUpdate update, Instant now) throws SQLException;
 
+    /**
+     * Writes several attempts' outcomes, each as {@link #record} would. An engine on a database server sends them
+     * in one round trip; the default records them one by one.
+     *
+     * @return in the order given, whether each was applied (false: stale or moved on, dropped and counted)
+     */
+    default boolean[] recordAll(List<AttemptOutcome> outcomes, Instant now) throws SQLException {
+        boolean[] applied = new boolean[outcomes.size()];
+        for (int i = 0; i < applied.length; i++) {
+            AttemptOutcome o = outcomes.get(i);
+            applied[i] = record(o.token(), o.update(), now);
+        }
+        return applied;
+    }
+
     /** Outcomes dropped because their claim was stale, since the store opened. */
     long staleOutcomes();
 

@@ -1,5 +1,6 @@
 package dev.herald.gateway.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -227,6 +229,47 @@ public abstract class StoreContract {
         assertEquals(DeliveryStatus.DELIVERED, row.status());
         assertEquals(1, row.attempts());
         assertEquals(Optional.of("p-1"), row.providerMessageId());
+    }
+
+    @Test
+    void aClaimInAWriteThatFailsIsNotMade() throws Exception {
+        String id = "7".repeat(32);
+        seed(id, delivery(id, "r", Lane.STANDARD, NOW));
+        var failed = store.write(tx -> {
+            assertEquals(1, tx.claims().claimDue(new ClaimQuery(Lane.STANDARD, "acme", "webhook:h:80", NOW, 10),
+                    row -> true).size());
+            throw new SQLException("boom after the claim");
+        });
+        assertThrows(ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+        assertEquals(1, claim(Lane.STANDARD, 10).size(), "the claim was rolled back with its write: due again here");
+    }
+
+    @Test
+    void severalOutcomesAreRecordedTogetherEachOnItsOwnClaim() throws Exception {
+        String id = "6".repeat(32);
+        NewDelivery a = delivery(id, "a", Lane.STANDARD, NOW);
+        NewDelivery b = delivery(id, "b", Lane.STANDARD, NOW);
+        NewDelivery c = delivery(id, "c", Lane.STANDARD, NOW);
+        seed(id, a, b, c);
+        Map<UUID, ClaimToken> tokens = new HashMap<>();
+        claim(Lane.STANDARD, 10).forEach(claimed -> tokens.put(claimed.delivery().id(), claimed.token()));
+        long staleBefore = store.staleOutcomes();
+        List<AttemptOutcome> outcomes = List.of(
+                new AttemptOutcome(tokens.get(a.id()), update(a, DeliveryStatus.DELIVERED)),
+                new AttemptOutcome(new ClaimToken(b.id(), 1, "another-node"), update(b, DeliveryStatus.DELIVERED)),
+                new AttemptOutcome(tokens.get(c.id()), update(c, DeliveryStatus.FAILED)));
+        boolean[] applied = store.write(tx -> tx.claims().recordAll(outcomes, NOW)).get();
+        assertArrayEquals(new boolean[] {true, false, true}, applied);
+        assertEquals(1, store.staleOutcomes() - staleBefore);
+        Map<String, DeliveryStatus> statuses = new HashMap<>();
+        store.read(tx -> tx.deliveries().forDispatch(id)).get().forEach(r -> statuses.put(r.recipient(), r.status()));
+        assertEquals(Map.of("a", DeliveryStatus.DELIVERED, "b", DeliveryStatus.QUEUED, "c", DeliveryStatus.FAILED),
+                statuses);
+    }
+
+    private static DeliveryUpdate update(NewDelivery d, DeliveryStatus status) {
+        return new DeliveryUpdate(d.id(), status, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     @Test

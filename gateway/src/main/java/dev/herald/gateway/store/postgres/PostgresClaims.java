@@ -3,6 +3,7 @@ package dev.herald.gateway.store.postgres;
 import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.StoredSpec;
+import dev.herald.gateway.store.AttemptOutcome;
 import dev.herald.gateway.store.ClaimQuery;
 import dev.herald.gateway.store.ClaimToken;
 import dev.herald.gateway.store.ClaimedDelivery;
@@ -138,35 +139,51 @@ final class PostgresClaims implements Claims {
 
     @Override
     public boolean record(ClaimToken token, DeliveryUpdate u, Instant now) throws SQLException {
-        if (leases.owner().equals(token.owner())) {
-            leases.held().remove(token.delivery());
-        }
+        return recordAll(List.of(new AttemptOutcome(token, u)), now)[0];
+    }
+
+    /** The outcomes in one round trip: a batch of conditional updates, each counted on its own. */
+    @Override
+    public boolean[] recordAll(List<AttemptOutcome> outcomes, Instant now) throws SQLException {
         PreparedStatement ps = sql.prepare("UPDATE delivery SET status = ?, attempts = attempts + 1, "
                 + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
                 + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
                 + "updated_at = ?, lease_owner = NULL "
                 + "WHERE id = ? AND status = 'queued' AND attempts = ? AND lease_owner = ?");
-        ps.setString(1, u.status().dbName());
-        // Queued again with no time given: due now, not at the end of the lease it was claimed with.
-        Optional<Instant> next = u.nextAttemptAt().or(() -> u.status() == DeliveryStatus.QUEUED
-                ? Optional.of(now) : Optional.empty());
-        if (next.isPresent()) {
-            ps.setLong(2, next.get().toEpochMilli());
-        } else {
-            ps.setNull(2, Types.BIGINT);
+        ps.clearBatch(); // a batch a failed run left behind is not this one's
+        for (AttemptOutcome o : outcomes) {
+            ClaimToken token = o.token();
+            DeliveryUpdate u = o.update();
+            if (leases.owner().equals(token.owner())) {
+                leases.held().remove(token.delivery());
+            }
+            ps.setString(1, u.status().dbName());
+            // Queued again with no time given: due now, not at the end of the lease it was claimed with.
+            Optional<Instant> next = u.nextAttemptAt().or(() -> u.status() == DeliveryStatus.QUEUED
+                    ? Optional.of(now) : Optional.empty());
+            if (next.isPresent()) {
+                ps.setLong(2, next.get().toEpochMilli());
+            } else {
+                ps.setNull(2, Types.BIGINT);
+            }
+            setOptional(ps, 3, u.lastError());
+            setOptional(ps, 4, u.providerMessageId());
+            setOptional(ps, 5, u.detail());
+            ps.setLong(6, now.toEpochMilli());
+            ps.setString(7, u.id().toString());
+            ps.setInt(8, token.attempt() - 1);
+            ps.setString(9, token.owner());
+            ps.addBatch();
         }
-        setOptional(ps, 3, u.lastError());
-        setOptional(ps, 4, u.providerMessageId());
-        setOptional(ps, 5, u.detail());
-        ps.setLong(6, now.toEpochMilli());
-        ps.setString(7, u.id().toString());
-        ps.setInt(8, token.attempt() - 1);
-        ps.setString(9, token.owner());
-        if (ps.executeUpdate() != 1) {
-            leases.stale().incrementAndGet(); // another node took it over after the lease ran out, or it moved on
-            return false;
+        int[] counts = ps.executeBatch();
+        boolean[] applied = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            applied[i] = counts[i] == 1;
+            if (!applied[i]) {
+                leases.stale().incrementAndGet(); // another node took it over after the lease ran out, or it moved on
+            }
         }
-        return true;
+        return applied;
     }
 
     /** Pushes the end of this node's leases on {@code held} out to {@code now} + the lease; returns how many. */
