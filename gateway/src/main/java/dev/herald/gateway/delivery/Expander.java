@@ -50,7 +50,7 @@ public final class Expander {
      * Inserts the deliveries of a dispatch to listed recipients and marks it expanded, inside the caller's
      * transaction. With an audience, only the listed users in it get the message.
      *
-     * @return how many deliveries were inserted
+     * @return how many deliveries were written (see {@link #insertDeliveries})
      */
     public int expand(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, WorkspaceConfig ws) throws SQLException {
         int inserted = insertDeliveries(tx, dispatch, spec, ws);
@@ -60,9 +60,10 @@ public final class Expander {
 
     /**
      * Inserts the deliveries of a dispatch to listed recipients, inside the caller's transaction, for a dispatch
-     * written {@linkplain dev.herald.gateway.store.Dispatches#insertExpanded expanded} in it.
+     * written {@linkplain dev.herald.gateway.store.Dispatches#insertExpanded expanded} in it. The inserts may wait
+     * for the store's next flush, before the commit.
      *
-     * @return how many deliveries were inserted
+     * @return how many deliveries were written (a recipient listed twice counts twice, though it gets one)
      */
     public int insertDeliveries(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, WorkspaceConfig ws)
             throws SQLException {
@@ -133,7 +134,8 @@ public final class Expander {
                             binding.channel(), who.recipientKey(), address.address(), address.egressKey(),
                             dispatch.lane(), DeliveryStatus.QUEUED, due, limit, Optional.empty(), userId,
                             address.appId());
-                    inserted += tx.deliveries().insert(d, now) ? 1 : 0;
+                    tx.deliveries().insertLater(d, now);
+                    inserted++;
                 }
             }
             case Reach.Unreachable u -> {

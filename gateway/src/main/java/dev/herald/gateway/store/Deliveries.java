@@ -33,10 +33,23 @@ public final class Deliveries {
      * @return whether a row was inserted
      */
     public boolean insert(NewDelivery d, Instant now) throws SQLException {
-        PreparedStatement ps = sql.prepare("INSERT INTO delivery (id, dispatch_id, workspace, channel, recipient, "
-                + "address, egress_key, lane, status, attempts, next_attempt_at, expires_at, last_error, created_at, "
-                + "updated_at, user_id, app_id) VALUES (?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?) "
-                + "ON CONFLICT (dispatch_id, recipient, channel, address) DO NOTHING");
+        return bind(sql.prepare(INSERT), d, now).executeUpdate() == 1;
+    }
+
+    /**
+     * Inserts a delivery as {@link #insert} does, but may wait for the engine's next flush (see {@link Sql}): for a
+     * caller that does not need to know whether the row was new.
+     */
+    public void insertLater(NewDelivery d, Instant now) throws SQLException {
+        sql.executeLater(bind(sql.prepareUnrelated(INSERT), d, now));
+    }
+
+    private static final String INSERT = "INSERT INTO delivery (id, dispatch_id, workspace, channel, recipient, "
+            + "address, egress_key, lane, status, attempts, next_attempt_at, expires_at, last_error, created_at, "
+            + "updated_at, user_id, app_id) VALUES (?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?) "
+            + "ON CONFLICT (dispatch_id, recipient, channel, address) DO NOTHING";
+
+    private static PreparedStatement bind(PreparedStatement ps, NewDelivery d, Instant now) throws SQLException {
         ps.setString(1, d.id().toString());
         ps.setString(2, d.dispatchId());
         ps.setString(3, d.workspace());
@@ -57,7 +70,7 @@ public final class Deliveries {
             ps.setNull(15, java.sql.Types.BIGINT);
         }
         Rows.setOptional(ps, 16, d.appId());
-        return ps.executeUpdate() == 1;
+        return ps;
     }
 
     /** Every delivery of a dispatch, in creation order. */

@@ -41,7 +41,8 @@ public final class Dispatches {
     }
 
     private DispatchRow insert(NewDispatch d, DispatchStatus status, Instant now) throws SQLException {
-        PreparedStatement ps = sql.prepare("INSERT INTO dispatch (" + COLUMNS + ") "
+        // A new id: the insert cannot conflict, so it may wait for the engine's next flush (see Sql).
+        PreparedStatement ps = sql.prepareUnrelated("INSERT INTO dispatch (" + COLUMNS + ") "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)");
         StoredSpec spec = StoredSpec.of(d.spec());
         ps.setString(1, d.id());
@@ -58,7 +59,7 @@ public final class Dispatches {
         ps.setLong(12, Rows.millis(now));
         ps.setLong(13, Rows.millis(now));
         Rows.setOptional(ps, 14, d.schedule().map(SpecCodec::encode));
-        ps.executeUpdate();
+        sql.executeLater(ps);
         return new DispatchRow(d.id(), d.workspace(), d.kind(), d.lane(), spec, status, d.notBefore(),
                 d.expiresAt(), d.campaignId(), d.sendId(), now, now, d.schedule(), Optional.empty());
     }

@@ -179,7 +179,7 @@ public final class Users {
 
     /** A user's tokens, newest registration first. */
     public List<PushTokenRow> pushTokens(long userId) throws SQLException {
-        PreparedStatement ps = sql.prepare("SELECT workspace, app_id, token, user_id, device_id, registered_at, "
+        PreparedStatement ps = sql.prepareUnrelated("SELECT workspace, app_id, token, user_id, device_id, registered_at, "
                 + "invalid_reason FROM push_token WHERE user_id = ? ORDER BY registered_at DESC, token");
         ps.setLong(1, userId);
         List<PushTokenRow> out = new ArrayList<>();
@@ -252,7 +252,7 @@ public final class Users {
 
     /** A subscription-group state, if set. */
     public Optional<String> subscription(long userId, String groupId) throws SQLException {
-        PreparedStatement ps = sql.prepare("SELECT state FROM subscription WHERE user_id = ? AND group_id = ?");
+        PreparedStatement ps = sql.prepareUnrelated("SELECT state FROM subscription WHERE user_id = ? AND group_id = ?");
         ps.setLong(1, userId);
         ps.setString(2, groupId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -262,7 +262,7 @@ public final class Users {
 
     /** Every subscription-group state of a user, {@code group → state}. */
     public java.util.Map<String, String> subscriptions(long userId) throws SQLException {
-        PreparedStatement ps = sql.prepare("SELECT group_id, state FROM subscription WHERE user_id = ?");
+        PreparedStatement ps = sql.prepareUnrelated("SELECT group_id, state FROM subscription WHERE user_id = ?");
         ps.setLong(1, userId);
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -328,7 +328,7 @@ public final class Users {
     }
 
     private Optional<UserRow> one(String query, String... params) throws SQLException {
-        PreparedStatement ps = sql.prepare(query);
+        PreparedStatement ps = sql.prepareUnrelated(query); // profiles: deferred writes never touch them
         for (int i = 0; i < params.length; i++) {
             ps.setString(i + 1, params[i]);
         }

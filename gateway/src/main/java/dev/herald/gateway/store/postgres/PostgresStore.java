@@ -290,7 +290,8 @@ public final class PostgresStore implements Store {
             try {
                 if (connection == null || tx == null) {
                     connection = pool.getConnection();
-                    tx = new JdbcTx(new Sql(connection, PostgresDialect.INSTANCE), t -> new PostgresClaims(t, leases));
+                    tx = new JdbcTx(new Sql(connection, PostgresDialect.INSTANCE).deferWrites(true),
+                            t -> new PostgresClaims(t, leases));
                 }
                 runBatch(connection, tx, batch);
             } catch (SQLException | RuntimeException e) {
@@ -316,6 +317,7 @@ public final class PostgresStore implements Store {
             if (!runTogether(tx, batch, results)) {
                 // One write failed, which aborts the whole transaction on PostgreSQL: again, each write on its own.
                 claims.rolledBack();
+                tx.sql().discardDeferred();
                 connection.rollback();
                 runApart(connection, tx, batch, results, errors);
             }
@@ -327,6 +329,7 @@ public final class PostgresStore implements Store {
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             claims.rolledBack(); // the batch fails: its claims were never made
+            tx.sql().discardDeferred();
             throw e;
         }
         claims.committed();
@@ -339,8 +342,10 @@ public final class PostgresStore implements Store {
     }
 
     /**
-     * Runs the batch's writes one after the other with no savepoint between them: the common case, in which none
-     * fails, costs no round trip beyond the writes' own statements. False as soon as one fails.
+     * Runs the batch's writes one after the other with no savepoint between them, their inserts of new dispatches
+     * and deliveries deferred (see {@link Sql}): the common case, in which none fails, costs no round trip beyond
+     * the writes' own statements, and the inserts of the whole batch go in one round trip per table. False as soon
+     * as one fails.
      */
     private static boolean runTogether(JdbcTx tx, List<PendingWrite<?>> batch, Object[] results) {
         for (int i = 0; i < batch.size(); i++) {
@@ -349,6 +354,11 @@ public final class PostgresStore implements Store {
             } catch (Exception | StackOverflowError e) {
                 return false;
             }
+        }
+        try {
+            tx.sql().flush(); // the last writes' inserts: a failure here is found out before the commit
+        } catch (SQLException e) {
+            return false;
         }
         return true;
     }
@@ -372,11 +382,13 @@ public final class PostgresStore implements Store {
                     int claimed = claims.claimsSoFar();
                     try {
                         results[i] = w.work().run(tx);
+                        tx.sql().flush(); // its deferred inserts fail it, not the next write
                         errors[i] = null;
                         break;
                     } catch (Exception | StackOverflowError e) {
                         errors[i] = e;
                         results[i] = null;
+                        tx.sql().discardDeferred();
                         savepoints.execute("ROLLBACK TO w"); // throws if the connection is gone: the batch fails
                         claims.rolledBackTo(claimed);
                         if (!(e instanceof SQLException s && retryable(s)) || attempt == MAX_TRIES) {
