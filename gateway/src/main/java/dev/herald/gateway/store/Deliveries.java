@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The {@code delivery} table: one row per message per address, with its state and retry schedule. */
@@ -73,6 +74,39 @@ public final class Deliveries {
         return ps;
     }
 
+    /**
+     * The statement that writes an attempt's outcome, conditional on the delivery still waiting on that attempt;
+     * an engine adds its own claim columns to the {@code SET} ({@code set}, after a comma) and the {@code WHERE}
+     * ({@code where}, after an AND). Its first eight parameters are bound by {@link #bindOutcome}.
+     */
+    public static String outcomeUpdate(String set, String where) {
+        return "UPDATE delivery SET status = ?, attempts = attempts + 1, "
+                + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
+                + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
+                + "updated_at = ?" + (set.isEmpty() ? "" : ", " + set)
+                + " WHERE id = ? AND status = 'queued' AND attempts = ?" + (where.isEmpty() ? "" : " AND " + where);
+    }
+
+    /**
+     * Binds parameters 1 to 8 of {@link #outcomeUpdate}: the new state, {@code nextAttemptAt} (kept as it is when
+     * absent), the time, and the attempt the claim was for.
+     */
+    public static void bindOutcome(PreparedStatement ps, DeliveryUpdate u, Optional<Instant> nextAttemptAt,
+                                   Instant now, ClaimToken token) throws SQLException {
+        ps.setString(1, u.status().dbName());
+        if (nextAttemptAt.isPresent()) {
+            ps.setLong(2, Rows.millis(nextAttemptAt.get()));
+        } else {
+            ps.setNull(2, java.sql.Types.BIGINT);
+        }
+        Rows.setOptional(ps, 3, u.lastError());
+        Rows.setOptional(ps, 4, u.providerMessageId());
+        Rows.setOptional(ps, 5, u.detail());
+        ps.setLong(6, Rows.millis(now));
+        ps.setString(7, u.id().toString());
+        ps.setInt(8, token.attempt() - 1); // the attempts counted before this one
+    }
+
     /** Every delivery of a dispatch, in creation order. */
     public List<DeliveryRow> forDispatch(String dispatchId) throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE dispatch_id = ? "
@@ -88,7 +122,7 @@ public final class Deliveries {
     }
 
     /** Up to {@code limit} deliveries of a dispatch with ids after {@code after}, in id (creation) order. */
-    public List<DeliveryRow> page(String dispatchId, java.util.Optional<String> after, int limit) throws SQLException {
+    public List<DeliveryRow> page(String dispatchId, Optional<String> after, int limit) throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE dispatch_id = ? AND id > ? "
                 + "ORDER BY id LIMIT ?");
         ps.setString(1, dispatchId);
@@ -197,7 +231,7 @@ public final class Deliveries {
     }
 
     /** The earliest {@code next_attempt_at} among queued deliveries, for the scheduler's sleep. */
-    public java.util.Optional<Instant> nextDue() throws SQLException {
+    public Optional<Instant> nextDue() throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'queued'");
         try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
@@ -244,7 +278,7 @@ public final class Deliveries {
     }
 
     /** The delivery a provider knows by this id (Twilio's Message SID), within a workspace. */
-    public java.util.Optional<DeliveryRow> byProviderMessageId(String workspace, String providerMessageId)
+    public Optional<DeliveryRow> byProviderMessageId(String workspace, String providerMessageId)
             throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE provider_message_id = ? "
                 + "AND workspace = ?");
@@ -261,7 +295,7 @@ public final class Deliveries {
      *
      * @return whether the delivery changed
      */
-    public boolean advance(DeliveryRow d, DeliveryStatus next, java.util.Optional<String> error, Instant now)
+    public boolean advance(DeliveryRow d, DeliveryStatus next, Optional<String> error, Instant now)
             throws SQLException {
         if (!d.status().canMoveTo(next) || d.status() == next) {
             return false;
@@ -327,7 +361,7 @@ public final class Deliveries {
         return out;
     }
 
-    private static java.util.Optional<Long> userId(ResultSet rs) throws SQLException {
+    private static Optional<Long> userId(ResultSet rs) throws SQLException {
         long v = rs.getLong("user_id");
         return rs.wasNull() ? java.util.Optional.empty() : java.util.Optional.of(v);
     }

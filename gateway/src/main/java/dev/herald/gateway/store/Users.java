@@ -179,8 +179,8 @@ public final class Users {
 
     /** A user's tokens, newest registration first. */
     public List<PushTokenRow> pushTokens(long userId) throws SQLException {
-        PreparedStatement ps = sql.prepareUnrelated("SELECT workspace, app_id, token, user_id, device_id, registered_at, "
-                + "invalid_reason FROM push_token WHERE user_id = ? ORDER BY registered_at DESC, token");
+        PreparedStatement ps = sql.prepareUnrelated("SELECT workspace, app_id, token, user_id, device_id, "
+                + "registered_at, invalid_reason FROM push_token WHERE user_id = ? ORDER BY registered_at DESC, token");
         ps.setLong(1, userId);
         List<PushTokenRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -252,7 +252,8 @@ public final class Users {
 
     /** A subscription-group state, if set. */
     public Optional<String> subscription(long userId, String groupId) throws SQLException {
-        PreparedStatement ps = sql.prepareUnrelated("SELECT state FROM subscription WHERE user_id = ? AND group_id = ?");
+        PreparedStatement ps = sql.prepareUnrelated("SELECT state FROM subscription WHERE user_id = ? "
+                + "AND group_id = ?");
         ps.setLong(1, userId);
         ps.setString(2, groupId);
         try (ResultSet rs = ps.executeQuery()) {

@@ -19,7 +19,6 @@ import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -145,11 +144,7 @@ final class PostgresClaims implements Claims {
     /** The outcomes in one round trip: a batch of conditional updates, each counted on its own. */
     @Override
     public boolean[] recordAll(List<AttemptOutcome> outcomes, Instant now) throws SQLException {
-        PreparedStatement ps = sql.prepare("UPDATE delivery SET status = ?, attempts = attempts + 1, "
-                + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
-                + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
-                + "updated_at = ?, lease_owner = NULL "
-                + "WHERE id = ? AND status = 'queued' AND attempts = ? AND lease_owner = ?");
+        PreparedStatement ps = sql.prepare(Deliveries.outcomeUpdate("lease_owner = NULL", "lease_owner = ?"));
         ps.clearBatch(); // a batch a failed run left behind is not this one's
         for (AttemptOutcome o : outcomes) {
             ClaimToken token = o.token();
@@ -157,21 +152,9 @@ final class PostgresClaims implements Claims {
             if (leases.owner().equals(token.owner())) {
                 leases.held().remove(token.delivery());
             }
-            ps.setString(1, u.status().dbName());
             // Queued again with no time given: due now, not at the end of the lease it was claimed with.
-            Optional<Instant> next = u.nextAttemptAt().or(() -> u.status() == DeliveryStatus.QUEUED
-                    ? Optional.of(now) : Optional.empty());
-            if (next.isPresent()) {
-                ps.setLong(2, next.get().toEpochMilli());
-            } else {
-                ps.setNull(2, Types.BIGINT);
-            }
-            setOptional(ps, 3, u.lastError());
-            setOptional(ps, 4, u.providerMessageId());
-            setOptional(ps, 5, u.detail());
-            ps.setLong(6, now.toEpochMilli());
-            ps.setString(7, u.id().toString());
-            ps.setInt(8, token.attempt() - 1);
+            Deliveries.bindOutcome(ps, u, u.nextAttemptAt().or(() -> u.status() == DeliveryStatus.QUEUED
+                    ? Optional.of(now) : Optional.empty()), now, token);
             ps.setString(9, token.owner());
             ps.addBatch();
         }
@@ -200,14 +183,6 @@ final class PostgresClaims implements Claims {
         ps.setArray(2, ids(held));
         ps.setString(3, leases.owner());
         return ps.executeUpdate();
-    }
-
-    private static void setOptional(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
-        if (value.isPresent()) {
-            ps.setString(index, value.get());
-        } else {
-            ps.setNull(index, Types.VARCHAR);
-        }
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -120,36 +119,13 @@ final class SqliteClaims implements Claims {
             stale.incrementAndGet();
             return false;
         }
-        PreparedStatement ps = sql.prepare("UPDATE delivery SET status = ?, attempts = attempts + 1, "
-                + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
-                + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
-                + "updated_at = ? WHERE id = ? AND status = 'queued' AND attempts = ?");
-        ps.setString(1, u.status().dbName());
-        if (u.nextAttemptAt().isPresent()) {
-            ps.setLong(2, u.nextAttemptAt().get().toEpochMilli());
-        } else {
-            ps.setNull(2, Types.BIGINT);
-        }
-        setOptional(ps, 3, u.lastError());
-        setOptional(ps, 4, u.providerMessageId());
-        setOptional(ps, 5, u.detail());
-        ps.setLong(6, now.toEpochMilli());
-        ps.setString(7, u.id().toString());
-        ps.setInt(8, token.attempt() - 1);
+        PreparedStatement ps = sql.prepare(Deliveries.outcomeUpdate("", ""));
+        Deliveries.bindOutcome(ps, u, u.nextAttemptAt(), now, token);
         if (ps.executeUpdate() != 1) {
             stale.incrementAndGet(); // the delivery moved on meanwhile (a user deleted, say)
             return false;
         }
         return true;
-    }
-
-    private static void setOptional(PreparedStatement ps, int index, java.util.Optional<String> value)
-            throws SQLException {
-        if (value.isPresent()) {
-            ps.setString(index, value.get());
-        } else {
-            ps.setNull(index, Types.VARCHAR);
-        }
     }
 
     @Override
