@@ -10,15 +10,16 @@ RUN mvn -q -DskipTests -pl gateway -am package
 
 FROM eclipse-temurin:25-jre
 RUN useradd --system --uid 10001 --no-create-home herald && mkdir -p /data && chown herald /data
-COPY --from=build /src/gateway/target/herald.jar /opt/herald/herald.jar
-COPY --from=build /src/gateway/target/lib /opt/herald/lib
+# The same layout as a checkout, so bin/herald starts it (and finds nothing to build).
+COPY --from=build /src/bin /opt/herald/bin
+COPY --from=build /src/gateway/target/herald.jar /opt/herald/gateway/target/herald.jar
+COPY --from=build /src/gateway/target/lib /opt/herald/gateway/target/lib
 # The working directory is /, so the embedded default's ./data is the /data volume.
 WORKDIR /
 USER herald
 VOLUME ["/data"]
 EXPOSE 8080 8081
 ENV HERALD_CONFIG=""
-# The same java command as bin/herald.
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8", \
-            "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", \
-            "-jar", "/opt/herald/herald.jar"]
+# bin/herald itself: the same JVM options, and the heap from the container's memory limit (half of it;
+# HERALD_HEAP overrides), so `docker run -m 512m` just works.
+ENTRYPOINT ["/opt/herald/bin/herald"]

@@ -30,3 +30,38 @@ herald_mvn() {
   [ "$(herald_jdk_version "$jdk")" -ge 24 ] && opts="$opts --sun-misc-unsafe-memory-access=allow"
   MAVEN_OPTS="$opts" JAVA_HOME="$jdk" mvn "$@"
 }
+
+# herald_memory_limit: the container's memory limit in bytes (cgroup v2 memory.max, else cgroup v1
+# memory.limit_in_bytes), or nothing when there is none (unset, "max", or v1's "unlimited" near 2^63).
+herald_memory_limit() {
+  local f v
+  for f in "${HERALD_CGROUP_ROOT:-/sys/fs/cgroup}/memory.max" \
+           "${HERALD_CGROUP_ROOT:-/sys/fs/cgroup}/memory/memory.limit_in_bytes"; do
+    [ -r "$f" ] || continue
+    v=$(tr -d '[:space:]' < "$f")
+    case "$v" in ''|max|*[!0-9]*) return 0 ;; esac
+    # v1 reports "no limit" as a page-rounded 2^63; anything past 1 TiB is no limit for a gateway.
+    [ "${#v}" -gt 13 ] && return 0
+    echo "$v"; return 0
+  done
+}
+
+# herald_heap_opts: the JVM's memory options, one rule for bin/herald, the Docker image and the benchmarks.
+#   HERALD_HEAP=SIZE (e.g. 768m, 2g) sets the heap; otherwise, under a container memory limit, the heap is half
+#   of it; otherwise 256m, which fits a 512 MiB container. Netty's direct buffers get an eighth of the limit
+#   (at least 32m; 64m without a limit), so heap + direct + metaspace + stacks stay inside the container.
+herald_heap_opts() {
+  local limit heap direct
+  limit=$(herald_memory_limit)
+  if [ -n "$limit" ]; then
+    heap=$(( limit / 2 / 1048576 )); direct=$(( limit / 8 / 1048576 ))
+    [ "$heap" -lt 64 ] && heap=64
+    [ "$direct" -lt 32 ] && direct=32
+    heap="${heap}m"; direct="${direct}m"
+  else
+    heap=256m; direct=64m
+  fi
+  [ -n "${HERALD_HEAP:-}" ] && heap="$HERALD_HEAP"
+  case "$heap" in *[!0-9kKmMgG]*|'') echo "herald: HERALD_HEAP must be a size like 512m or 2g, not '$heap'" >&2; return 1 ;; esac
+  echo "-Xmx$heap -XX:MaxDirectMemorySize=$direct"
+}

@@ -86,7 +86,8 @@ final class AcceptBenchmark {
     }
 
     /**
-     * A Herald with {@code yaml} (its workspaces and any other top-level keys) after the server and store lines.
+     * A Herald with {@code yaml} (its workspaces and any other top-level keys) after the server and store lines,
+     * with the memory options {@code bin/herald} would give it.
      * {@code HERALD_BENCH_JVM_OPTS} (space-separated) is added to its JVM options, e.g. to record a JFR profile.
      */
     static Running startWith(Options o, String java, Path dir, String yaml) throws Exception {
@@ -104,6 +105,11 @@ final class AcceptBenchmark {
                 %s
                 """.formatted(port, ops, store.configLine()) + yaml);
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
+        // The heap bin/herald would choose on this machine (loadtest/bench passes herald_heap_opts along).
+        String heap = System.getProperty("herald.heap.opts", "").trim();
+        if (!heap.isEmpty()) {
+            cmd.addAll(List.of(heap.split("\\s+")));
+        }
         if (Runtime.version().feature() >= 24) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
         }

@@ -1,0 +1,71 @@
+package dev.herald.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's memory rule ({@code herald_heap_opts} in {@code bin/jdk.sh}, used by {@code bin/herald}, the
+ * Docker image and the benchmarks): half of a container's limit, 256m without one, {@code HERALD_HEAP} wins.
+ */
+class LauncherMemoryTest {
+    private static final Path JDK_SH = Path.of("..", "bin", "jdk.sh").toAbsolutePath().normalize();
+
+    @TempDir
+    Path cgroup;
+
+    @Test
+    void withoutAContainerLimitTheHeapFitsA512MiBContainer() throws Exception {
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+    }
+
+    @Test
+    void aCgroupV2LimitGivesHalfToTheHeapAndAnEighthToDirectBuffers() throws Exception {
+        Files.writeString(cgroup.resolve("memory.max"), "536870912\n");
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+        Files.writeString(cgroup.resolve("memory.max"), String.valueOf(4L << 30));
+        assertEquals("-Xmx2048m -XX:MaxDirectMemorySize=512m", heapOptions(Map.of()));
+    }
+
+    @Test
+    void aCgroupV1LimitCountsAndItsUnlimitedValueDoesNot() throws Exception {
+        Files.createDirectories(cgroup.resolve("memory"));
+        Files.writeString(cgroup.resolve("memory/memory.limit_in_bytes"), String.valueOf(1L << 30));
+        assertEquals("-Xmx512m -XX:MaxDirectMemorySize=128m", heapOptions(Map.of()));
+        Files.writeString(cgroup.resolve("memory/memory.limit_in_bytes"), "9223372036854771712");
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+    }
+
+    @Test
+    void maxMeansNoLimitAndTinyLimitsKeepAWorkableFloor() throws Exception {
+        Files.writeString(cgroup.resolve("memory.max"), "max\n");
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+        Files.writeString(cgroup.resolve("memory.max"), String.valueOf(64L << 20));
+        assertEquals("-Xmx64m -XX:MaxDirectMemorySize=32m", heapOptions(Map.of()));
+    }
+
+    @Test
+    void heraldHeapOverridesAndNonsenseIsRefused() throws Exception {
+        Files.writeString(cgroup.resolve("memory.max"), "536870912\n");
+        assertEquals("-Xmx1g -XX:MaxDirectMemorySize=64m", heapOptions(Map.of("HERALD_HEAP", "1g")));
+        assertEquals("exit 1", heapOptions(Map.of("HERALD_HEAP", "lots; rm -rf /")));
+    }
+
+    private String heapOptions(Map<String, String> env) throws IOException, InterruptedException {
+        var pb = new ProcessBuilder("bash", "-c", ". \"$1\"; herald_heap_opts || echo \"exit $?\"", "bash",
+                JDK_SH.toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove("HERALD_HEAP");
+        pb.environment().put("HERALD_CGROUP_ROOT", cgroup.toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return out;
+    }
+}
