@@ -37,24 +37,36 @@ final class AcceptBenchmark {
         Path dir = Files.createTempDirectory("herald-bench");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Row> bare = new ArrayList<>();
+        List<Row> json = new ArrayList<>();
         List<Row> herald = new ArrayList<>();
         for (int round = 1; round <= o.rounds(); round++) {
             bare.add(bare(o, java, dir));
+            json.add(jsonCeiling(o, java, dir));
             herald.add(herald(o, java, dir.resolve("round-" + round)));
         }
-        print(o, median(bare), median(herald));
+        print(o, median(bare), median(json), median(herald));
     }
 
     /** The ceiling: {@link BareServer} in its own JVM, driven like Herald. */
     static Row bare(Options o, String java, Path dir) throws Exception {
+        return ceiling(o, java, dir, "bare netty (ceiling)");
+    }
+
+    /** The second ceiling: {@link BareServer} parsing the JSON and writing its answer with Jackson. */
+    static Row jsonCeiling(Options o, String java, Path dir) throws Exception {
+        return ceiling(o, java, dir, "netty + jackson (ceiling)", "json");
+    }
+
+    private static Row ceiling(Options o, String java, Path dir, String name, String... mode) throws Exception {
         int port = freePort();
-        var cmd = List.of(java, "-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
-                String.valueOf(port));
-        try (var child = ChildProcess.start("bare netty server", cmd, dir.resolve("bare.log"))) {
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                BareServer.class.getName(), String.valueOf(port)));
+        cmd.addAll(List.of(mode));
+        try (var child = ChildProcess.start(name, cmd, dir.resolve("bare.log"))) {
             child.awaitPort(port, Duration.ofSeconds(30));
             var result = new LoadGenerator(port, o.connections(), "/messages/send", KEY, BODY)
                     .run(o.warmup(), o.measure(), o.maxRequests());
-            return new Row("bare netty (ceiling)", result, child.rss());
+            return new Row(name, result, child.rss());
         }
     }
 
@@ -153,19 +165,22 @@ final class AcceptBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static void print(Options o, Row bare, Row herald) {
+    private static void print(Options o, Row bare, Row json, Row herald) {
         System.out.printf("%naccept benchmark: POST /messages/send, 1 recipient, webhook, sandbox workspace; %d keep-alive "
                         + "connections; %ds warm-up + %ds measured; %d round(s), median shown; JDK %s, %d cores%n",
                 o.connections(), o.warmup().toSeconds(), o.measure().toSeconds(), o.rounds(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("%-26s %10s %9s %9s %9s %8s  %s%n", "", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
                 "server RSS");
-        for (Row r : List.of(bare, herald)) {
+        for (Row r : List.of(bare, json, herald)) {
             var x = r.result();
             System.out.printf("%-26s %10.0f %9.2f %9.2f %9.2f %8d  %s%n", r.name(), x.throughput(),
                     x.p50Micros() / 1000, x.p99Micros() / 1000, x.p999Micros() / 1000, x.errors(), r.rss());
         }
         System.out.printf("ratio herald / ceiling: %.2f%n", herald.result().throughput() / bare.result().throughput());
+        System.out.printf("ratio herald / json ceiling: %.2f   (json ceiling / ceiling: %.2f: what HTTP + JSON "
+                        + "parsing alone leave)%n", herald.result().throughput() / json.result().throughput(),
+                json.result().throughput() / bare.result().throughput());
     }
 
     static int freePort() throws IOException {

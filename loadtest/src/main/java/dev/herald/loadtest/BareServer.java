@@ -1,6 +1,9 @@
 package dev.herald.loadtest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -19,11 +22,17 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
- * The ceiling: a Netty HTTP server with Herald's pipeline shape that answers every request 201 with a
- * {@code /messages/send}-shaped body and does nothing else. Run as its own process: {@code BareServer PORT}.
+ * The ceilings: a Netty HTTP server with Herald's pipeline shape that answers every request 201 with a
+ * {@code /messages/send}-shaped body and does nothing else ({@code BareServer PORT}), or that also parses the
+ * request's JSON with Jackson and writes its answer with Jackson, a fresh id each time ({@code BareServer PORT
+ * json}): the second ceiling separates what HTTP + JSON cost from what Herald's own work costs. Run as its own
+ * process.
  */
 public final class BareServer {
     private static final byte[] BODY = "{\"dispatch_id\":\"00000000000000000000000000000000\",\"message\":\"success\"}"
@@ -35,6 +44,7 @@ public final class BareServer {
     /** Serves until killed. */
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
+        boolean json = args.length > 1 && args[1].equals("json");
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
@@ -44,7 +54,7 @@ public final class BareServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(4 * 1024 * 1024), new Answer());
+                                new HttpObjectAggregator(4 * 1024 * 1024), json ? new JsonAnswer() : new Answer());
                     }
                 })
                 .bind("127.0.0.1", port).sync().channel().closeFuture().sync();
@@ -59,5 +69,29 @@ public final class BareServer {
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
             ctx.writeAndFlush(response);
         }
+    }
+
+    /** Parses the body into a tree and answers a Jackson-written body with a new id, as an API server must. */
+    private static final class JsonAnswer extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+            JsonNode body;
+            try (var in = new ByteBufInputStream(request.content())) {
+                body = JSON.readTree((InputStream) in);
+            }
+            HttpResponseStatus status = body.path("messages").isObject() ? HttpResponseStatus.CREATED
+                    : HttpResponseStatus.BAD_REQUEST;
+            byte[] answer = JSON.writeValueAsBytes(
+                    new Answered(UUID.randomUUID().toString().replace("-", ""), "success"));
+            var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(answer));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.length);
+            ctx.writeAndFlush(response);
+        }
+    }
+
+    private record Answered(String dispatch_id, String message) {
     }
 }

@@ -25,14 +25,13 @@ import org.jspecify.annotations.Nullable;
  * SQLite or ({@code --store postgres}) on a database of its own in a throw-away PostgreSQL server with fsync on.
  *
  * <p>One round: raw Pushy for the measured time, then Herald driven over keep-alive connections for the same time,
- * then waiting (at most {@link #DRAIN_LIMIT}) until every push of the requests Herald answered 2xx has reached
+ * then waiting (at most {@link EndToEnd#DRAIN_LIMIT}) until every push of the requests Herald answered 2xx has reached
  * the mock. Herald's
  * push rate is every push the mock accepted for that round over the time from the first request to the last push's
  * arrival, so a backlog still queued when the load stops counts against it. Each side is warmed up once first;
  * Herald's warm-up deliveries are drained before the first round.
  */
 final class PushBenchmark {
-    static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
     private static final String KEY = "push-bench-key";
     private static final String TEAM_ID = "BENCHTEAM1";
     private static final String KEY_ID = "BENCHKEY01";
@@ -42,19 +41,7 @@ final class PushBenchmark {
     private static final int TRACK_BATCH = 75;
 
     /** What one raw Pushy round measured, and the cores this process (client and mock server) kept busy. */
-    record RawRound(PushyCeiling.Result result, double benchCores) {
-    }
-
-    /**
-     * What one Herald round measured: the load, the pushes the mock accepted from its first request to the last
-     * push, the time after the load until that push, and the cores Herald and this process (load generator and
-     * mock server) kept busy meanwhile, and the PostgreSQL server if Herald is on one (else NaN).
-     */
-    record HeraldRound(LoadGenerator.Result load, long delivered, long expected, Duration endToEnd, Duration drain,
-                       boolean drained, double heraldCores, double benchCores, double postgresCores) {
-        double pushesPerSecond() {
-            return delivered / (endToEnd.toNanos() / 1e9);
-        }
+    record RawRound(CeilingLoop.Result result, double benchCores) {
     }
 
     private PushBenchmark() {
@@ -70,7 +57,7 @@ final class PushBenchmark {
         List<String> bodies = IntStream.range(0, Math.max(1, users / perRequest))
                 .mapToObj(i -> sendBody(i * perRequest, perRequest, users)).toList();
         List<RawRound> raw = new ArrayList<>();
-        List<HeraldRound> herald = new ArrayList<>();
+        List<EndToEnd.HeraldRound> herald = new ArrayList<>();
         String rawRss;
         String heraldRss;
         String storeDescription = null;
@@ -94,8 +81,8 @@ final class PushBenchmark {
             long base = mock.accepted();
             var warm = new LoadGenerator(gateway.port(), o.connections(), "/messages/send", KEY, bodies)
                     .run(o.warmup(), Duration.ofSeconds(1), o.maxRequests());
-            if (!mock.awaitAccepted(base + warm.accepted() * perRequest, DRAIN_LIMIT)) {
-                System.out.println("(warm-up pushes not all delivered within " + DRAIN_LIMIT + ")");
+            if (!mock.awaitAccepted(base + warm.accepted() * perRequest, EndToEnd.DRAIN_LIMIT)) {
+                System.out.println("(warm-up pushes not all delivered within " + EndToEnd.DRAIN_LIMIT + ")");
             }
             for (int round = 1; round <= o.rounds(); round++) {
                 var r = raw(pushy, o);
@@ -103,11 +90,11 @@ final class PushBenchmark {
                 System.out.printf("round %d raw pushy %10.0f pushes/s  p99 %.2f ms  failed %d  cpu: bench %.2f cores%n",
                         round, r.result().throughput(), r.result().p99Micros() / 1000, r.result().failed(),
                         r.benchCores());
-                var h = herald(mock, gateway, postgres, o, bodies, perRequest);
+                var h = EndToEnd.herald(apns(mock), gateway, postgres, o, KEY, bodies, perRequest);
                 herald.add(h);
                 System.out.printf("round %d herald    %10.0f pushes/s  %8.0f req/s  p99 %.2f ms  errors %d  "
                                 + "delivered %d of %d  drain %.1f s%s  cpu: herald %.2f + bench %.2f cores%n", round,
-                        h.pushesPerSecond(), h.load().throughput(), h.load().p99Micros() / 1000, h.load().errors(),
+                        h.deliveriesPerSecond(), h.load().throughput(), h.load().p99Micros() / 1000, h.load().errors(),
                         h.delivered(), h.expected(), h.drain().toMillis() / 1000.0,
                         h.drained() ? "" : " (drain limit hit)", h.heraldCores(), h.benchCores());
                 if (postgres != null) {
@@ -126,11 +113,11 @@ final class PushBenchmark {
                 System.out.println("(the mock server rejected " + mock.rejected() + " notifications)");
             }
         }
-        print(o, users, perRequest, maxInFlight, median(raw), medianHerald(herald), rawRss, heraldRss);
+        print(o, users, perRequest, maxInFlight, median(raw), EndToEnd.median(herald), rawRss, heraldRss);
         if (storeDescription != null) {
             System.out.println("herald store: " + storeDescription + ", pool " + HeraldStore.POOL + " connections");
         }
-        for (HeraldRound round : herald) {
+        for (EndToEnd.HeraldRound round : herald) {
             if (!round.load().errorSamples().isEmpty()) {
                 System.out.println("herald error answers (first distinct ones): " + round.load().errorSamples());
             }
@@ -141,34 +128,12 @@ final class PushBenchmark {
         Duration cpu = ChildProcess.cpu(ProcessHandle.current());
         long start = System.nanoTime();
         var result = pushy.run(Duration.ZERO, o.measure(), o.maxRequests());
-        return new RawRound(result, cores(ChildProcess.cpu(ProcessHandle.current()).minus(cpu), start));
+        return new RawRound(result, EndToEnd.cores(ChildProcess.cpu(ProcessHandle.current()).minus(cpu), start));
     }
 
-    private static HeraldRound herald(ApnsPeer mock, AcceptBenchmark.Running gateway, @Nullable BenchPostgres postgres,
-                                      AcceptBenchmark.Options o, List<String> bodies, int perRequest)
-            throws InterruptedException {
-        long base = mock.accepted();
-        Duration postgresCpu = postgres == null ? Duration.ZERO : postgres.cpu();
-        Duration heraldCpu = gateway.child().cpu();
-        Duration benchCpu = ChildProcess.cpu(ProcessHandle.current());
-        long start = System.nanoTime();
-        var load = new LoadGenerator(gateway.port(), o.connections(), "/messages/send", KEY, bodies)
-                .run(Duration.ZERO, o.measure(), o.maxRequests());
-        long loadEnd = System.nanoTime();
-        long expected = load.accepted() * perRequest;
-        boolean drained = mock.awaitAccepted(base + expected, DRAIN_LIMIT);
-        double heraldCores = cores(gateway.child().cpu().minus(heraldCpu), start);
-        double benchCores = cores(ChildProcess.cpu(ProcessHandle.current()).minus(benchCpu), start);
-        double postgresCores = postgres == null ? Double.NaN : cores(postgres.cpu().minus(postgresCpu), start);
-        long last = Math.max(mock.lastAcceptedNanos(), start + 1);
-        return new HeraldRound(load, mock.accepted() - base, expected, Duration.ofNanos(last - start),
-                Duration.ofNanos(Math.max(0, last - loadEnd)), drained, heraldCores, benchCores,
-                postgresCores);
-    }
-
-    /** CPU time used since {@code startNanos} as a number of cores kept busy. */
-    private static double cores(Duration cpu, long startNanos) {
-        return cpu.toNanos() / (double) Math.max(1, System.nanoTime() - startNanos);
+    /** The mock APNs server as the place deliveries arrive. */
+    private static DeliverySink apns(ApnsPeer mock) {
+        return DeliverySink.of(mock::accepted, mock::lastAcceptedNanos);
     }
 
     /** One workspace that pushes for real, to the mock server, with limits so high nothing is refused. */
@@ -243,14 +208,8 @@ final class PushBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static HeraldRound medianHerald(List<HeraldRound> rows) {
-        List<HeraldRound> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingDouble(HeraldRound::pushesPerSecond));
-        return sorted.get(sorted.size() / 2);
-    }
-
     private static void print(AcceptBenchmark.Options o, int users, int perRequest, int maxInFlight, RawRound rawRound,
-                              HeraldRound herald, String rawRss, String heraldRss) {
+                              EndToEnd.HeraldRound herald, String rawRss, String heraldRss) {
         var raw = rawRound.result();
         System.out.printf("%npush benchmark: POST /messages/send, apple_push to %d user(s) (1 iOS token each) per "
                         + "request, %d users, %d keep-alive connections; raw Pushy with %d in flight; both to one mock "
@@ -265,7 +224,7 @@ final class PushBenchmark {
                 raw.failed(), rawRss);
         var load = herald.load();
         System.out.printf("%-24s %10.0f %10.0f %9.2f %9.2f %8d  %s (herald)%n", "herald (accept to APNs)",
-                herald.pushesPerSecond(), load.throughput(), load.p50Micros() / 1000, load.p99Micros() / 1000,
+                herald.deliveriesPerSecond(), load.throughput(), load.p50Micros() / 1000, load.p99Micros() / 1000,
                 load.errors(), heraldRss);
         System.out.printf("herald: %d of %d accepted pushes delivered in %.1f s (%.1f s after the load stopped)%n",
                 herald.delivered(), herald.expected(), herald.endToEnd().toMillis() / 1000.0,
@@ -279,6 +238,6 @@ final class PushBenchmark {
             System.out.printf("cpu: herald side also %.2f cores PostgreSQL server%n", herald.postgresCores());
         }
         System.out.printf("ratio herald / raw pushy: %.2f (goal >= 0.50)%n",
-                herald.pushesPerSecond() / raw.throughput());
+                herald.deliveriesPerSecond() / raw.throughput());
     }
 }

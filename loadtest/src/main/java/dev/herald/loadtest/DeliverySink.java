@@ -1,0 +1,40 @@
+package dev.herald.loadtest;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/** Where an end-to-end benchmark's deliveries arrive (a mock provider, an HTTP or SMTP sink): it counts them. */
+interface DeliverySink {
+    /** A sink from its two counters, e.g. a mock provider's. */
+    static DeliverySink of(LongSupplier accepted, LongSupplier lastAcceptedNanos) {
+        return new DeliverySink() {
+            @Override
+            public long accepted() {
+                return accepted.getAsLong();
+            }
+
+            @Override
+            public long lastAcceptedNanos() {
+                return lastAcceptedNanos.getAsLong();
+            }
+        };
+    }
+
+    /** Deliveries accepted since the start. */
+    long accepted();
+
+    /** {@link System#nanoTime()} of the last accepted delivery (0 before the first). */
+    long lastAcceptedNanos();
+
+    /** Whether {@code count} deliveries in all arrived within {@code limit}; reports, never fails. */
+    default boolean awaitAccepted(long count, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (accepted() < count) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+}
