@@ -14,7 +14,8 @@ import java.util.Locale;
  * limiter's cost, {@link LimitsBenchmark}), {@code Bench push} with them, {@code [--store sqlite|postgres]} and
  * {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end push beside raw Pushy, {@link PushBenchmark}), or
  * {@code Bench webhook} with the common options and {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end
- * webhooks beside the JDK's HttpClient, {@link WebhookBenchmark}), or {@code Bench ratelimit} (the JMH
+ * webhooks beside the JDK's HttpClient, {@link EgressBenchmark}), {@code Bench smtp} likewise (email through an SMTP
+ * relay beside raw Angus Mail), or {@code Bench ratelimit} (the JMH
  * {@link RateLimiterBenchmark}). {@code --store postgres} starts a throw-away
  * PostgreSQL server (fsync on) from the installed Debian package; without one the bench says so and exits 1.
  */
@@ -41,13 +42,14 @@ public final class Bench {
             RateLimiterBenchmark.main(new String[0]);
             return;
         }
-        if (args.length == 0 || !List.of("accept", "limits", "push", "webhook").contains(args[0])) {
+        if (args.length == 0 || !List.of("accept", "limits", "push", "webhook", "smtp").contains(args[0])) {
             System.err.println("usage: loadtest/bench accept|limits|push [--connections 32] [--warmup 10] "
                     + "[--seconds 10] [--max-requests 2000000] [--rounds 1]\n"
                     + "       loadtest/bench accept ... [--store sqlite|postgres] [--nodes 1|2]\n"
                     + "       loadtest/bench push ... [--store sqlite|postgres] [--users 10000] [--recipients 50] "
                     + "[--in-flight 1000]\n"
                     + "       loadtest/bench webhook ... [--users 10000] [--recipients 50] [--in-flight 256]\n"
+                    + "       loadtest/bench smtp ... [--users 10000] [--recipients 50] [--in-flight 8]\n"
                     + "       loadtest/bench ratelimit");
             System.exit(2);
         }
@@ -57,7 +59,11 @@ public final class Bench {
         long max = 2_000_000;
         int rounds = 1;
         int users = 10_000;
-        int inFlight = args[0].equals("webhook") ? 256 : 1000;
+        int inFlight = switch (args[0]) {
+            case "webhook" -> 256; // Herald's webhook connection pool
+            case "smtp" -> 8; // the relay pool both sides get
+            default -> 1000;
+        };
         int recipients = 50;
         HeraldStore.Kind store = HeraldStore.Kind.SQLITE;
         int nodes = 1;
@@ -90,7 +96,7 @@ public final class Bench {
         if (nodes < 1 || nodes > 2 || (nodes > 1 && !sharedStore)) {
             throw new IllegalArgumentException("--nodes 2 only with accept --store postgres");
         }
-        if (store == HeraldStore.Kind.POSTGRES && List.of("limits", "webhook").contains(args[0])) {
+        if (store == HeraldStore.Kind.POSTGRES && List.of("limits", "webhook", "smtp").contains(args[0])) {
             throw new IllegalArgumentException(args[0] + " runs on sqlite only");
         }
         Path jar = Path.of(System.getProperty("herald.jar", "gateway/target/herald.jar"));
@@ -103,7 +109,8 @@ public final class Bench {
             switch (args[0]) {
                 case "limits" -> LimitsBenchmark.run(options);
                 case "push" -> PushBenchmark.run(options, users, recipients, inFlight, store);
-                case "webhook" -> WebhookBenchmark.run(options, users, recipients, inFlight);
+                case "webhook" -> EgressBenchmark.run(options, new WebhookEgress(inFlight), users, recipients);
+                case "smtp" -> EgressBenchmark.run(options, new SmtpEgress(inFlight), users, recipients);
                 default -> {
                     if (store == HeraldStore.Kind.POSTGRES) {
                         PostgresAcceptBenchmark.run(options, nodes);

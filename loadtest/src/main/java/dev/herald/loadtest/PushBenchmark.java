@@ -3,10 +3,6 @@ package dev.herald.loadtest;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.testkit.ApnsPeer;
 import dev.herald.testkit.TestCertificates;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +34,6 @@ final class PushBenchmark {
     private static final String TOPIC = "dev.herald.bench";
     private static final String APP_ID = "ios-bench";
     private static final String ALERT = "Your order #4711 has shipped";
-    private static final int TRACK_BATCH = 75;
 
     /** What one raw Pushy round measured, and the cores this process (client and mock server) kept busy. */
     record RawRound(CeilingLoop.Result result, double benchCores) {
@@ -152,30 +147,10 @@ final class PushBenchmark {
                 TestCertificates.ca());
     }
 
-    /** Gives each user one iOS token through {@code /users/track}, 75 users per request. */
+    /** Gives each user one iOS token through {@code /users/track}. */
     private static void register(int port, int users) throws Exception {
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build()) {
-            for (int from = 0; from < users; from += TRACK_BATCH) {
-                var b = new StringBuilder("{\"attributes\":[");
-                for (int i = from; i < Math.min(users, from + TRACK_BATCH); i++) {
-                    b.append(i == from ? "" : ",").append("{\"external_id\":\"").append(user(i))
-                            .append("\",\"push_tokens\":[{\"app_id\":\"").append(APP_ID).append("\",\"token\":\"")
-                            .append(deviceToken("bench-device-" + i)).append("\"}]}");
-                }
-                var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/users/track"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + KEY)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(b.append("]}").toString()))
-                        .build();
-                var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 != 2 || response.body().contains("\"errors\"")) {
-                    throw new IllegalStateException("/users/track answered " + response.statusCode() + ": "
-                            + response.body());
-                }
-            }
-        }
+        UserTracker.track(port, KEY, users, i -> "{\"external_id\":\"" + user(i) + "\",\"push_tokens\":[{\"app_id\":\""
+                + APP_ID + "\",\"token\":\"" + deviceToken("bench-device-" + i) + "\"}]}");
     }
 
     private static String user(int i) {

@@ -1,0 +1,76 @@
+package dev.herald.loadtest;
+
+import java.time.Duration;
+
+/**
+ * {@code loadtest/bench webhook}: Herald's webhooks to a loopback {@link HttpSink} (one I/O thread, answers
+ * {@code 200}), beside the JDK's {@code HttpClient} sending the same requests ({@link HttpClientCeiling}). The
+ * workspace sets {@code webhook.allow_private_networks} so Herald may reach 127.0.0.1.
+ */
+final class WebhookEgress implements EgressBenchmark.Egress {
+    private static final String PATH = "/hook";
+    private static final String PAYLOAD = "{\"order\":42,\"status\":\"shipped\"}";
+
+    private final HttpSink sink;
+    private final HttpClientCeiling client;
+    private final int maxInFlight;
+
+    WebhookEgress(int maxInFlight) throws InterruptedException {
+        this.sink = new HttpSink();
+        this.client = new HttpClientCeiling(sink, PATH, PAYLOAD, maxInFlight);
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public String unit() {
+        return "webhooks";
+    }
+
+    @Override
+    public String ceilingName() {
+        return "raw httpclient";
+    }
+
+    @Override
+    public String describe() {
+        return "JDK HttpClient (HTTP/1.1) with " + maxInFlight + " in flight; both to one loopback HTTP sink "
+                + "(1 I/O thread, answers 200)";
+    }
+
+    @Override
+    public DeliverySink sink() {
+        return sink;
+    }
+
+    @Override
+    public String yaml() {
+        return "webhook: { allow_private_networks: true }\n";
+    }
+
+    @Override
+    public void prepare(int heraldPort, int users) {
+        // Webhooks go to any external id; no profile needed.
+    }
+
+    @Override
+    public String sendBody(int first, int count, int users) {
+        var ids = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            ids.append(i == 0 ? "\"" : ",\"").append("hook-user-").append((first + i) % users).append('"');
+        }
+        return "{\"external_user_ids\":[" + ids + "],\"messages\":{\"webhook\":{\"url\":\"http://127.0.0.1:"
+                + sink.port() + PATH + "\",\"request_method\":\"POST\",\"request_headers\":{\"Content-Type\":"
+                + "\"application/json\"},\"body\":\"" + PAYLOAD.replace("\"", "\\\"") + "\"}}}";
+    }
+
+    @Override
+    public CeilingLoop.Result raw(Duration warmup, Duration measure, long max) throws InterruptedException {
+        return client.run(warmup, measure, max);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        sink.close();
+    }
+}
