@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -130,7 +131,9 @@ final class AcceptBenchmark {
             cmd.addAll(List.of(extraJvm.split("\\s+")));
         }
         cmd.addAll(List.of("-jar", o.heraldJar().toString(), "--config", config.toString()));
-        var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"), store.environment());
+        var environment = new HashMap<>(store.environment());
+        environment.putIfAbsent("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")); // as bin/herald
+        var child = ChildProcess.start("herald", cmd, dir.resolve("herald.log"), environment);
         try {
             child.awaitPort(ops, Duration.ofSeconds(60));
             child.awaitPort(port, Duration.ofSeconds(10));

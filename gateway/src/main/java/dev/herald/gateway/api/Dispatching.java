@@ -12,6 +12,7 @@ import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreTx;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -44,18 +45,47 @@ public final class Dispatching {
     /** Writes {@code before}, the dispatch and (if due and not a broadcast) its deliveries; answers 201 with {@code body}. */
     public CompletionStage<ApiResponse> accept(ApiCall call, NewDispatch dispatch, Before before, ObjectNode body) {
         WorkspaceConfig ws = call.principal().workspace();
-        return store.<ApiResponse>writeIngress(tx -> {
+        boolean expandNow = !dispatch.notBefore().isAfter(call.receivedAt()) && !dispatch.spec().broadcast();
+        CompletableFuture<ApiResponse> accepted;
+        if (expandNow && before == Before.NOTHING) {
+            // The recipients' profiles and tokens are looked up on a read connection first, so the single writer
+            // only writes; the read sees every write already acknowledged (a profile tracked before this call). If
+            // the read fails, the accept does it all in one transaction as below, and fails as a write would.
+            accepted = store.read(tx -> expander.resolve(tx, dispatch.spec(), ws))
+                    .handle((found, failed) -> Optional.ofNullable(found))
+                    .thenCompose(found -> found.isEmpty() ? inOneTransaction(call, dispatch, before, body, true)
+                            : store.writeIngress(tx -> {
+                                DispatchRow row = tx.dispatches().insertExpanded(dispatch, call.receivedAt());
+                                expander.insertResolved(tx, row, dispatch.spec(), found.get());
+                                return remember(tx, call, dispatch, body);
+                            }));
+        } else {
+            accepted = inOneTransaction(call, dispatch, before, body, expandNow);
+        }
+        return accepted.thenApply(response -> {
+            onAccepted.run();
+            return response;
+        });
+    }
+
+    /** Preparatory writes (profiles created by this call) are seen by the lookups: one transaction for all. */
+    private CompletableFuture<ApiResponse> inOneTransaction(ApiCall call, NewDispatch dispatch, Before before,
+                                                            ObjectNode body, boolean expandNow) {
+        WorkspaceConfig ws = call.principal().workspace();
+        return store.writeIngress(tx -> {
             before.run(tx);
-            if (!dispatch.notBefore().isAfter(call.receivedAt()) && !dispatch.spec().broadcast()) {
+            if (expandNow) {
                 DispatchRow row = tx.dispatches().insertExpanded(dispatch, call.receivedAt());
                 expander.insertDeliveries(tx, row, dispatch.spec(), ws);
             } else {
                 tx.dispatches().insert(dispatch, call.receivedAt());
             }
-            return Idempotency.remember(tx, call, ApiResponse.json(201, body), Optional.of(dispatch.id()));
-        }).thenApply(response -> {
-            onAccepted.run();
-            return response;
+            return remember(tx, call, dispatch, body);
         });
+    }
+
+    private static ApiResponse remember(StoreTx tx, ApiCall call, NewDispatch dispatch, ObjectNode body)
+            throws SQLException {
+        return Idempotency.remember(tx, call, ApiResponse.json(201, body), Optional.of(dispatch.id()));
     }
 }

@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -67,17 +69,70 @@ public final class Expander {
      */
     public int insertDeliveries(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, WorkspaceConfig ws)
             throws SQLException {
+        return insertResolved(tx, dispatch, spec, resolve(tx, spec, ws));
+    }
+
+    /**
+     * Where a dispatch's listed recipients' messages go: each recipient's profile and, per messaging object, its
+     * addresses or why it has none. Only reads, so it can run on a read connection before the accept's write and
+     * keep the lookups off the single writer; {@link #insertResolved} then writes the deliveries.
+     */
+    public Resolution resolve(StoreTx tx, DispatchSpec spec, WorkspaceConfig ws) throws SQLException {
         Instant now = clock.instant();
-        int inserted = 0;
+        List<Resolved> resolved = new ArrayList<>(spec.recipients().size());
         for (RecipientSpec r : spec.recipients()) {
             Optional<UserRow> user = find(tx, ws.id(), r.recipient());
             if (spec.audience().isPresent()
                     && user.filter(u -> AudienceMatcher.matches(spec.audience().get(), u, now)).isEmpty()) {
                 continue;
             }
-            inserted += recipient(tx, dispatch, spec, ws, r.recipient().key(), user, now);
+            resolved.add(resolve(tx, spec, new Addressee(ws, r.recipient().key(), user, spec.subscriptionState())));
+        }
+        return new Resolution(resolved);
+    }
+
+    /**
+     * Inserts the deliveries {@code resolution} found, inside the caller's transaction (see
+     * {@link #insertDeliveries}).
+     *
+     * @return how many deliveries were written
+     */
+    public int insertResolved(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, Resolution resolution)
+            throws SQLException {
+        Instant now = clock.instant();
+        int inserted = 0;
+        for (Resolved r : resolution.recipients()) {
+            inserted += insert(tx, dispatch, spec, r, now);
         }
         return inserted;
+    }
+
+    /** The recipients of a dispatch as {@link #resolve} found them, in the order listed. */
+    public record Resolution(List<Resolved> recipients) {
+        public Resolution {
+            recipients = List.copyOf(recipients);
+        }
+    }
+
+    /** One recipient and, in the order of the dispatch's messaging objects, where each goes. */
+    public record Resolved(Addressee who, List<Reach> reaches) {
+        public Resolved {
+            Objects.requireNonNull(who, "who");
+            reaches = List.copyOf(reaches);
+        }
+    }
+
+    private static Resolved resolve(StoreTx tx, DispatchSpec spec, Addressee who) throws SQLException {
+        List<Reach> reaches = new ArrayList<>(spec.messages().size());
+        for (MessageSpec m : spec.messages()) {
+            reaches.add(reach(ChannelBindings.bind(m), who, tx));
+        }
+        return new Resolved(who, reaches);
+    }
+
+    private static <S extends MessageSpec> Reach reach(ChannelBindings.Bound<S, ?> bound, Addressee who, StoreTx tx)
+            throws SQLException {
+        return bound.binding().reach(bound.spec(), who, tx);
     }
 
     /**
@@ -111,23 +166,29 @@ public final class Expander {
 
     private int recipient(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, WorkspaceConfig ws, String key,
                           Optional<UserRow> user, Instant now) throws SQLException {
+        var who = new Addressee(ws, key, user, spec.subscriptionState());
+        return insert(tx, dispatch, spec, resolve(tx, spec, who), now);
+    }
+
+    private int insert(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, Resolved r, Instant now)
+            throws SQLException {
         int inserted = 0;
-        Instant due = dueFor(dispatch, user, now);
-        var addressee = new Addressee(ws, key, user, spec.subscriptionState());
-        for (MessageSpec m : spec.messages()) {
-            inserted += channel(tx, dispatch, spec, ChannelBindings.bind(m), addressee, due, now);
+        Instant due = dueFor(dispatch, r.who().user(), now);
+        for (int i = 0; i < spec.messages().size(); i++) {
+            inserted += channel(tx, dispatch, spec, ChannelBindings.bind(spec.messages().get(i)), r.who(),
+                    r.reaches().get(i), due, now);
         }
         return inserted;
     }
 
     private <S extends MessageSpec> int channel(StoreTx tx, DispatchRow dispatch, DispatchSpec spec,
-                                                ChannelBindings.Bound<S, ?> bound, Addressee who, Instant due,
-                                                Instant now) throws SQLException {
+                                                ChannelBindings.Bound<S, ?> bound, Addressee who, Reach reach,
+                                                Instant due, Instant now) throws SQLException {
         ChannelBinding<S, ?> binding = bound.binding();
         Optional<Long> userId = who.user().map(UserRow::id);
         Instant limit = binding.ageLimit(bound.spec(), dispatchLimit(dispatch, due), due);
         int inserted = 0;
-        switch (binding.reach(bound.spec(), who, tx)) {
+        switch (reach) {
             case Reach.Addresses a -> {
                 for (Reach.Address address : a.addresses()) {
                     var d = new NewDelivery(Ids.deliveryId(clock), dispatch.id(), dispatch.workspace(),

@@ -53,6 +53,8 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteStore implements Store {
     static final int MAX_BATCH = 256;
     private static final int READERS = 2;
+    private static final int WRITER_CACHE_KIB = 16 * 1024;
+    private static final int READER_CACHE_KIB = 4 * 1024;
     private static final Logger logger = LoggerFactory.getLogger(SqliteStore.class);
 
     /** Commits the writer's transaction; a seam so tests can make the fsync fail. */
@@ -128,7 +130,7 @@ public final class SqliteStore implements Store {
             lockChannel.truncate(0);
             lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
                     .getBytes(StandardCharsets.US_ASCII)));
-            Connection writeConnection = connect(path);
+            Connection writeConnection = connect(path, WRITER_CACHE_KIB);
             writeConnection.setAutoCommit(false);
             SqliteSchema.migrate(writeConnection);
             SqliteClaims.create(writeConnection);
@@ -147,20 +149,25 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private static Connection connect(Path path) throws SQLException {
+    /**
+     * A connection to the journal with a page cache of {@code cacheKib}: the writer's keeps the hot index pages
+     * (it touches every table), a reader's is smaller (its lookups are point queries); each is native memory
+     * outside the heap, so it counts against the container's limit.
+     */
+    private static Connection connect(Path path, int cacheKib) throws SQLException {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         cfg.setBusyTimeout(10_000);
         cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        cfg.setCacheSize(-32 * 1024); // KiB: keep the hot index pages in memory
+        cfg.setCacheSize(-cacheKib); // negative: KiB, not pages
         cfg.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "4000"); // fewer, larger checkpoints
         return cfg.createConnection("jdbc:sqlite:" + path);
     }
 
     private JdbcTx openReader() {
         try {
-            Connection c = connect(path);
+            Connection c = connect(path, READER_CACHE_KIB);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA query_only = 1");
             }
