@@ -40,6 +40,11 @@ final class SmtpEgress implements EgressBenchmark.Egress {
     SmtpEgress(int pool) throws MessagingException {
         this.sink = new SmtpSink();
         this.pool = pool;
+        // The same workaround Herald's SMTP channel applies (StreamProviderPin): without it Jakarta Mail scans the
+        // class path for its StreamProvider several times per message, and the ceiling would be Jakarta Mail's bug.
+        if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+            System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
         var props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");
         props.put("mail.smtp.port", String.valueOf(sink.port()));

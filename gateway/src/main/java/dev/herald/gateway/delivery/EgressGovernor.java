@@ -134,6 +134,24 @@ public final class EgressGovernor {
     }
 
     /**
+     * How many more sends {@code egressKey} has slots for from {@code lane} now (its concurrency limit, the shared
+     * part for lanes other than transactional), so a claim reads no more of its backlog than it can start. The
+     * pause, breaker and rate still decide each send at {@link #tryAcquire}.
+     */
+    public int room(String egressKey, Lane lane) {
+        KeyState s = keys.get(egressKey);
+        if (s == null) {
+            int limit = limits.concurrency(egressKey);
+            return lane == Lane.TRANSACTIONAL ? limit : sharedSlots(limit);
+        }
+        int room = s.limit - s.inFlight.get();
+        if (lane != Lane.TRANSACTIONAL) {
+            room = Math.min(room, s.sharedLimit - s.sharedInFlight.get());
+        }
+        return Math.max(0, room);
+    }
+
+    /**
      * Applies new limits (a configuration reload: pool sizes, SMS rates) to every key at once, keeping what is
      * in flight and what each sender's bucket has spent.
      */

@@ -124,6 +124,13 @@ final class LaneClaimer {
             for (Iterator<String> it = keys.iterator(); it.hasNext() && got < want; ) {
                 String key = it.next();
                 int asked = Math.min(quota, want - got);
+                if (governed) {
+                    asked = Math.min(asked, governor.room(key, lane)); // rows it could not start are not read
+                    if (asked == 0) {
+                        it.remove();
+                        continue;
+                    }
+                }
                 Map<UUID, EgressPermit> permits = new HashMap<>();
                 List<ClaimedDelivery> claimed = tx.claims().claimDue(new ClaimQuery(lane, workspace, key, now, asked),
                         row -> admit(row, lane, governed, blocked, permits));

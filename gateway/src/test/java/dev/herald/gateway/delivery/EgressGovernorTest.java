@@ -64,6 +64,19 @@ final class EgressGovernorTest {
     }
 
     @Test
+    void roomIsWhatALaneCouldStillStartSoAClaimReadsNoMore() {
+        assertEquals(3, governor.room(RELAY, Lane.BULK), "an unused key: its shared slots");
+        assertEquals(4, governor.room(RELAY, Lane.TRANSACTIONAL));
+        List<EgressPermit> bulk = take(RELAY, Lane.BULK, 2);
+        assertEquals(1, governor.room(RELAY, Lane.STANDARD));
+        assertEquals(2, governor.room(RELAY, Lane.TRANSACTIONAL));
+        take(RELAY, Lane.BULK, 5);
+        assertEquals(0, governor.room(RELAY, Lane.BULK));
+        bulk.getFirst().finish(OK);
+        assertEquals(1, governor.room(RELAY, Lane.BULK));
+    }
+
+    @Test
     void aReloadedPoolSizeAppliesToAKeyAlreadyInUse() {
         List<EgressPermit> before = take(RELAY, Lane.BULK, 10);
         assertEquals(3, before.size());

@@ -72,6 +72,7 @@ public final class SmtpSender implements Sender<EmailMessage> {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(blockingExecutor, "blockingExecutor");
         Objects.requireNonNull(clock, "clock");
+        StreamProviderPin.pin();
         return new SmtpSender(config, blockingExecutor, clock);
     }
 
