@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.channel.SendOutcome;
+import dev.herald.config.ConfigLoader;
+import dev.herald.config.SecretResolver;
+import dev.herald.gateway.binding.EgressKeys;
 import dev.herald.testkit.MutableClock;
 import dev.herald.gateway.model.Lane;
 import dev.herald.testkit.MutableClock;
@@ -83,6 +86,19 @@ final class EgressGovernorTest {
         governor.reconfigure(new EgressLimits(Map.of(RELAY, 10), Map.of()));
         assertEquals(5, take(RELAY, Lane.BULK, 10).size(), "8 shared slots now, 3 of them already in flight");
         assertEquals(10, governor.inFlight(RELAY) + take(RELAY, Lane.TRANSACTIONAL, 10).size());
+    }
+
+    @Test
+    void anSmtpRelayStartsFourSendsPerPooledConnectionThePoolBoundsTheWire() {
+        var config = ConfigLoader.parse("""
+                workspaces:
+                  - id: mail
+                    api_keys: [ { name: k, sha256: "%s", permissions: [messages.send] } ]
+                    email: { smtp: { host: relay.test, port: 2525, starttls: disabled, pool: 3 } }
+                """.formatted("0".repeat(64)), SecretResolver.withEnvironment(Map.of()));
+        var limits = EgressLimits.from(config.workspaces());
+        String relay = EgressKeys.smtp(config.workspaces().getFirst().email().orElseThrow().smtp());
+        assertEquals(3 * EgressLimits.SMTP_STARTED_PER_CONNECTION, limits.concurrency(relay));
     }
 
     @Test
