@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -26,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The ceilings: a Netty HTTP server with Herald's pipeline shape that answers every request 201 with a
@@ -47,17 +50,26 @@ public final class BareServer {
         boolean json = args.length > 1 && args[1].equals("json");
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        serve(boss, workers, port, () -> json ? new JsonAnswer() : new Answer()).closeFuture().sync();
+    }
+
+    /**
+     * A Netty HTTP/1.1 server on 127.0.0.1:{@code port} (0: any) with Herald's pipeline shape (codec, keep-alive,
+     * aggregator), each connection answered by a new {@code answer}: the ceilings and the webhook sink.
+     */
+    static Channel serve(EventLoopGroup boss, EventLoopGroup workers, int port, Supplier<ChannelHandler> answer)
+            throws InterruptedException {
+        return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(4 * 1024 * 1024), json ? new JsonAnswer() : new Answer());
+                                new HttpObjectAggregator(4 * 1024 * 1024), answer.get());
                     }
                 })
-                .bind("127.0.0.1", port).sync().channel().closeFuture().sync();
+                .bind("127.0.0.1", port).sync().channel();
     }
 
     private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {

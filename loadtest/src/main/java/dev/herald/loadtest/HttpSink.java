@@ -1,64 +1,33 @@
 package dev.herald.loadtest;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The webhook benchmark's target: a Netty HTTP server on 127.0.0.1 with one I/O thread (it shares the machine)
  * that answers every request {@code 200} with an empty body and counts it.
  */
-final class HttpSink implements DeliverySink, AutoCloseable {
+final class HttpSink extends CountingSink {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final AtomicLong accepted = new AtomicLong();
-    private volatile long lastAcceptedNanos;
     private final Channel server;
 
     HttpSink() throws InterruptedException {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(1024 * 1024), new Count());
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
+        server = BareServer.serve(group, group, 0, Count::new);
     }
 
     int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
-    }
-
-    @Override
-    public long accepted() {
-        return accepted.get();
-    }
-
-    @Override
-    public long lastAcceptedNanos() {
-        return lastAcceptedNanos;
     }
 
     @Override
@@ -73,8 +42,7 @@ final class HttpSink implements DeliverySink, AutoCloseable {
             var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             ctx.writeAndFlush(response);
-            lastAcceptedNanos = System.nanoTime();
-            accepted.incrementAndGet();
+            count();
         }
 
         /** A client that resets its connection (e.g. a pool closing at the end of a run) is not news. */

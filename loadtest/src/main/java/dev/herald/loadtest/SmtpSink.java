@@ -3,7 +3,6 @@ package dev.herald.loadtest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.util.concurrent.atomic.AtomicLong;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.server.SMTPServer;
 
@@ -11,9 +10,7 @@ import org.subethamail.smtp.server.SMTPServer;
  * The email benchmark's relay: a SubEthaSMTP server on 127.0.0.1 that accepts every message, reads its data to
  * the end and counts it.
  */
-final class SmtpSink implements DeliverySink, AutoCloseable {
-    private final AtomicLong accepted = new AtomicLong();
-    private volatile long lastAcceptedNanos;
+final class SmtpSink extends CountingSink {
     private final SMTPServer server;
 
     SmtpSink() {
@@ -33,8 +30,7 @@ final class SmtpSink implements DeliverySink, AutoCloseable {
                     @Override
                     public String data(InputStream data) throws java.io.IOException {
                         data.transferTo(OutputStream.nullOutputStream());
-                        lastAcceptedNanos = System.nanoTime();
-                        accepted.incrementAndGet();
+                        count();
                         return null;
                     }
 
@@ -48,16 +44,6 @@ final class SmtpSink implements DeliverySink, AutoCloseable {
 
     int port() {
         return server.getPortAllocated();
-    }
-
-    @Override
-    public long accepted() {
-        return accepted.get();
-    }
-
-    @Override
-    public long lastAcceptedNanos() {
-        return lastAcceptedNanos;
     }
 
     @Override
