@@ -1,5 +1,6 @@
 package dev.herald.loadtest;
 
+import dev.herald.testkit.Eventually;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -27,14 +28,7 @@ interface DeliverySink {
     long lastAcceptedNanos();
 
     /** Whether {@code count} deliveries in all arrived within {@code limit}; reports, never fails. */
-    default boolean awaitAccepted(long count, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (accepted() < count) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
+    default boolean awaitAccepted(long count, Duration limit) {
+        return Eventually.within(limit, () -> accepted() >= count);
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * End-to-end push throughput: {@code POST /messages/send} with an {@code apple_push} to {@code --recipients}
