@@ -162,7 +162,7 @@ final class ChannelConfigs {
         ConfigNode t = n.object("twilio");
         t.allowOnly("account_sid", "auth_token", "api_base");
         var twilio = new TwilioConfig(t.string("account_sid"), t.secret("auth_token"),
-                t.optionalString("api_base").map(b -> httpUri(t.keyPath("api_base"), b)));
+                t.optionalString("api_base").map(b -> httpOrigin(t.keyPath("api_base"), b)));
         Map<String, SubscriptionGroupConfig> groups = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigNode> e : n.entries("subscription_groups").entrySet()) {
             ConfigNode g = e.getValue();
@@ -268,6 +268,17 @@ final class ChannelConfigs {
             throw new ConfigException(n.keyPath(key) + ": file " + p + " does not exist or cannot be read");
         }
         return p;
+    }
+
+    /** An http(s) URL that is only scheme, host and port: the SDK's own paths go after it. */
+    private static URI httpOrigin(String path, String text) {
+        URI u = httpUri(path, text);
+        if (!(u.getRawPath() == null || u.getRawPath().isEmpty()) || u.getRawQuery() != null
+                || u.getRawFragment() != null) {
+            throw new ConfigException(path + ": must be http(s)://host[:port] without a path, query or fragment "
+                    + "(Herald adds Twilio's paths), was \"" + text + "\"");
+        }
+        return u;
     }
 
     private static URI httpUri(String path, String text) {

@@ -116,6 +116,18 @@ final class ChannelConfigsTest {
     }
 
     @Test
+    void aTwilioApiBaseWithAPathIsAConfigurationErrorNotACrashAtStart() {
+        String sms = "    sms: { twilio: { account_sid: A, auth_token: t, api_base: \"%s\" }, "
+                + "subscription_groups: { g: { from: \"+15005550006\" } } }\n";
+        assertEquals("workspaces[acme].sms.twilio.api_base: must be http(s)://host[:port] without a path, query or "
+                + "fragment (Herald adds Twilio's paths), was \"http://127.0.0.1:9/2010-04-01\"",
+                error(sms.formatted("http://127.0.0.1:9/2010-04-01"), false));
+        assertTrue(error(sms.formatted("http://127.0.0.1:9?x=1"), false).contains("without a path"));
+        assertEquals("http://127.0.0.1:9", parse(sms.formatted("http://127.0.0.1:9/"), false, "").workspaces().get(0)
+                .sms().orElseThrow().twilio().apiBase().orElseThrow().toString());
+    }
+
+    @Test
     void readsTheRedisBackend() {
         var rl = parse("", false, "ratelimit: { backend: redis, uri: \"redis://127.0.0.1:6379\", nodes: 3 }").ratelimit();
         assertEquals(RateLimitConfig.Backend.REDIS, rl.backend());

@@ -39,7 +39,10 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Egress protection end to end: the relay's reserved slot, and a webhook host's circuit breaker. */
+/**
+ * Egress protection end to end: the relay's reserved slot, a webhook host's circuit breaker, a 429's pause, and
+ * workspaces that do not share each other's breakers.
+ */
 final class EgressProtectionTest {
     private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -147,7 +150,7 @@ final class EgressProtectionTest {
             String failing = gw.accept(GatewayFixture.webhookSend("x", down.url("/hook"), "{}")
                     .replace("[\"x\"]", "[" + users + "]"));
             gw.awaitStatus(failing, s -> s.path("deliveries").size() == 10 && allAttempted(s, 1));
-            String downKey = "webhook:127.0.0.1:" + down.port();
+            String downKey = "webhook:acme/127.0.0.1:" + down.port();
             Eventually.until(Duration.ofSeconds(10), "the breaker of " + downKey + " open",
                     () -> metric(gw, "herald_egress_breaker_state{egress_key=\"" + downKey + "\"}").equals("1.0"));
             assertEquals(10, down.received().size());
@@ -168,6 +171,71 @@ final class EgressProtectionTest {
             gw.awaitStatus(failing, s -> GatewayFixture.allDeliveries(s, "delivered"));
             assertEquals(20, down.received().size());
             assertEquals("0.0", metric(gw, "herald_egress_breaker_state{egress_key=\"" + downKey + "\"}"));
+        }
+    }
+
+    @Test
+    void aTooManyRequestsAnswerPausesTheHostForItsRetryAfterAndNeverOpensItsBreaker() throws Exception {
+        var clock = new MutableClock(START);
+        try (var host = new HttpPeer(); var gw = GatewayFixture.start(dir,
+                GatewayFixture.config(dir), new Herald.Overrides(clock, RandomGenerator.getDefault(), Optional.empty()))) {
+            var seen = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+            host.answer(ex -> {
+                boolean first = seen.add(ex.getRequestURI().getPath());
+                HttpPeer.reply(ex, first ? 429 : 200, first ? Map.of("Retry-After", "1") : Map.of(), "{}");
+            });
+            List<String> sends = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                sends.add(gw.accept(GatewayFixture.webhookSend("t" + i, host.url("/p" + i), "x")));
+            }
+            String key = "webhook:acme/127.0.0.1:" + host.port();
+            Instant limit = START.plusSeconds(10); // a third of the breaker's pause: only the 429's pause can pass
+            Eventually.until(Duration.ofSeconds(30), "12 throttled sends delivered", () -> {
+                assertEquals(false, metric(gw, "herald_egress_breaker_state{egress_key=\"" + key + "\"}")
+                        .equals("1.0"), "a 429 is a throttle, not a failure: the breaker must not open");
+                if (clock.instant().isBefore(limit)) {
+                    clock.advance(Duration.ofMillis(250));
+                    gw.herald.wakeScheduler();
+                }
+                return allDelivered(gw, sends);
+            });
+            assertEquals(24, host.received().size());
+        }
+    }
+
+    @Test
+    void oneWorkspacesFailingSendsDoNotPauseAnotherWorkspacesSendsToTheSameHost() throws Exception {
+        var clock = new MutableClock(START);
+        try (var host = new HttpPeer(); var gw = GatewayFixture.start(dir,
+                GatewayFixture.config(dir), new Herald.Overrides(clock, RandomGenerator.getDefault(), Optional.empty()))) {
+            host.answer(ex -> HttpPeer.reply(ex, ex.getRequestURI().getPath().equals("/acme") ? 503 : 200, Map.of(),
+                    "{}"));
+            String users = "\"u0\",\"u1\",\"u2\",\"u3\",\"u4\",\"u5\",\"u6\",\"u7\",\"u8\",\"u9\"";
+            String failing = gw.accept(GatewayFixture.webhookSend("x", host.url("/acme"), "{}")
+                    .replace("[\"x\"]", "[" + users + "]"));
+            gw.awaitStatus(failing, s -> s.path("deliveries").size() == 10 && allAttempted(s, 1));
+            String acmeKey = "webhook:acme/127.0.0.1:" + host.port();
+            Eventually.until(Duration.ofSeconds(10), "the breaker of " + acmeKey + " open",
+                    () -> metric(gw, "herald_egress_breaker_state{egress_key=\"" + acmeKey + "\"}").equals("1.0"));
+
+            gw.accept(GatewayFixture.OTHER_KEY, GatewayFixture.webhookSend("o", host.url("/other"), "{}"));
+            Eventually.until(Duration.ofSeconds(10), "workspace other's webhook at the host its neighbour broke",
+                    () -> host.received().stream().anyMatch(r -> r.path().equals("/other")));
+            assertEquals(10, host.received().stream().filter(r -> r.path().equals("/acme")).count(),
+                    "acme's own key stays paused");
+        }
+    }
+
+    private static boolean allDelivered(GatewayFixture gw, List<String> sends) {
+        try {
+            for (String send : sends) {
+                if (!GatewayFixture.allDeliveries(gw.status(send), "delivered")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 

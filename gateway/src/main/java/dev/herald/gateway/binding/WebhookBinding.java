@@ -112,7 +112,7 @@ public final class WebhookBinding implements ChannelBinding<WebhookSpec, Webhook
 
     @Override
     public Reach reach(WebhookSpec spec, Addressee addressee, StoreTx tx) {
-        return Reach.of(spec.url(), EgressKeys.webhook(spec.url()));
+        return Reach.of(spec.url(), EgressKeys.webhook(addressee.workspace().id(), spec.url()));
     }
 
     @Override

@@ -31,7 +31,8 @@ final class Outcomes {
                     a.finalHop() ? DeliveryStatus.DELIVERED : DeliveryStatus.SENT, Optional.empty(), Optional.empty(),
                     a.providerMessageId(), detail);
             case SendOutcome.Retry r -> retryAt(d, retryPolicy.next(now, d.attempts(), r.after()), r.reason(), detail);
-            case SendOutcome.Throttled t -> retryAt(d, now.plus(t.retryAfter()), t.reason(), detail);
+            case SendOutcome.Throttled t -> // never sooner than asked; backing off when the throttles repeat
+                    retryAt(d, retryPolicy.next(now, d.attempts(), t.retryAfter()), t.reason(), detail);
             case SendOutcome.Failed f -> new DeliveryUpdate(d.id(), DeliveryStatus.FAILED, Optional.empty(),
                     Optional.of(f.reason()), Optional.empty(), detail);
             case SendOutcome.AddressInvalid a -> new DeliveryUpdate(d.id(), DeliveryStatus.BOUNCED, Optional.empty(),

@@ -26,12 +26,17 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>2xx with a Message SID</td>
  *       <td>{@code Accepted(sid, finalHop=false)}: Twilio "queued" is Herald "sent"</td></tr>
  *   <tr><td>2xx whose body cannot be read</td><td>{@code Accepted} without an id (never sent twice)</td></tr>
+ *   <tr><td>2xx read, but without a Message SID (not Twilio's answer: a misconfigured {@code api_base} or proxy)</td>
+ *       <td>{@code Retry}: nothing says the message exists</td></tr>
  *   <tr><td>21610 (recipient replied STOP)</td><td>{@link SendOutcome.Failed#optedOut Failed.optedOut}, with
  *       code and message: the gateway unsubscribes the user from the group</td></tr>
  *   <tr><td>21211, 21612, 21614, 21635 (invalid, unroutable, not SMS-capable, landline)</td>
  *       <td>{@code AddressInvalid}</td></tr>
  *   <tr><td>20003 or HTTP 401 (credentials)</td><td>{@code Throttled(5 min, "credential rejected: ...")}</td></tr>
- *   <tr><td>HTTP 429 or 20429, HTTP 5xx</td>
+ *   <tr><td>HTTP 429 or 20429</td>
+ *       <td>{@code Throttled} for {@code Retry-After} (seconds, or an HTTP-date), a second without one: the sender
+ *       is paused, never counted toward the circuit breaker</td></tr>
+ *   <tr><td>HTTP 5xx</td>
  *       <td>{@code Retry}, with {@code Retry-After} (seconds, or an HTTP-date) if sent</td></tr>
  *   <tr><td>no answer: refused, reset, timed out</td><td>{@code Retry}</td></tr>
  *   <tr><td>any other 4xx / 21xxx</td><td>{@code Failed} with code and message</td></tr>
@@ -49,13 +54,18 @@ final class TwilioOutcomes {
     private static final int AUTHENTICATION_FAILED = 20003;
     private static final int TOO_MANY_REQUESTS = 20429;
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    /** How long a 429 without {@code Retry-After} pauses the sender. */
+    static final Duration DEFAULT_THROTTLE = Duration.ofSeconds(1);
 
     private TwilioOutcomes() {
     }
 
     /** The outcome of a create call that returned a message. */
     static SendOutcome accepted(@Nullable String sid) {
-        return new SendOutcome.Accepted(Optional.ofNullable(sid).filter(s -> !s.isBlank()), false);
+        if (sid == null || sid.isBlank()) {
+            return SendOutcome.Retry.of("the SMS API answered 2xx without a message SID (is api_base Twilio's?)");
+        }
+        return SendOutcome.Accepted.withId(sid, false);
     }
 
     /**
@@ -89,7 +99,12 @@ final class TwilioOutcomes {
         if (twilioCode == AUTHENTICATION_FAILED || status == 401) {
             return new SendOutcome.Throttled(CREDENTIAL_PAUSE, "credential rejected: " + detail);
         }
-        if (twilioCode == TOO_MANY_REQUESTS || status == 429 || status >= 500) {
+        if (twilioCode == TOO_MANY_REQUESTS || status == 429) {
+            Duration pause = answer.flatMap(Answer::retryAfter).flatMap(v -> retryAfter(v, clock))
+                    .orElse(DEFAULT_THROTTLE);
+            return new SendOutcome.Throttled(pause, "throttled: " + detail);
+        }
+        if (status >= 500) {
             return new SendOutcome.Retry(detail, retryAfter);
         }
         return new SendOutcome.Failed(detail);

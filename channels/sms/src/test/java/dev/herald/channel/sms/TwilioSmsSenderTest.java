@@ -140,7 +140,7 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
                 Arguments.of(21610, 400, SendOutcome.Failed.class),
                 Arguments.of(21606, 400, SendOutcome.Failed.class),
                 Arguments.of(20003, 401, SendOutcome.Throttled.class),
-                Arguments.of(20429, 429, SendOutcome.Retry.class),
+                Arguments.of(20429, 429, SendOutcome.Throttled.class),
                 Arguments.of(20500, 500, SendOutcome.Retry.class),
                 Arguments.of(20503, 503, SendOutcome.Retry.class));
     }
@@ -187,25 +187,30 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
     @ValueSource(ints = {429, 500, 503})
     void makesExactlyOneRequestForARetryableAnswer(int status) throws Exception {
         peer.refuse(status == 429 ? 20429 : 20000 + status, status);
-        assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
+        var outcome = send(acceptableMessage());
+        assertTrue(outcome instanceof SendOutcome.Retry || outcome instanceof SendOutcome.Throttled,
+                outcome.describe());
         assertEquals(1, peer.received().size(), "neither the SDK nor HttpClient may repeat the request");
     }
 
     @Test
-    void honoursRetryAfterOnTooManyRequests() throws Exception {
+    void tooManyRequestsPausesTheSenderForRetryAfterInsteadOfCountingAsAFailure() throws Exception {
         peer.refuse(20429, 429, Map.of("Retry-After", "7"));
-        var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
-        assertEquals(Duration.ofSeconds(7), retry.after());
+        var throttled = assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(7), throttled.retryAfter());
+        peer.refuse(20429, 429);
+        assertEquals(TwilioOutcomes.DEFAULT_THROTTLE,
+                assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage())).retryAfter());
     }
 
     @Test
     void measuresAnHttpDateRetryAfterAgainstTheSendersClock() throws Exception {
         peer.refuse(20429, 429, Map.of("Retry-After", "Mon, 23 Nov 2026 10:01:30 GMT"));
-        var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
-        assertEquals(Duration.ofSeconds(90), retry.after());
+        var throttled = assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(90), throttled.retryAfter());
         clock.advance(Duration.ofMinutes(1));
-        var later = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
-        assertEquals(Duration.ofSeconds(30), later.after(), "the same date, a minute later");
+        var later = assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(30), later.retryAfter(), "the same date, a minute later");
     }
 
     @Test
@@ -222,6 +227,13 @@ final class TwilioSmsSenderTest extends SenderContract<SmsMessage> {
         peer.answer(201, Map.of("Content-Type", "application/json"), "{\"sid\": ");
         var accepted = assertInstanceOf(SendOutcome.Accepted.class, send(acceptableMessage()));
         assertEquals(Optional.empty(), accepted.providerMessageId());
+    }
+
+    @Test
+    void aSuccessWithoutAMessageSidIsRetriedNotRecordedAsSent() throws Exception {
+        peer.answer(200, Map.of("Content-Type", "application/json"), "{}");
+        var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
+        assertTrue(retry.reason().contains("without a message SID"), retry.reason());
     }
 
     @Test

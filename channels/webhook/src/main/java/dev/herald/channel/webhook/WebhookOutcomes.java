@@ -17,12 +17,18 @@ import javax.net.ssl.SSLException;
 
 /**
  * Maps a webhook target's answer to a {@link SendOutcome}: 2xx delivered; 3xx failed (redirects are not
- * followed: a redirect could lead past the SSRF guard); 408, 429 and 5xx retried, honouring
- * {@code Retry-After}; other 4xx failed; connection errors and timeouts retried; a host that resolves only
- * to refused addresses failed. Follows the Standard Webhooks producer rules (providers.md §9).
+ * followed: a redirect could lead past the SSRF guard); 429 throttles the host for its {@code Retry-After} (a
+ * second when it sends none, at most an hour): the host asked Herald to slow down, it did not fail, so a 429 never
+ * counts toward the circuit breaker; 408 and 5xx retried, honouring {@code Retry-After}; other 4xx failed;
+ * connection errors and timeouts retried; a host that resolves only to refused addresses failed. Follows the
+ * Standard Webhooks producer rules (providers.md §9).
  */
 final class WebhookOutcomes {
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
+    /** How long a 429 without {@code Retry-After} pauses the host; repeated ones back off per delivery. */
+    static final Duration DEFAULT_THROTTLE = Duration.ofSeconds(1);
+    /** The longest pause a 429's {@code Retry-After} buys: a host cannot park its queue for a day by mistake. */
+    static final Duration MAX_THROTTLE = Duration.ofHours(1);
 
     private WebhookOutcomes() {
     }
@@ -39,7 +45,11 @@ final class WebhookOutcomes {
                     + " not followed");
         }
         String detail = r.bodyStart().isBlank() ? what : what + ": " + oneLine(r.bodyStart());
-        if (code == 408 || code == 429 || code >= 500) {
+        if (code == 429) {
+            Duration pause = r.retryAfter().flatMap(v -> retryAfter(v, clock)).orElse(DEFAULT_THROTTLE);
+            return new SendOutcome.Throttled(pause.compareTo(MAX_THROTTLE) > 0 ? MAX_THROTTLE : pause, detail);
+        }
+        if (code == 408 || code >= 500) {
             return new SendOutcome.Retry(detail, r.retryAfter().flatMap(v -> retryAfter(v, clock)).orElse(Duration.ZERO));
         }
         return new SendOutcome.Failed(detail);

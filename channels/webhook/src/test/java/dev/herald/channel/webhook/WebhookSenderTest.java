@@ -103,10 +103,17 @@ final class WebhookSenderTest extends SenderContract<WebhookMessage> {
     }
 
     @Test
-    void retriesTooManyRequestsHonouringAnHttpDate() throws Exception {
+    void tooManyRequestsThrottlesTheHostForItsRetryAfterInsteadOfFailing() throws Exception {
         peer.answer(429, Map.of("Retry-After", "Mon, 23 Nov 2026 10:01:30 GMT"), "");
-        var retry = assertInstanceOf(SendOutcome.Retry.class, send(acceptableMessage()));
-        assertEquals(Duration.ofSeconds(90), retry.after());
+        var throttled = assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage()));
+        assertEquals(Duration.ofSeconds(90), throttled.retryAfter());
+        peer.answer(429, Map.of(), "");
+        assertEquals(WebhookOutcomes.DEFAULT_THROTTLE,
+                assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage())).retryAfter());
+        peer.answer(429, Map.of("Retry-After", "86400"), "");
+        assertEquals(WebhookOutcomes.MAX_THROTTLE,
+                assertInstanceOf(SendOutcome.Throttled.class, send(acceptableMessage())).retryAfter(),
+                "a host cannot park its queue for a day");
     }
 
     @Test
