@@ -181,7 +181,7 @@ public final class ScheduleEndpoints {
                 throw ApiException.badRequest("end_time must be an ISO 8601 date-time, was " + end);
             }
         }
-        Instant limit = until;
+        Instant limit = Lenient.inRange(until, "end_time", end);
         return store.read(tx -> tx.dispatches().scheduled(call.principal().workspaceId(), limit, 1000)).thenApply(rows -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("scheduled_broadcasts");

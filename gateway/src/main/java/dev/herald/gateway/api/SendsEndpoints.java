@@ -195,10 +195,11 @@ public final class SendsEndpoints {
 
     private static Instant instant(String raw) {
         try {
-            return OffsetDateTime.parse(raw.trim()).toInstant();
+            return Lenient.inRange(OffsetDateTime.parse(raw.trim()).toInstant(), "ending_at", raw);
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(raw.trim()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1);
+                return Lenient.inRange(LocalDate.parse(raw.trim()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                        .minusMillis(1), "ending_at", raw);
             } catch (DateTimeParseException e2) {
                 throw ApiException.badRequest("ending_at must be an ISO-8601 time such as 2026-01-31T23:59:59Z, was "
                         + raw);

@@ -122,9 +122,12 @@ public final class TransactionalSendEndpoint {
             throw ApiException.badRequest("recipient.attributes must be an object");
         }
         Recipient recipient = given.hasNonNull("external_user_id")
-                ? new Recipient.ExternalId(given.get("external_user_id").asText())
-                : new Recipient.Alias(given.path("user_alias").path("alias_label").asText(),
-                        given.path("user_alias").path("alias_name").asText());
+                ? new Recipient.ExternalId(Lenient.identifier(given.get("external_user_id").asText(),
+                        "recipient.external_user_id"))
+                : new Recipient.Alias(Lenient.identifier(given.path("user_alias").path("alias_label").asText(),
+                        "recipient.user_alias.alias_label"),
+                        Lenient.identifier(given.path("user_alias").path("alias_name").asText(),
+                                "recipient.user_alias.alias_name"));
         return send(call, ws, campaign, recipient, attributes, TriggerRequest.properties(body, "trigger_properties"),
                 externalSendId);
     }

@@ -140,10 +140,10 @@ public final class ApplePushBinding implements ChannelBinding<ApplePushSpec, App
     /** An ISO-8601 time with an offset or in UTC. */
     private static Optional<Instant> instant(String text) {
         try {
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
+            return Optional.of(OffsetDateTime.parse(text).toInstant()).filter(Lenient::inRange);
         } catch (DateTimeParseException e) {
             try {
-                return Optional.of(Instant.parse(text));
+                return Optional.of(Instant.parse(text)).filter(Lenient::inRange);
             } catch (DateTimeParseException e2) {
                 return Optional.empty();
             }

@@ -8,7 +8,6 @@ import dev.herald.channel.webhook.WebhookSender;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.Lenient;
-import dev.herald.gateway.json.Json;
 import dev.herald.gateway.model.WebhookSpec;
 import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.StoreTx;
@@ -38,7 +37,8 @@ public final class WebhookBinding implements ChannelBinding<WebhookSpec, Webhook
 
     /**
      * {@code url} (absolute http(s), or a template), {@code request_method} upper-cased, {@code request_headers} as
-     * one-line strings, {@code body} as a string (an object or array body is accepted and serialised).
+     * one-line strings, {@code body} a string as in Braze (a JSON payload is sent as its text; an object or array is a
+     * 400, not a guess at how to serialise it).
      */
     @Override
     public WebhookSpec parse(JsonNode w, Optional<WorkspaceConfig> workspace) {
@@ -70,8 +70,11 @@ public final class WebhookBinding implements ChannelBinding<WebhookSpec, Webhook
             }
         }
         JsonNode body = w.path("body");
-        String text = body.isObject() || body.isArray() ? Json.text(body)
-                : body.isMissingNode() || body.isNull() ? "" : body.asText();
+        if (body.isContainerNode() || body.isBoolean()) {
+            throw ApiException.badRequest("messages.webhook.body must be a string (send a JSON payload as its text, "
+                    + "e.g. \"{\\\"a\\\":1}\"), was " + body.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        String text = body.isMissingNode() || body.isNull() ? "" : body.asText();
         return new WebhookSpec(Liquid.checked(url, "messages.webhook.url"), method, headers,
                 Liquid.checked(text, "messages.webhook.body"),
                 Lenient.string(w, "message_variation_id", "messages.webhook.message_variation_id"));

@@ -1,6 +1,7 @@
 package dev.herald.gateway.braze;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.gateway.http.Lenient;
 import dev.herald.gateway.json.Json;
 import dev.herald.gateway.model.Audience;
 import java.time.Instant;
@@ -97,10 +98,12 @@ final class AudienceParser {
         String t = v.isTextual() ? v.asText().trim() : null;
         if (t != null) {
             try {
-                return OffsetDateTime.parse(t.replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).toInstant();
+                return Lenient.inRange(OffsetDateTime.parse(t.replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2"))
+                        .toInstant(), "comparison_value", t);
             } catch (DateTimeParseException e) {
                 try {
-                    return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
+                    return Lenient.inRange(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC),
+                            "comparison_value", t);
                 } catch (DateTimeParseException e2) {
                     // reported below
                 }

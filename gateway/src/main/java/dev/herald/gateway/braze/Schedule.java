@@ -48,10 +48,11 @@ public record Schedule(Instant notBefore, ScheduleSpec spec) {
 
     private static LocalDateTime wallTime(String time) {
         try {
-            return LocalDateTime.parse(time);
+            return Lenient.inRange(LocalDateTime.parse(time), "schedule.time", time);
         } catch (DateTimeParseException e) {
             try {
-                return OffsetDateTime.parse(time).toLocalDateTime(); // a zone given with local time is ignored
+                // a zone given with local time is ignored
+                return Lenient.inRange(OffsetDateTime.parse(time).toLocalDateTime(), "schedule.time", time);
             } catch (DateTimeParseException e2) {
                 throw ApiException.badRequest("Bad Request: cannot parse schedule.time " + time);
             }
@@ -60,10 +61,10 @@ public record Schedule(Instant notBefore, ScheduleSpec spec) {
 
     private static Instant instant(String time) {
         try {
-            return OffsetDateTime.parse(time).toInstant();
+            return Lenient.inRange(OffsetDateTime.parse(time).toInstant(), "schedule.time", time);
         } catch (DateTimeParseException e) {
             try {
-                return LocalDateTime.parse(time).toInstant(ZoneOffset.UTC);
+                return Lenient.inRange(LocalDateTime.parse(time).toInstant(ZoneOffset.UTC), "schedule.time", time);
             } catch (DateTimeParseException e2) {
                 throw ApiException.badRequest("Bad Request: cannot parse schedule.time " + time);
             }

@@ -86,11 +86,14 @@ public final class SendRequestParser {
         List<RecipientSpec> out = new ArrayList<>();
         JsonNode ids = body.get("external_user_ids");
         if (ids != null && !ids.isNull()) {
-            for (JsonNode id : ids.isArray() ? list(ids) : List.of(ids)) {
+            if (!ids.isArray()) {
+                throw ApiException.badRequest("external_user_ids must be an array of non-empty strings");
+            }
+            for (JsonNode id : list(ids)) {
                 if (!id.isTextual() || id.asText().isBlank()) {
                     throw ApiException.badRequest("external_user_ids must be an array of non-empty strings");
                 }
-                add(out, seen, new Recipient.ExternalId(id.asText()));
+                add(out, seen, new Recipient.ExternalId(Lenient.identifier(id.asText(), "external_user_ids[]")));
             }
         }
         JsonNode aliases = body.get("user_aliases");
@@ -102,7 +105,8 @@ public final class SendRequestParser {
                 if (!a.isObject() || name.isBlank() || label.isBlank()) {
                     throw ApiException.badRequest("user_aliases must be objects with alias_name and alias_label strings");
                 }
-                add(out, seen, new Recipient.Alias(label, name));
+                add(out, seen, new Recipient.Alias(Lenient.identifier(label, "user_aliases[].alias_label"),
+                        Lenient.identifier(name, "user_aliases[].alias_name")));
             }
         }
         checkCount(out.size());

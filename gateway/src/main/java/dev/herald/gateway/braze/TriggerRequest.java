@@ -163,7 +163,8 @@ public final class TriggerRequest {
         if (!a.path("alias_name").isTextual() || !a.path("alias_label").isTextual()) {
             throw ApiException.badRequest("recipients[].user_alias needs alias_name and alias_label strings");
         }
-        return new Recipient.Alias(a.get("alias_label").asText(), a.get("alias_name").asText());
+        return new Recipient.Alias(Lenient.identifier(a.get("alias_label").asText(), "recipients[].user_alias.alias_label"),
+                Lenient.identifier(a.get("alias_name").asText(), "recipients[].user_alias.alias_name"));
     }
 
     private static String text(JsonNode r, String field) {
@@ -171,7 +172,7 @@ public final class TriggerRequest {
         if (!v.isTextual() || v.asText().isBlank()) {
             throw ApiException.badRequest("recipients[]." + field + " must be a non-empty string");
         }
-        return v.asText();
+        return Lenient.identifier(v.asText(), "recipients[]." + field);
     }
 
     /**

@@ -46,6 +46,77 @@ public final class Lenient {
         throw ApiException.badRequest(path + " must be a string");
     }
 
+    /**
+     * The most UTF-8 bytes of a user identifier (an external id, alias name or label, braze_id): ids are keys in
+     * the journal and in every status answer, so a megabyte id is refused rather than stored.
+     */
+    public static final int MAX_IDENTIFIER_BYTES = 512;
+
+    /** {@code value} when it can be an identifier; else a 400 naming {@code path}. */
+    public static String identifier(String value, String path) {
+        identifierProblem(value).ifPresent(problem -> {
+            throw ApiException.badRequest(path + " " + problem);
+        });
+        return value;
+    }
+
+    /**
+     * Why {@code value} cannot be a user identifier, if it cannot: blank, longer than
+     * {@value #MAX_IDENTIFIER_BYTES} UTF-8 bytes, or not valid Unicode (an unpaired surrogate, which JSON's
+     * {@code \\uD800} escapes can carry but UTF-8 cannot store, or a NUL).
+     */
+    public static Optional<String> identifierProblem(String value) {
+        if (value.isBlank()) {
+            return Optional.of("must be a non-empty string");
+        }
+        int bytes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                return Optional.of("must not contain NUL characters");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of("must be valid Unicode (it holds an unpaired surrogate)");
+            } else {
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+            if (bytes > MAX_IDENTIFIER_BYTES) {
+                return Optional.of("must be at most " + MAX_IDENTIFIER_BYTES + " bytes (UTF-8)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The earliest time a request may name. */
+    public static final java.time.Instant EARLIEST = java.time.Instant.parse("1970-01-01T00:00:00Z");
+    /** The first instant a request may not name: ISO-8601 parses years to ±999,999,999; the journal's epoch
+     * milliseconds, date arithmetic and SQL dates do not, so such a time is a 400, not a 500 deep inside. */
+    public static final java.time.Instant END_OF_TIME = java.time.Instant.parse("+10000-01-01T00:00:00Z");
+
+    /** Whether a parsed time is between 1970 and the end of year 9999. */
+    public static boolean inRange(java.time.Instant t) {
+        return !t.isBefore(EARLIEST) && t.isBefore(END_OF_TIME);
+    }
+
+    /** {@code t} when {@link #inRange in range}; else a 400 naming {@code path} and what was given. */
+    public static java.time.Instant inRange(java.time.Instant t, String path, String given) {
+        if (!inRange(t)) {
+            throw ApiException.badRequest(path + " must be between 1970-01-01 and 9999-12-31, was " + given);
+        }
+        return t;
+    }
+
+    /** A wall-clock time (no zone yet) between 1970 and 9999, with a day's margin for any zone. */
+    public static java.time.LocalDateTime inRange(java.time.LocalDateTime t, String path, String given) {
+        if (t.getYear() < 1970 || t.getYear() > 9998) {
+            throw ApiException.badRequest(path + " must be between 1970-01-01 and 9998-12-31, was " + given);
+        }
+        return t;
+    }
+
     /** A string that must be present and not blank. */
     public static String requiredString(JsonNode parent, String field, String path) {
         String s = string(parent, field, path).orElseThrow(() -> ApiException.badRequest(path + " is required"));

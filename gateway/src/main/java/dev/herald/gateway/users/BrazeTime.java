@@ -1,5 +1,6 @@
 package dev.herald.gateway.users;
 
+import dev.herald.gateway.http.Lenient;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -25,7 +26,12 @@ final class BrazeTime {
     private BrazeTime() {
     }
 
+    /** The time {@code text} names, if Braze accepts its form and it lies between 1970 and 9999. */
     static Optional<Instant> parse(String text) {
+        return parseAnyYear(text).filter(Lenient::inRange);
+    }
+
+    private static Optional<Instant> parseAnyYear(String text) {
         String t = text.trim();
         Matcher millis = COLON_MILLIS.matcher(t);
         if (millis.find()) {

@@ -1,6 +1,7 @@
 package dev.herald.gateway.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.gateway.http.Lenient;
 import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.UserRow;
 import java.sql.SQLException;
@@ -30,7 +31,7 @@ sealed interface Identifier {
     /** The identifier of an object, or an item error when it has none or a malformed one. */
     static Identifier of(JsonNode o) throws ItemError {
         if (o.hasNonNull("external_id")) {
-            return new ExternalId(text(o, "external_id"));
+            return new ExternalId(checked(text(o, "external_id"), "external_id"));
         }
         if (o.hasNonNull("user_alias")) {
             JsonNode a = o.get("user_alias");
@@ -38,10 +39,11 @@ sealed interface Identifier {
                     || a.path("alias_name").asText().isBlank() || a.path("alias_label").asText().isBlank()) {
                 throw new ItemError("'user_alias' must be an object with alias_name and alias_label strings");
             }
-            return new Alias(a.get("alias_label").asText(), a.get("alias_name").asText());
+            return new Alias(checked(a.get("alias_label").asText(), "user_alias.alias_label"),
+                    checked(a.get("alias_name").asText(), "user_alias.alias_name"));
         }
         if (o.hasNonNull("braze_id")) {
-            return new BrazeId(text(o, "braze_id"));
+            return new BrazeId(checked(text(o, "braze_id"), "braze_id"));
         }
         if (o.hasNonNull("email")) {
             return new Email(text(o, "email").trim().toLowerCase(java.util.Locale.ROOT));
@@ -50,6 +52,14 @@ sealed interface Identifier {
             return new Phone(text(o, "phone").trim());
         }
         throw new ItemError("'external_id' or 'braze_id' or 'user_alias' or 'email' or 'phone' is required");
+    }
+
+    private static String checked(String id, String field) throws ItemError {
+        var problem = Lenient.identifierProblem(id);
+        if (problem.isPresent()) {
+            throw new ItemError("'" + field + "' " + problem.get());
+        }
+        return id;
     }
 
     private static String text(JsonNode o, String field) throws ItemError {
