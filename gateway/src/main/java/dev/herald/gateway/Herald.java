@@ -229,7 +229,7 @@ public final class Herald implements AutoCloseable {
         var server = config.server();
         api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), pipeline);
         ops = NettyServer.start(boss, workers, server.bindAddress(), server.opsPort(), 64 * 1024,
-                new OpsRoutes(ready::get, metrics::scrape));
+                new OpsRoutes(this::notReady, metrics::scrape));
         ready.set(true);
     }
 
@@ -265,6 +265,15 @@ public final class Herald implements AutoCloseable {
     }
 
     /** The journal (tests insert work the API cannot express yet). */
+    /** Why Herald should not get traffic now, if it should not: starting or stopping, or a journal that cannot write. */
+    private java.util.Optional<String> notReady() {
+        if (!ready.get()) {
+            return java.util.Optional.of("starting or stopping");
+        }
+        Store s = store;
+        return s == null ? java.util.Optional.of("starting") : s.writeProblem();
+    }
+
     Store store() {
         return store;
     }

@@ -7,6 +7,7 @@ import dev.herald.gateway.http.RequestProcessor;
 import dev.herald.gateway.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,13 +15,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /healthz} (the process answers), {@code GET /readyz} (it accepts traffic: 503 while starting
- * or stopping) and {@code GET /metrics} (Prometheus text format), on the ops port.
+ * {@code GET /healthz} (the process answers), {@code GET /readyz} (it accepts traffic: 503 with a reason while
+ * starting or stopping, or while the journal cannot write) and {@code GET /metrics} (Prometheus text format), on the ops port.
  */
 public final class OpsRoutes implements RequestProcessor {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final BooleanSupplier ready;
+    private final Supplier<Optional<String>> notReady;
     private final Supplier<String> metrics;
 
     /** Routes reporting readiness from {@code ready}, without metrics. */
@@ -30,7 +31,15 @@ public final class OpsRoutes implements RequestProcessor {
 
     /** Routes reporting readiness from {@code ready} and the Prometheus scrape {@code metrics} renders. */
     public OpsRoutes(BooleanSupplier ready, Supplier<String> metrics) {
-        this.ready = ready;
+        this(() -> ready.getAsBoolean() ? Optional.empty() : Optional.of("starting or stopping"), metrics);
+    }
+
+    /**
+     * Routes whose readiness is {@code notReady}: empty when Herald takes traffic, else why not (starting, stopping,
+     * a journal that cannot write), which {@code /readyz} answers with its 503.
+     */
+    public OpsRoutes(Supplier<Optional<String>> notReady, Supplier<String> metrics) {
+        this.notReady = notReady;
         this.metrics = metrics;
     }
 
@@ -39,13 +48,20 @@ public final class OpsRoutes implements RequestProcessor {
         ApiResponse response = switch (request.path()) {
             case "/healthz" -> request.method().equals("GET") ? status(200, "ok") : notAllowed(request);
             case "/readyz" -> !request.method().equals("GET") ? notAllowed(request)
-                    : ready.getAsBoolean() ? status(200, "ready") : status(503, "not ready");
+                    : notReady.get().map(OpsRoutes::notReady).orElseGet(() -> status(200, "ready"));
             case "/metrics" -> request.method().equals("GET") ? new ApiResponse(200,
                     Map.of("Content-Type", PROMETHEUS_TEXT), metrics.get().getBytes(StandardCharsets.UTF_8))
                     : notAllowed(request);
             default -> ApiResponse.error(404, "Not Found: there is no endpoint at " + request.path(), List.of());
         };
         return CompletableFuture.completedFuture(response);
+    }
+
+    private static ApiResponse notReady(String reason) {
+        ObjectNode n = Json.object();
+        n.put("status", "not ready");
+        n.put("reason", reason);
+        return ApiResponse.json(503, n);
     }
 
     private static ApiResponse status(int code, String status) {

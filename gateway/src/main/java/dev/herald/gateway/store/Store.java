@@ -49,6 +49,14 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * Why writes cannot be made durable now (a full disk, a lost file), if they cannot: readiness reports it. An
+     * engine that recovers by itself clears it once a write commits again.
+     */
+    default java.util.Optional<String> writeProblem() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Gives up a claim whose outcome could not be written (the store failed meanwhile): the delivery is sent again,
      * by this process after a restart where claims live in memory, by any node once the lease ends where they are
      * leased. Without it a shared journal's heartbeat would keep renewing a claim nobody will record.

@@ -49,6 +49,13 @@ import org.sqlite.SQLiteConfig;
  * then commits once: one fsync for the whole batch. A failed commit fails every write of the batch, so no
  * caller is told "durable" for a write that is not. Reads run on a small pool of reader threads with their
  * own connections. An exclusive lock on {@code <path>.lock} keeps a second process off the same file.
+ *
+ * <p>A failed batch (a full disk: SQLite may roll the whole transaction back by itself on {@code SQLITE_FULL}, leaving
+ * the driver's idea of the transaction and its prepared statements behind) resets the writer: its statements are
+ * closed and its connection reopened, carrying the in-memory claims over, so the next batch starts clean. Until a
+ * write commits again the store reports {@link #writeProblem() why it cannot write} (readiness answers 503); while it
+ * is idle in that state the writer probes with a one-page write every second, so it recovers by itself once space
+ * is back, without a restart.
  */
 public final class SqliteStore implements Store {
     static final int MAX_BATCH = 256;
@@ -56,11 +63,20 @@ public final class SqliteStore implements Store {
     private static final int WRITER_CACHE_KIB = 16 * 1024;
     private static final int READER_CACHE_KIB = 4 * 1024;
     private static final Logger logger = LoggerFactory.getLogger(SqliteStore.class);
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Commits the writer's transaction; a seam so tests can make the fsync fail. */
     @FunctionalInterface
     interface Committer {
         void commit(Connection connection) throws SQLException;
+    }
+
+    /** Prepares each new write connection; a seam so tests can cap the file's size (a disk that fills up). */
+    @FunctionalInterface
+    interface WriteConnectionSetup {
+        void prepare(Connection connection) throws SQLException;
+
+        WriteConnectionSetup NONE = c -> { };
     }
 
     private record PendingWrite<T>(Work<T> work, CompletableFuture<T> future, boolean ingress) {
@@ -70,8 +86,13 @@ public final class SqliteStore implements Store {
     private final int ingressCapacity;
     private final AtomicInteger ingressQueued = new AtomicInteger();
     private final LinkedBlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
-    private final Connection writeConnection;
-    private final JdbcTx writeTx;
+    private final WriteConnectionSetup setup;
+    /** The writer thread's connection: replaced after a failed batch, read by {@link #close} once it has stopped. */
+    private volatile Connection writeConnection;
+    private volatile JdbcTx writeTx;
+    /** Why writes fail now, or null while they commit. */
+    private volatile String writeProblem;
+    private long lastProbeNanos;
     private final String owner = UUID.randomUUID().toString();
     private final AtomicLong staleOutcomes = new AtomicLong();
     private final Committer committer;
@@ -88,13 +109,13 @@ public final class SqliteStore implements Store {
     private volatile boolean closing;
 
     private SqliteStore(Path path, int ingressCapacity, Connection writeConnection, Committer committer,
-                        FileChannel lockChannel, FileLock lock) {
+                        WriteConnectionSetup setup, FileChannel lockChannel, FileLock lock) {
         this.path = path;
         this.ingressCapacity = ingressCapacity;
         this.writeConnection = writeConnection;
-        this.writeTx = new JdbcTx(new Sql(writeConnection, SqliteDialect.INSTANCE),
-                tx -> new SqliteClaims(tx, owner, staleOutcomes));
+        this.writeTx = writeTxOn(writeConnection);
         this.committer = committer;
+        this.setup = setup;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.readers = Executors.newFixedThreadPool(READERS, Thread.ofPlatform().daemon(true)
@@ -115,6 +136,10 @@ public final class SqliteStore implements Store {
     }
 
     static SqliteStore open(StoreConfig config, Committer committer) {
+        return open(config, committer, WriteConnectionSetup.NONE);
+    }
+
+    static SqliteStore open(StoreConfig config, Committer committer, WriteConnectionSetup setup) {
         Path path = config.path().toAbsolutePath();
         FileChannel lockChannel = null;
         try {
@@ -134,7 +159,8 @@ public final class SqliteStore implements Store {
             writeConnection.setAutoCommit(false);
             SqliteSchema.migrate(writeConnection);
             SqliteClaims.create(writeConnection);
-            return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, lockChannel, lock);
+            setup.prepare(writeConnection);
+            return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, setup, lockChannel, lock);
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
             throw new StoreUnavailableException("cannot open store " + path + ": " + e.getMessage(), e);
@@ -163,6 +189,16 @@ public final class SqliteStore implements Store {
         cfg.setCacheSize(-cacheKib); // negative: KiB, not pages
         cfg.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "4000"); // fewer, larger checkpoints
         return cfg.createConnection("jdbc:sqlite:" + path);
+    }
+
+    private JdbcTx writeTxOn(Connection c) {
+        return new JdbcTx(new Sql(c, SqliteDialect.INSTANCE), tx -> new SqliteClaims(tx, owner, staleOutcomes));
+    }
+
+    /** Why the journal cannot take writes now (the disk is full, the file went away), if it cannot. */
+    @Override
+    public java.util.Optional<String> writeProblem() {
+        return java.util.Optional.ofNullable(writeProblem);
     }
 
     private JdbcTx openReader() {
@@ -251,6 +287,7 @@ public final class SqliteStore implements Store {
                 if (closing && queue.isEmpty()) {
                     return;
                 }
+                probeIfUnwritable();
                 continue;
             }
             batch.add(first);
@@ -277,8 +314,16 @@ public final class SqliteStore implements Store {
                     writeTx.sql().prepare("RELEASE w").execute();
                 } catch (Exception | StackOverflowError e) {
                     errors[i] = e;
-                    writeTx.sql().prepare("ROLLBACK TO w").execute();
-                    writeTx.sql().prepare("RELEASE w").execute();
+                    try {
+                        writeTx.sql().prepare("ROLLBACK TO w").execute();
+                        writeTx.sql().prepare("RELEASE w").execute();
+                    } catch (SQLException gone) {
+                        // SQLite rolled the whole transaction back by itself (SQLITE_FULL, IOERR): the batch is lost,
+                        // and the reason is the work's failure, not the missing savepoint.
+                        SQLException lost = new SQLException(e.getMessage(), e);
+                        lost.addSuppressed(gone);
+                        throw lost;
+                    }
                 }
             }
             committer.commit(writeConnection);
@@ -286,6 +331,7 @@ public final class SqliteStore implements Store {
             failBatch(batch, e);
             return;
         }
+        writable();
         List<PendingWrite<?>> done = List.copyOf(batch);
         completer.execute(() -> {
             for (int i = 0; i < n; i++) {
@@ -296,15 +342,98 @@ public final class SqliteStore implements Store {
 
     private void failBatch(List<PendingWrite<?>> batch, Exception cause) {
         logger.error("store commit failed; {} writes in the batch were not kept: {}", batch.size(), cause.toString());
-        try {
-            writeConnection.rollback();
-        } catch (SQLException e) {
-            logger.error("store rollback after a failed commit also failed: {}", e.toString());
-        }
         var failure = new StoreUnavailableException("the write could not be made durable: " + cause.getMessage(),
                 cause);
         for (PendingWrite<?> w : batch) {
             w.future().completeExceptionally(failure);
+        }
+        unwritable(cause);
+    }
+
+    /** Marks the store unable to write and resets the writer's connection, so the next batch starts clean. */
+    private void unwritable(Exception cause) {
+        String problem = "the journal cannot write: " + cause.getMessage();
+        if (writeProblem == null) {
+            logger.error("store: {}; readiness reports 503 until a write commits again", problem);
+        }
+        writeProblem = problem;
+        lastProbeNanos = System.nanoTime();
+        resetWriteConnection();
+    }
+
+    private void writable() {
+        if (writeProblem != null) {
+            writeProblem = null;
+            logger.info("store: writes commit again");
+        }
+    }
+
+    /**
+     * Replaces the writer's connection. SQLite may already have rolled the transaction back (SQLITE_FULL, IOERR),
+     * which the driver does not know: a rollback on the old connection then fails, and its cached statements may be
+     * mid-step. The claims live in the connection's TEMP table, so they are copied over: dropping them would let a
+     * delivery in flight be claimed and sent again. If the new connection cannot be opened the old one is kept and
+     * the next batch or probe tries again.
+     */
+    private void resetWriteConnection() {
+        Connection old = writeConnection;
+        List<Object[]> claims = new ArrayList<>();
+        try (Statement s = old.createStatement();
+             var rs = s.executeQuery("SELECT id, attempt FROM temp.claimed")) {
+            while (rs.next()) {
+                claims.add(new Object[] {rs.getString(1), rs.getInt(2)});
+            }
+        } catch (SQLException e) {
+            logger.warn("store: the claims in flight could not be read before reconnecting: {}", e.toString());
+        }
+        Connection fresh;
+        try {
+            fresh = connect(path, WRITER_CACHE_KIB);
+            fresh.setAutoCommit(false);
+            SqliteClaims.create(fresh);
+            try (var insert = fresh.prepareStatement("INSERT OR IGNORE INTO temp.claimed (id, attempt) VALUES (?, ?)")) {
+                for (Object[] c : claims) {
+                    insert.setString(1, (String) c[0]);
+                    insert.setInt(2, (Integer) c[1]);
+                    insert.executeUpdate();
+                }
+            }
+            fresh.commit(); // TEMP tables live in memory (temp_store=MEMORY): this needs no disk
+            setup.prepare(fresh);
+        } catch (SQLException e) {
+            logger.error("store: reopening the write connection failed, trying again later: {}", e.toString());
+            try {
+                old.rollback();
+            } catch (SQLException ignored) {
+                // the transaction may already be gone; the next batch or probe tries again
+            }
+            return;
+        }
+        writeTx.sql().closeStatements();
+        closeQuietly(old);
+        writeConnection = fresh;
+        writeTx = writeTxOn(fresh);
+    }
+
+    /**
+     * While the store cannot write and nothing else is queued, tries a one-page write (the header's user_version,
+     * rewritten unchanged) at most once a second, so readiness recovers even when no caller writes.
+     */
+    private void probeIfUnwritable() {
+        if (writeProblem == null || System.nanoTime() - lastProbeNanos < PROBE_INTERVAL_NANOS) {
+            return;
+        }
+        lastProbeNanos = System.nanoTime();
+        try (Statement s = writeConnection.createStatement()) {
+            int version;
+            try (var rs = s.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            s.execute("PRAGMA user_version = " + version);
+            committer.commit(writeConnection);
+            writable();
+        } catch (SQLException | RuntimeException e) {
+            unwritable(e);
         }
     }
 
