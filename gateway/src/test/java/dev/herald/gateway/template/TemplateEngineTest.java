@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,6 +101,49 @@ final class TemplateEngineTest {
     }
 
     @Test
+    void aDoublingStringFailsAtTheOutputBoundBeforeItIsBuilt() {
+        var failed = assertInstanceOf(Rendered.Failed.class, engine.render("{% assign s='xxxxxxxxxx' %}"
+                + "{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{s}}", vars(Optional.empty())));
+        assertTrue(failed.reason().contains("template output exceeds 10000 characters"), failed.reason());
+        for (String grow : new String[] {"prepend: s", "replace: 'x', s", "replace_first: 'x', s"}) {
+            var f = assertInstanceOf(Rendered.Failed.class, engine.render("{% assign s='xxxxxxxxxx' %}"
+                    + "{% for i in (1..40) %}{% assign s = s | " + grow + " %}{% endfor %}{{s}}", vars(Optional.empty())));
+            assertTrue(f.reason().contains("template output exceeds 10000 characters"), grow + ": " + f.reason());
+        }
+        var arrays = assertInstanceOf(Rendered.Failed.class, engine.render("{% assign a = 'x,y' | split: ',' %}"
+                + "{% for i in (1..40) %}{% assign a = a | concat: a %}{% endfor %}{{a | size}}", vars(Optional.empty())));
+        assertTrue(arrays.reason().contains("exceeds 10000"), arrays.reason());
+    }
+
+    @Test
+    void aRangeBeyondTheLoopLimitIsRejectedAtIngressAndFailsItsRender() {
+        String huge = "{% for i in (1..9223372036854775807) %}{{i}}{% endfor %}";
+        assertTrue(TemplateEngine.syntaxError(huge).orElse("").contains("10000"), TemplateEngine.syntaxError(huge)
+                .toString());
+        assertTrue(TemplateEngine.syntaxError("{% for i in (1..10001) %}{{i}}{% endfor %}").isPresent());
+        assertEquals(Optional.empty(), TemplateEngine.syntaxError("{% for i in (1..10000) %}{{i}}{% endfor %}"));
+        assertInstanceOf(Rendered.Failed.class, engine.render(huge, vars(Optional.empty())));
+        for (String n : new String[] {"9223372036854775807", "4294967297", "-9223372036854775807"}) {
+            var failed = assertInstanceOf(Rendered.Failed.class, engine.render(
+                    "{% for i in (1..custom_attribute.n) %}{{i}}{% endfor %}",
+                    Map.of("custom_attribute", Map.of("n", Long.parseLong(n)))), n);
+            assertTrue(failed.reason().contains(n), failed.reason());
+        }
+        assertEquals("12345", text("{% for i in (1..5) %}{{i}}{% endfor %}", Optional.empty()));
+    }
+
+    @Test
+    void deepNestingIsASyntaxErrorAndAFailedRenderNotAStackOverflow() {
+        String deep = "{% if true %}".repeat(1_500) + "x" + "{% endif %}".repeat(1_500);
+        assertEquals(Optional.of("Liquid nesting deeper than 100 levels"), TemplateEngine.syntaxError(deep));
+        var failed = assertInstanceOf(Rendered.Failed.class, engine.render(deep, vars(Optional.empty())));
+        assertTrue(failed.reason().contains("nesting deeper than 100 levels"), failed.reason());
+        String fine = "{% if true %}".repeat(100) + "x" + "{% endif %}".repeat(100);
+        assertEquals(Optional.empty(), TemplateEngine.syntaxError(fine));
+        assertEquals("x", text(fine, Optional.empty()));
+    }
+
+    @Test
     void aBrokenTemplateFailsWithTheParserMessage() {
         var failed = assertInstanceOf(Rendered.Failed.class, engine.render("Hi {{ first_name", vars(Optional.empty())));
         assertTrue(failed.reason().startsWith("template does not parse"), failed.reason());
@@ -119,6 +163,19 @@ final class TemplateEngineTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> future.get(5, TimeUnit.SECONDS));
         assertInstanceOf(TimeoutException.class, e.getCause());
+    }
+
+    @Test
+    void aRenderPastItsTimeStopsOnItsOwnThread() {
+        var clock = new AtomicLong();
+        // Every reading of the clock is 100 ms later: a render checking it 6 times has overrun its 500 ms.
+        try (var stepped = new TemplateEngine(new TemplateEngine.Limits(1_000, 10_000, 64 * 1024,
+                Duration.ofMillis(500)), 2, () -> clock.addAndGet(Duration.ofMillis(100).toNanos()))) {
+            var failed = assertInstanceOf(Rendered.Failed.class, stepped.render(
+                    "{% for i in (1..100) %}{{i}}{% endfor %}", vars(Optional.empty())));
+            assertEquals("rendering took longer than 500 ms", failed.reason());
+            assertEquals(new Rendered.Text("ok"), stepped.render("{{ 'ok' }}", vars(Optional.empty())));
+        }
     }
 
     @Test
