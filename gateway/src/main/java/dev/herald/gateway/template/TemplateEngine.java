@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Template} must not render on two threads at once: a render borrows a parsed copy and returns it.
  * Every render is bounded — nesting, loop iterations and ranges, output size (checked before a string is built),
  * template size, running time (checked as it renders, so an overrun stops and frees its thread) — so a runaway
- * template fails its own delivery with a clear reason and never the gateway. Thread-safe.
+ * template fails its own delivery with a clear reason and never the gateway. Rendering jobs run on shared threads
+ * with a per-workspace cap, so one workspace's templates cannot hold them all. Thread-safe.
  */
 public final class TemplateEngine implements AutoCloseable {
     /** Bounds that keep one template from hurting the others. */
@@ -47,13 +48,16 @@ public final class TemplateEngine implements AutoCloseable {
     private final ExecutorService renderers;
     private final ScheduledThreadPoolExecutor timer = newTimer();
 
+    private final PerWorkspaceCap workspaces;
+
     /** An engine rendering on {@code threads} shared platform threads, timing renders on the system's clock. */
     public TemplateEngine(Limits limits, int threads) {
         this(limits, threads, System::nanoTime);
     }
 
     /**
-     * An engine rendering on {@code threads} shared platform threads.
+     * An engine rendering on {@code threads} shared platform threads, at most {@code threads - 1} (at least one) of
+     * them for one workspace at a time.
      *
      * @param nanoTime the clock a render's running time is measured on (tests step it)
      */
@@ -73,6 +77,7 @@ public final class TemplateEngine implements AutoCloseable {
         this.parser = builder.build();
         this.renderers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon(true)
                 .name("herald-liquid-", 1).factory());
+        this.workspaces = new PerWorkspaceCap(renderers, Math.max(1, threads - 1));
     }
 
     /** One timer thread; a finished render cancels its timeout, which then leaves the queue at once. */
@@ -122,8 +127,8 @@ public final class TemplateEngine implements AutoCloseable {
     }
 
     /**
-     * Renders {@code source} with {@code variables} on the calling thread, within the time limit from now. Text
-     * without Liquid is returned as it is.
+     * Renders {@code source} with {@code variables} on the calling thread, within the time limit from now (or
+     * within the rendering job's, inside {@link #run}). Text without Liquid is returned as it is.
      */
     public Rendered render(String source, Map<String, Object> variables) {
         if (!isTemplate(source)) {
@@ -141,30 +146,45 @@ public final class TemplateEngine implements AutoCloseable {
     }
 
     /**
-     * Runs a rendering job on the shared render threads with the time limit. A job that overruns completes the
-     * stage with a {@link TimeoutException}; its thread is interrupted and its delivery fails, nothing else.
+     * Runs a rendering job of {@code workspace} on the shared render threads, behind at most a few of the same
+     * workspace's jobs (never all threads for one workspace). The time limit counts from when the job starts, not
+     * while it waits: renders inside check it as they go and fail when it is up, freeing the thread. A job that
+     * does not check it (it blocks) completes the stage with a {@link TimeoutException} at twice the limit, and is
+     * interrupted.
      */
-    public <T> CompletableFuture<T> run(Supplier<T> job) {
+    public <T> CompletableFuture<T> run(String workspace, Supplier<T> job) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Future<?> task;
         try {
-            task = renderers.submit(() -> {
-                try {
-                    result.complete(job.get());
-                } catch (RuntimeException e) {
+            workspaces.execute(workspace, new PerWorkspaceCap.Job() {
+                @Override
+                public void run() {
+                    if (result.isDone()) {
+                        return;
+                    }
+                    Thread worker = Thread.currentThread();
+                    ScheduledFuture<?> backstop = timer.schedule(() -> {
+                        if (result.completeExceptionally(new TimeoutException("rendering took longer than "
+                                + limits.timeout().toMillis() + " ms"))) {
+                            worker.interrupt();
+                        }
+                    }, 2 * limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    try {
+                        result.complete(RenderDeadline.within(nanoTime, limits.timeout(), job));
+                    } catch (RuntimeException | StackOverflowError e) {
+                        result.completeExceptionally(e);
+                    } finally {
+                        backstop.cancel(false);
+                    }
+                }
+
+                @Override
+                public void rejected(RejectedExecutionException e) {
                     result.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ScheduledFuture<?> timeout = timer.schedule(() -> {
-            if (!result.isDone() && result.completeExceptionally(new TimeoutException("rendering took longer than "
-                    + limits.timeout().toMillis() + " ms"))) {
-                task.cancel(true);
-            }
-        }, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        result.whenComplete((value, failure) -> timeout.cancel(false));
         return result;
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -152,7 +153,7 @@ final class TemplateEngineTest {
     @Test
     void aSlowRenderIsCutOffByTheTimeLimit() {
         var never = new java.util.concurrent.CountDownLatch(1);
-        var future = engine.run(() -> {
+        var future = engine.run("acme", () -> {
             try {
                 never.await(); // a render that does not end by itself: the time limit interrupts it
             } catch (InterruptedException e) {
@@ -176,6 +177,45 @@ final class TemplateEngineTest {
             assertEquals("rendering took longer than 500 ms", failed.reason());
             assertEquals(new Rendered.Text("ok"), stepped.render("{{ 'ok' }}", vars(Optional.empty())));
         }
+    }
+
+    @Test
+    void timeSpentWaitingForARenderThreadDoesNotCount() throws Exception {
+        var clock = new AtomicLong();
+        try (var stepped = new TemplateEngine(new TemplateEngine.Limits(1_000, 10_000, 64 * 1024,
+                Duration.ofMillis(500)), 2, clock::get)) {
+            var release = new CountDownLatch(1);
+            var first = stepped.run("a", () -> awaited(release, "first"));
+            var queued = stepped.run("a", () -> stepped.render("{% for i in (1..3) %}{{i}}{% endfor %}", Map.of()));
+            clock.addAndGet(Duration.ofSeconds(10).toNanos()); // the second job waits far longer than the limit
+            release.countDown();
+            assertEquals("first", first.get(5, TimeUnit.SECONDS));
+            assertEquals(new Rendered.Text("123"), queued.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void oneWorkspaceCannotHoldEveryRenderThread() throws Exception {
+        var release = new CountDownLatch(1);
+        List<CompletableFuture<String>> busy = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            busy.add(engine.run("a", () -> awaited(release, "a")));
+        }
+        try {
+            assertEquals("b", engine.run("b", () -> "b").get(5, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+        }
+        CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new)).handle((v, e) -> v).get(5, TimeUnit.SECONDS);
+    }
+
+    private static String awaited(CountDownLatch release, String value) {
+        try {
+            release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return value;
     }
 
     @Test
