@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * read. Not thread-safe: one per attempt.
  */
 public final class Fields {
-    private final TemplateEngine templates;
+    private final @Nullable TemplateEngine templates;
     private final Supplier<Map<String, Object>> source;
     private @Nullable Map<String, Object> variables;
 
@@ -21,6 +21,20 @@ public final class Fields {
     public Fields(TemplateEngine templates, Supplier<Map<String, Object>> source) {
         this.templates = templates;
         this.source = source;
+    }
+
+    /**
+     * Fields for a message built on the calling thread, in case it has no Liquid at all: text without Liquid is
+     * just the string, and needs no render thread. The first field that is a template throws
+     * {@link HasTemplates}; the caller then builds the message with rendering {@code Fields} on the render threads.
+     */
+    public static Fields withoutTemplates() {
+        return new Fields();
+    }
+
+    private Fields() {
+        this.templates = null;
+        this.source = Map::of;
     }
 
     /**
@@ -32,6 +46,9 @@ public final class Fields {
     public String render(String template, String field) throws Stop {
         if (!TemplateEngine.isTemplate(template)) {
             return template;
+        }
+        if (templates == null) {
+            throw HasTemplates.INSTANCE;
         }
         if (variables == null) {
             variables = source.get();
@@ -46,6 +63,16 @@ public final class Fields {
     /** An optional field, rendered when present. */
     public Optional<String> render(Optional<String> template, String field) throws Stop {
         return template.isEmpty() ? Optional.empty() : Optional.of(render(template.get(), field));
+    }
+
+    /** Thrown by {@link #withoutTemplates()} fields at the first template: the message needs rendering. */
+    public static final class HasTemplates extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private static final HasTemplates INSTANCE = new HasTemplates();
+
+        private HasTemplates() {
+            super("the message has Liquid to render", null, false, false);
+        }
     }
 
     /** Stops building a message: the template aborted (the delivery is {@code aborted}) or failed ({@code failed}). */

@@ -118,8 +118,7 @@ final class Attempts {
         DeliveryRow d = c.delivery();
         ChannelBinding<S, M> binding = bound.binding();
         var context = new SendContext(new DeliveryRef(d.id(), d.attempts()), d.address(), d.appId(), ws, publicUrl);
-        return templates.run(() -> binding.prepare(bound.spec(), context,
-                        new Fields(templates, () -> TemplateVariables.of(d, spec, profileOf(d)))))
+        return prepare(bound, context, c, spec)
                 .exceptionally(e -> {
                     if (root(e) instanceof ProfileUnavailable unavailable) {
                         throw unavailable; // the store's trouble, not the message's: retried like a send
@@ -133,6 +132,25 @@ final class Attempts {
                     case Prepared.Unsendable<M> u -> CompletableFuture.completedFuture(Attempted.without(
                             outcomes.update(d, new SendOutcome.Failed(u.reason()), clock.instant(), Optional.empty())));
                 });
+    }
+
+    /**
+     * Builds the message. One without Liquid is built here and now: it never waits for the render threads, which
+     * another workspace's templates may be keeping busy. One with Liquid is built on them, under its workspace's
+     * share.
+     */
+    private <S extends MessageSpec, M extends OutboundMessage> CompletableFuture<Prepared<M>> prepare(
+            ChannelBindings.Bound<S, M> bound, SendContext context, ClaimedDelivery c, DispatchSpec spec) {
+        DeliveryRow d = c.delivery();
+        ChannelBinding<S, M> binding = bound.binding();
+        try {
+            return CompletableFuture.completedFuture(binding.prepare(bound.spec(), context, Fields.withoutTemplates()));
+        } catch (Fields.HasTemplates rendering) {
+            return templates.run(d.workspace(), () -> binding.prepare(bound.spec(), context,
+                    new Fields(templates, () -> TemplateVariables.of(d, spec, profileOf(d)))));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Sends a ready message: the sandbox simulates and keeps the rendered payload for the status API. */

@@ -9,23 +9,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import liqp.Template;
 import liqp.TemplateParser;
 import liqp.exceptions.ExceededMaxIterationsException;
-import liqp.exceptions.LiquidException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders Braze-flavoured Liquid. Parsed templates are cached by source and pooled, because a Liqp
  * {@code Template} must not render on two threads at once: a render borrows a parsed copy and returns it.
- * Every render is bounded — loop iterations, output size, template size — and runs on a shared executor with a
- * time limit, so a runaway template fails its own delivery with a clear reason and never the gateway.
- * Thread-safe.
+ * Every render is bounded — nesting, loop iterations and ranges, output size (checked before a string is built),
+ * template size, running time (checked as it renders, so an overrun stops and frees its thread) — so a runaway
+ * template fails its own delivery with a clear reason and never the gateway. Rendering jobs run on shared threads
+ * with a per-workspace cap, so one workspace's templates cannot hold them all. Thread-safe.
  */
 public final class TemplateEngine implements AutoCloseable {
     /** Bounds that keep one template from hurting the others. */
@@ -40,22 +42,42 @@ public final class TemplateEngine implements AutoCloseable {
 
     private final TemplateParser parser;
     private final Limits limits;
+    private final LongSupplier nanoTime;
     private final Cache<String, ConcurrentLinkedQueue<Template>> parsed = Caffeine.newBuilder()
             .maximumSize(2_000).expireAfterAccess(Duration.ofMinutes(30)).build();
     private final ExecutorService renderers;
     private final ScheduledThreadPoolExecutor timer = newTimer();
 
-    /** An engine rendering on {@code threads} shared platform threads. */
+    private final PerWorkspaceCap workspaces;
+
+    /** An engine rendering on {@code threads} shared platform threads, timing renders on the system's clock. */
     public TemplateEngine(Limits limits, int threads) {
+        this(limits, threads, System::nanoTime);
+    }
+
+    /**
+     * An engine rendering on {@code threads} shared platform threads, at most {@code threads - 1} (at least one) of
+     * them for one workspace at a time.
+     *
+     * @param nanoTime the clock a render's running time is measured on (tests step it)
+     */
+    public TemplateEngine(Limits limits, int threads, LongSupplier nanoTime) {
         this.limits = limits;
-        this.parser = new TemplateParser.Builder()
+        this.nanoTime = nanoTime;
+        // Herald's for, output and filters replace Liqp's: they bound sizes before building and check the deadline.
+        TemplateParser.Builder builder = new TemplateParser.Builder()
                 .withTag(new AbortMessage())
+                .withBlock(new BoundedFor())
+                .withRenderTransformer(new BoundedOutput(limits.maxOutputChars()))
                 .withMaxIterations(limits.maxIterations())
                 .withMaxSizeRenderedString(limits.maxOutputChars())
-                .withMaxTemplateSizeBytes(limits.maxTemplateBytes())
-                .build();
+                .withMaxTemplateSizeBytes(limits.maxTemplateBytes());
+        BoundedFilters.of(TemplateParser.DEFAULT_FLAVOR.getFilters(), limits.maxOutputChars())
+                .forEach(builder::withFilter);
+        this.parser = builder.build();
         this.renderers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon(true)
                 .name("herald-liquid-", 1).factory());
+        this.workspaces = new PerWorkspaceCap(renderers, Math.max(1, threads - 1));
     }
 
     /** One timer thread; a finished render cancels its timeout, which then leaves the queue at once. */
@@ -65,6 +87,8 @@ public final class TemplateEngine implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         return timer;
     }
+
+    private static final String TOO_DEEP_TO_PARSE = "Liquid nested too deeply to parse";
 
     /** A parser with Herald's tags for syntax checks; parsing needs no render limits. */
     private static final TemplateParser CHECKER = new TemplateParser.Builder().withTag(new AbortMessage()).build();
@@ -77,16 +101,24 @@ public final class TemplateEngine implements AutoCloseable {
         if (!isTemplate(source)) {
             return Optional.empty();
         }
-        int max = Limits.defaults().maxTemplateBytes();
+        Limits limits = Limits.defaults();
+        int max = limits.maxTemplateBytes();
         if (source.length() > max) {
             return Optional.of("template too large: " + source.length() + " characters, at most " + max);
         }
+        Optional<String> deep = NestingDepth.tooDeep(source);
+        if (deep.isPresent()) {
+            return deep;
+        }
+        String liquid = BrazeLiquid.rewrite(source);
         try {
-            CHECKER.parse(BrazeLiquid.rewrite(source));
-            return Optional.empty();
+            CHECKER.parse(liquid);
         } catch (RuntimeException e) {
             return Optional.of(oneLine(String.valueOf(e.getMessage())));
+        } catch (StackOverflowError e) {
+            return Optional.of(TOO_DEEP_TO_PARSE); // past what NestingDepth counts, e.g. a very long expression
         }
+        return LiteralRanges.beyond(liquid, limits.maxIterations());
     }
 
     /** Whether a string needs rendering at all (most bodies and URLs have no Liquid). */
@@ -95,8 +127,8 @@ public final class TemplateEngine implements AutoCloseable {
     }
 
     /**
-     * Renders {@code source} with {@code variables} on the calling thread. Call it inside {@link #run}, which
-     * bounds the time; the other bounds (iterations, sizes) hold everywhere.
+     * Renders {@code source} with {@code variables} on the calling thread, within the time limit from now (or
+     * within the rendering job's, inside {@link #run}). Text without Liquid is returned as it is.
      */
     public Rendered render(String source, Map<String, Object> variables) {
         if (!isTemplate(source)) {
@@ -106,34 +138,53 @@ public final class TemplateEngine implements AutoCloseable {
             return new Rendered.Failed("template too large: " + source.length() + " characters, at most "
                     + limits.maxTemplateBytes());
         }
-        return renderNow(source, variables);
+        Optional<String> deep = NestingDepth.tooDeep(source);
+        if (deep.isPresent()) {
+            return new Rendered.Failed(deep.get());
+        }
+        return RenderDeadline.within(nanoTime, limits.timeout(), () -> renderNow(source, variables));
     }
 
     /**
-     * Runs a rendering job on the shared render threads with the time limit. A job that overruns completes the
-     * stage with a {@link TimeoutException}; its thread is interrupted and its delivery fails, nothing else.
+     * Runs a rendering job of {@code workspace} on the shared render threads, behind at most a few of the same
+     * workspace's jobs (never all threads for one workspace). The time limit counts from when the job starts, not
+     * while it waits: renders inside check it as they go and fail when it is up, freeing the thread. A job that
+     * does not check it (it blocks) completes the stage with a {@link TimeoutException} at twice the limit, and is
+     * interrupted.
      */
-    public <T> CompletableFuture<T> run(Supplier<T> job) {
+    public <T> CompletableFuture<T> run(String workspace, Supplier<T> job) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Future<?> task;
         try {
-            task = renderers.submit(() -> {
-                try {
-                    result.complete(job.get());
-                } catch (RuntimeException e) {
+            workspaces.execute(workspace, new PerWorkspaceCap.Job() {
+                @Override
+                public void run() {
+                    if (result.isDone()) {
+                        return;
+                    }
+                    Thread worker = Thread.currentThread();
+                    ScheduledFuture<?> backstop = timer.schedule(() -> {
+                        if (result.completeExceptionally(new TimeoutException("rendering took longer than "
+                                + limits.timeout().toMillis() + " ms"))) {
+                            worker.interrupt();
+                        }
+                    }, 2 * limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                    try {
+                        result.complete(RenderDeadline.within(nanoTime, limits.timeout(), job));
+                    } catch (RuntimeException | StackOverflowError e) {
+                        result.completeExceptionally(e);
+                    } finally {
+                        backstop.cancel(false);
+                    }
+                }
+
+                @Override
+                public void rejected(RejectedExecutionException e) {
                     result.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ScheduledFuture<?> timeout = timer.schedule(() -> {
-            if (!result.isDone() && result.completeExceptionally(new TimeoutException("rendering took longer than "
-                    + limits.timeout().toMillis() + " ms"))) {
-                task.cancel(true);
-            }
-        }, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        result.whenComplete((value, failure) -> timeout.cancel(false));
         return result;
     }
 
@@ -146,31 +197,41 @@ public final class TemplateEngine implements AutoCloseable {
             if (template == null) {
                 template = parser.parse(BrazeLiquid.rewrite(source));
             }
-        } catch (LiquidException e) {
-            return new Rendered.Failed("template does not parse: " + oneLine(e.getMessage()));
         } catch (RuntimeException e) {
             return new Rendered.Failed("template does not parse: " + oneLine(String.valueOf(e.getMessage())));
+        } catch (StackOverflowError e) {
+            return new Rendered.Failed("template does not parse: " + TOO_DEEP_TO_PARSE);
         }
         try {
             return new Rendered.Text(template.render(variables));
-        } catch (AbortMessage.Signal abort) {
-            return new Rendered.Aborted(abort.getMessage());
-        } catch (ExceededMaxIterationsException e) {
-            return new Rendered.Failed("template exceeded " + limits.maxIterations() + " loop iterations");
         } catch (RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof AbortMessage.Signal)) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof AbortMessage.Signal abort) {
+            if (cause(e, AbortMessage.Signal.class) instanceof AbortMessage.Signal abort) {
                 return new Rendered.Aborted(abort.getMessage());
             }
+            if (cause(e, LimitExceeded.class) instanceof LimitExceeded exceeded) {
+                return new Rendered.Failed(exceeded.getMessage());
+            }
+            if (cause(e, ExceededMaxIterationsException.class) != null) {
+                return new Rendered.Failed("template exceeded " + limits.maxIterations() + " loop iterations");
+            }
             return new Rendered.Failed("template failed to render: " + oneLine(String.valueOf(e.getMessage())));
+        } catch (StackOverflowError e) {
+            return new Rendered.Failed("template failed to render: it recursed too deeply");
         } finally {
             if (pool.size() < POOL_PER_TEMPLATE) {
                 pool.offer(template);
             }
         }
+    }
+
+    /** {@code e} or the first of its causes that is a {@code type}: Liqp wraps what its filters and tags throw. */
+    private static @Nullable Throwable cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static String oneLine(String s) {

@@ -1,7 +1,8 @@
 /**
  * Liquid personalisation in Braze's dialect on Liqp: {@code ${name}} references rewritten before parsing,
- * parsed templates pooled (Liqp's {@code Template} is not thread-safe), iterations, output size and template
- * size bounded, renders timed out on a shared executor, and {@code abort_message} ending a delivery.
+ * parsed templates pooled (Liqp's {@code Template} is not thread-safe), nesting, loops, output size (before it is
+ * built) and template size bounded, renders stopped when their running time is up, rendering jobs shared fairly
+ * between workspaces, and {@code abort_message} ending a delivery.
  */
 @NullMarked
 package dev.herald.gateway.template;

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,6 +102,49 @@ final class TemplateEngineTest {
     }
 
     @Test
+    void aDoublingStringFailsAtTheOutputBoundBeforeItIsBuilt() {
+        var failed = assertInstanceOf(Rendered.Failed.class, engine.render("{% assign s='xxxxxxxxxx' %}"
+                + "{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{s}}", vars(Optional.empty())));
+        assertTrue(failed.reason().contains("template output exceeds 10000 characters"), failed.reason());
+        for (String grow : new String[] {"prepend: s", "replace: 'x', s", "replace_first: 'x', s"}) {
+            var f = assertInstanceOf(Rendered.Failed.class, engine.render("{% assign s='xxxxxxxxxx' %}"
+                    + "{% for i in (1..40) %}{% assign s = s | " + grow + " %}{% endfor %}{{s}}", vars(Optional.empty())));
+            assertTrue(f.reason().contains("template output exceeds 10000 characters"), grow + ": " + f.reason());
+        }
+        var arrays = assertInstanceOf(Rendered.Failed.class, engine.render("{% assign a = 'x,y' | split: ',' %}"
+                + "{% for i in (1..40) %}{% assign a = a | concat: a %}{% endfor %}{{a | size}}", vars(Optional.empty())));
+        assertTrue(arrays.reason().contains("exceeds 10000"), arrays.reason());
+    }
+
+    @Test
+    void aRangeBeyondTheLoopLimitIsRejectedAtIngressAndFailsItsRender() {
+        String huge = "{% for i in (1..9223372036854775807) %}{{i}}{% endfor %}";
+        assertTrue(TemplateEngine.syntaxError(huge).orElse("").contains("10000"), TemplateEngine.syntaxError(huge)
+                .toString());
+        assertTrue(TemplateEngine.syntaxError("{% for i in (1..10001) %}{{i}}{% endfor %}").isPresent());
+        assertEquals(Optional.empty(), TemplateEngine.syntaxError("{% for i in (1..10000) %}{{i}}{% endfor %}"));
+        assertInstanceOf(Rendered.Failed.class, engine.render(huge, vars(Optional.empty())));
+        for (String n : new String[] {"9223372036854775807", "4294967297", "-9223372036854775807"}) {
+            var failed = assertInstanceOf(Rendered.Failed.class, engine.render(
+                    "{% for i in (1..custom_attribute.n) %}{{i}}{% endfor %}",
+                    Map.of("custom_attribute", Map.of("n", Long.parseLong(n)))), n);
+            assertTrue(failed.reason().contains(n), failed.reason());
+        }
+        assertEquals("12345", text("{% for i in (1..5) %}{{i}}{% endfor %}", Optional.empty()));
+    }
+
+    @Test
+    void deepNestingIsASyntaxErrorAndAFailedRenderNotAStackOverflow() {
+        String deep = "{% if true %}".repeat(1_500) + "x" + "{% endif %}".repeat(1_500);
+        assertEquals(Optional.of("Liquid nesting deeper than 100 levels"), TemplateEngine.syntaxError(deep));
+        var failed = assertInstanceOf(Rendered.Failed.class, engine.render(deep, vars(Optional.empty())));
+        assertTrue(failed.reason().contains("nesting deeper than 100 levels"), failed.reason());
+        String fine = "{% if true %}".repeat(100) + "x" + "{% endif %}".repeat(100);
+        assertEquals(Optional.empty(), TemplateEngine.syntaxError(fine));
+        assertEquals("x", text(fine, Optional.empty()));
+    }
+
+    @Test
     void aBrokenTemplateFailsWithTheParserMessage() {
         var failed = assertInstanceOf(Rendered.Failed.class, engine.render("Hi {{ first_name", vars(Optional.empty())));
         assertTrue(failed.reason().startsWith("template does not parse"), failed.reason());
@@ -108,7 +153,7 @@ final class TemplateEngineTest {
     @Test
     void aSlowRenderIsCutOffByTheTimeLimit() {
         var never = new java.util.concurrent.CountDownLatch(1);
-        var future = engine.run(() -> {
+        var future = engine.run("acme", () -> {
             try {
                 never.await(); // a render that does not end by itself: the time limit interrupts it
             } catch (InterruptedException e) {
@@ -119,6 +164,58 @@ final class TemplateEngineTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> future.get(5, TimeUnit.SECONDS));
         assertInstanceOf(TimeoutException.class, e.getCause());
+    }
+
+    @Test
+    void aRenderPastItsTimeStopsOnItsOwnThread() {
+        var clock = new AtomicLong();
+        // Every reading of the clock is 100 ms later: a render checking it 6 times has overrun its 500 ms.
+        try (var stepped = new TemplateEngine(new TemplateEngine.Limits(1_000, 10_000, 64 * 1024,
+                Duration.ofMillis(500)), 2, () -> clock.addAndGet(Duration.ofMillis(100).toNanos()))) {
+            var failed = assertInstanceOf(Rendered.Failed.class, stepped.render(
+                    "{% for i in (1..100) %}{{i}}{% endfor %}", vars(Optional.empty())));
+            assertEquals("rendering took longer than 500 ms", failed.reason());
+            assertEquals(new Rendered.Text("ok"), stepped.render("{{ 'ok' }}", vars(Optional.empty())));
+        }
+    }
+
+    @Test
+    void timeSpentWaitingForARenderThreadDoesNotCount() throws Exception {
+        var clock = new AtomicLong();
+        try (var stepped = new TemplateEngine(new TemplateEngine.Limits(1_000, 10_000, 64 * 1024,
+                Duration.ofMillis(500)), 2, clock::get)) {
+            var release = new CountDownLatch(1);
+            var first = stepped.run("a", () -> awaited(release, "first"));
+            var queued = stepped.run("a", () -> stepped.render("{% for i in (1..3) %}{{i}}{% endfor %}", Map.of()));
+            clock.addAndGet(Duration.ofSeconds(10).toNanos()); // the second job waits far longer than the limit
+            release.countDown();
+            assertEquals("first", first.get(5, TimeUnit.SECONDS));
+            assertEquals(new Rendered.Text("123"), queued.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void oneWorkspaceCannotHoldEveryRenderThread() throws Exception {
+        var release = new CountDownLatch(1);
+        List<CompletableFuture<String>> busy = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            busy.add(engine.run("a", () -> awaited(release, "a")));
+        }
+        try {
+            assertEquals("b", engine.run("b", () -> "b").get(5, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+        }
+        CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new)).handle((v, e) -> v).get(5, TimeUnit.SECONDS);
+    }
+
+    private static String awaited(CountDownLatch release, String value) {
+        try {
+            release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return value;
     }
 
     @Test
