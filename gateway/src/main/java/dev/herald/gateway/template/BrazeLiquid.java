@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  * in Braze. Text outside tags is left alone.
  */
 final class BrazeLiquid {
-    private static final Pattern TAG = Pattern.compile("\\{\\{.*?}}|\\{%.*?%}", Pattern.DOTALL);
     private static final Pattern REFERENCE = Pattern.compile("(\\.)?\\$\\{([^}]*)}");
     private static final Pattern EQUALS_BLANK = Pattern.compile("([A-Za-z_][\\w.\\[\\]'-]*)\\s*==\\s*blank\\b");
     private static final Pattern NOT_BLANK = Pattern.compile("([A-Za-z_][\\w.\\[\\]'-]*)\\s*!=\\s*blank\\b");
@@ -25,18 +24,37 @@ final class BrazeLiquid {
         if (template.indexOf('$') < 0 && !template.contains("blank")) {
             return template;
         }
-        Matcher tags = TAG.matcher(template);
+        // A scan with indexOf, not a lazy regex: an unclosed "{{" then costs one search, not one per opening, so a
+        // 256 KiB template of unclosed tags is linear work at ingress.
         StringBuilder out = new StringBuilder(template.length());
-        while (tags.find()) {
-            tags.appendReplacement(out, Matcher.quoteReplacement(rewriteTag(tags.group())));
+        int from = 0;
+        while (from < template.length()) {
+            int open = nextOpening(template, from);
+            if (open < 0) {
+                break;
+            }
+            String close = template.startsWith("{{", open) ? "}}" : "%}";
+            int end = template.indexOf(close, open + 2);
+            if (end < 0) {
+                break; // unclosed: left as it is, for the parser to report
+            }
+            end += 2;
+            out.append(template, from, open).append(rewriteTag(template.substring(open, end)));
+            from = end;
         }
-        tags.appendTail(out);
-        return out.toString();
+        return out.append(template, from, template.length()).toString();
+    }
+
+    private static int nextOpening(String template, int from) {
+        int tag = template.indexOf("{%", from);
+        int output = template.indexOf("{{", from);
+        return tag < 0 ? output : output < 0 ? tag : Math.min(tag, output);
     }
 
     private static String rewriteTag(String tag) {
         String rewritten = references(tag);
-        if (rewritten.startsWith("{%") && rewritten.contains("blank")) {
+        // (Bounded: the identifier pattern backtracks, quadratic in a tag's length; no real condition is this long.)
+        if (rewritten.startsWith("{%") && rewritten.length() <= 4096 && rewritten.contains("blank")) {
             // Liqp's "blank" does not match a missing value; Liquid's (and Braze's) does.
             rewritten = EQUALS_BLANK.matcher(rewritten).replaceAll("$1 == nil or $1 == empty");
             rewritten = NOT_BLANK.matcher(rewritten).replaceAll("$1 != nil and $1 != empty");

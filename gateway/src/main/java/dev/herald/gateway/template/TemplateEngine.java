@@ -74,6 +74,9 @@ public final class TemplateEngine implements AutoCloseable {
                 .withMaxTemplateSizeBytes(limits.maxTemplateBytes());
         BoundedFilters.of(TemplateParser.DEFAULT_FLAVOR.getFilters(), limits.maxOutputChars())
                 .forEach(builder::withFilter);
+        for (var refused : NoFileInclude.tags()) {
+            builder.withTag(refused);
+        }
         this.parser = builder.build();
         this.renderers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon(true)
                 .name("herald-liquid-", 1).factory());
@@ -106,7 +109,7 @@ public final class TemplateEngine implements AutoCloseable {
         if (source.length() > max) {
             return Optional.of("template too large: " + source.length() + " characters, at most " + max);
         }
-        Optional<String> deep = NestingDepth.tooDeep(source);
+        Optional<String> deep = NestingDepth.tooDeep(source).or(() -> NoFileInclude.used(source));
         if (deep.isPresent()) {
             return deep;
         }

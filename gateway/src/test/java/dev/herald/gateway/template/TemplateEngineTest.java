@@ -242,4 +242,27 @@ final class TemplateEngineTest {
         }
         assertTrue(CompletableFuture.completedFuture(true).get());
     }
+
+    @Test
+    void includeCannotReadTheServersFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path secret = dir.resolve("secret.liquid");
+        java.nio.file.Files.writeString(secret, "SERVER-SECRET");
+        for (String tag : new String[] {"include", "include_relative"}) {
+            String source = "{% " + tag + " '" + secret + "' %}";
+            assertEquals(Optional.of(NoFileInclude.REFUSED), TemplateEngine.syntaxError(source), source);
+            var failed = assertInstanceOf(Rendered.Failed.class, engine.render(source, Map.of()), source);
+            assertTrue(!failed.reason().contains("SERVER-SECRET") && failed.reason().contains("not supported"),
+                    failed.reason());
+        }
+    }
+
+    @Test
+    void theIngressCheckIsLinearOnALargeTemplateOfUnclosedTags() {
+        String unclosed = "{{ $".repeat(60_000) + " blank";
+        String conditions = "{% if " + "a".repeat(200_000) + " blank %}";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            assertTrue(TemplateEngine.syntaxError(unclosed).isPresent());
+            assertTrue(TemplateEngine.syntaxError(conditions).isPresent());
+        }, "a hang, not a 400");
+    }
 }
