@@ -15,7 +15,8 @@ import java.util.Locale;
  * {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end push beside raw Pushy, {@link PushBenchmark}), or
  * {@code Bench webhook} with the common options and {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end
  * webhooks beside the JDK's HttpClient, {@link EgressBenchmark}), {@code Bench smtp} likewise (email through an SMTP
- * relay beside raw Angus Mail), or {@code Bench ratelimit} (the JMH
+ * relay beside raw Angus Mail), {@code Bench backlog [--deliveries N] [--seconds S]} (memory with N deliveries queued
+ * for a host that is down, {@link BacklogBenchmark}), or {@code Bench ratelimit} (the JMH
  * {@link RateLimiterBenchmark}). {@code --store postgres} starts a throw-away
  * PostgreSQL server (fsync on) from the installed Debian package; without one the bench says so and exits 1.
  */
@@ -42,7 +43,7 @@ public final class Bench {
             RateLimiterBenchmark.main(new String[0]);
             return;
         }
-        if (args.length == 0 || !List.of("accept", "limits", "push", "webhook", "smtp").contains(args[0])) {
+        if (args.length == 0 || !List.of("accept", "limits", "push", "webhook", "smtp", "backlog").contains(args[0])) {
             System.err.println("usage: loadtest/bench accept|limits|push [--connections 32] [--warmup 10] "
                     + "[--seconds 10] [--max-requests 2000000] [--rounds 1]\n"
                     + "       loadtest/bench accept ... [--store sqlite|postgres] [--nodes 1|2]\n"
@@ -50,6 +51,7 @@ public final class Bench {
                     + "[--in-flight 1000]\n"
                     + "       loadtest/bench webhook ... [--users 10000] [--recipients 50] [--in-flight 256]\n"
                     + "       loadtest/bench smtp ... [--users 10000] [--recipients 50] [--in-flight 8]\n"
+                    + "       loadtest/bench backlog [--deliveries 100000] [--seconds 60]\n"
                     + "       loadtest/bench ratelimit");
             System.exit(2);
         }
@@ -65,6 +67,7 @@ public final class Bench {
             default -> 1000;
         };
         int recipients = 50;
+        int deliveries = 100_000;
         HeraldStore.Kind store = HeraldStore.Kind.SQLITE;
         int nodes = 1;
         for (int i = 1; i + 1 < args.length; i += 2) {
@@ -83,13 +86,15 @@ public final class Bench {
                     default -> throw new IllegalArgumentException("--store sqlite or postgres, not " + args[i + 1]);
                 };
                 case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
+                case "--deliveries" -> deliveries = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (seconds > 600 || warmup > 120 || rounds > 20 || users < 1 || users > 1_000_000 || inFlight < 1
-                || inFlight > 10_000 || recipients < 1 || recipients > 50) {
+                || inFlight > 10_000 || recipients < 1 || recipients > 50 || deliveries < 1
+                || deliveries > 1_000_000) {
             throw new IllegalArgumentException("bounded runs only: --seconds <= 600, --warmup <= 120, --rounds <= 20, "
-                    + "--users 1..1000000, --in-flight 1..10000, --recipients 1..50");
+                    + "--users 1..1000000, --in-flight 1..10000, --recipients 1..50, --deliveries 1..1000000");
         }
         // Only what is implemented: several nodes need a shared store, and the limits benchmark reads SQLite.
         boolean sharedStore = store == HeraldStore.Kind.POSTGRES && args[0].equals("accept");
@@ -111,6 +116,8 @@ public final class Bench {
                 case "push" -> PushBenchmark.run(options, users, recipients, inFlight, store);
                 case "webhook" -> EgressBenchmark.run(options, new WebhookEgress(inFlight), users, recipients);
                 case "smtp" -> EgressBenchmark.run(options, new SmtpEgress(inFlight), users, recipients);
+                case "backlog" -> BacklogBenchmark.run(options, deliveries,
+                        Duration.ofSeconds(args.length > 1 && List.of(args).contains("--seconds") ? seconds : 60));
                 default -> {
                     if (store == HeraldStore.Kind.POSTGRES) {
                         PostgresAcceptBenchmark.run(options, nodes);
