@@ -82,7 +82,8 @@ public final class ConfigLoader {
     }
 
     private static ServerConfig server(ConfigNode n) {
-        n.allowOnly("bind", "port", "ops_port", "max_body", "public_url", "shutdown_timeout");
+        n.allowOnly("bind", "port", "ops_port", "max_body", "public_url", "shutdown_timeout", "idle_timeout",
+                "request_timeout", "max_connections");
         var d = ServerConfig.defaults();
         int port = n.integer("port", d.port(), 0, 65535);
         int ops = n.integer("ops_port", d.opsPort(), 0, 65535);
@@ -92,7 +93,9 @@ public final class ConfigLoader {
         Optional<URI> publicUrl = n.optionalString("public_url").map(s -> uri(n.keyPath("public_url"), s));
         return new ServerConfig(n.string("bind", d.bindAddress()), port, ops,
                 n.size("max_body", d.maxBodyBytes(), 1024, 256L * 1024 * 1024),
-                publicUrl, n.duration("shutdown_timeout", d.shutdownTimeout()));
+                publicUrl, n.duration("shutdown_timeout", d.shutdownTimeout()),
+                n.duration("idle_timeout", d.idleTimeout()), n.duration("request_timeout", d.requestTimeout()),
+                n.integer("max_connections", d.maxConnections(), 1, 1_000_000));
     }
 
     private static URI uri(String path, String text) {

@@ -71,6 +71,23 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheConnectionTimeoutsAndLimitWithDefaults() {
+        var set = parse(minimal("server: { idle_timeout: 2s, request_timeout: 5s, max_connections: 300 }")).server();
+        assertEquals(Duration.ofSeconds(2), set.idleTimeout());
+        assertEquals(Duration.ofSeconds(5), set.requestTimeout());
+        assertEquals(300, set.maxConnections());
+        var defaults = parse(minimal("")).server();
+        assertEquals(Duration.ofSeconds(60), defaults.idleTimeout());
+        assertEquals(Duration.ofSeconds(30), defaults.requestTimeout());
+        assertEquals(10_000, defaults.maxConnections());
+        assertTrue(error(minimal("server: { idle_timeout: 0s }")).startsWith("server.idle_timeout: must be a positive"));
+        assertTrue(error(minimal("server: { request_timeout: soon }"))
+                .startsWith("server.request_timeout: must be a duration"));
+        assertEquals("server.max_connections: must be between 1 and 1000000, was 0",
+                error(minimal("server: { max_connections: 0 }")));
+    }
+
+    @Test
     void namesABadValueWithItsPath() {
         assertEquals("server.port: must be between 0 and 65535, was 70000", error(minimal("server: { port: 70000 }")));
         assertEquals("server.port: must be a whole number, was \"eighty\"",
