@@ -69,6 +69,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
                 request.headers().copy(), ByteBufUtil.getBytes(request.content()), ctx.channel().remoteAddress());
         var entry = new Pending(new CompletableFuture<>(), HttpUtil.isKeepAlive(request));
         pending.addLast(entry);
+        closing |= !entry.keepAlive(); // the client's last request: any pipelined after it are not run
         inFlight.begin();
         CompletionStage<ApiResponse> stage;
         try {
