@@ -25,6 +25,7 @@ import dev.herald.gateway.delivery.RetryPolicy;
 import dev.herald.gateway.events.EventPublisher;
 import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.ApiPipeline;
+import dev.herald.gateway.http.ConnectionLimits;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.http.IngressGate;
 import dev.herald.gateway.http.NettyServer;
@@ -80,6 +81,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Herald implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Herald.class);
+    /** Health checks and scrapers need a handful; the bound only keeps a flood on the ops port from growing. */
+    private static final int OPS_MAX_CONNECTIONS = 256;
 
     /**
      * Replacements for tests and benchmarks.
@@ -118,6 +121,7 @@ public final class Herald implements AutoCloseable {
     private DeliveryEngine engine;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
+    private EventLoopGroup opsLoop;
     private NettyServer api;
     private NettyServer ops;
 
@@ -226,11 +230,27 @@ public final class Herald implements AutoCloseable {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One I/O thread per core: more only adds context switches on the small machines Herald targets.
         workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        // The ops port has a thread of its own, so health checks answer while the API's event loops are swamped.
+        opsLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         var server = config.server();
-        api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), pipeline);
-        ops = NettyServer.start(boss, workers, server.bindAddress(), server.opsPort(), 64 * 1024,
+        var apiLimits = new ConnectionLimits(server.idleTimeout(), server.requestTimeout(), server.maxConnections());
+        api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), apiLimits,
+                pipeline);
+        ops = NettyServer.start(opsLoop, opsLoop, server.bindAddress(), server.opsPort(), 64 * 1024,
+                new ConnectionLimits(server.idleTimeout(), server.requestTimeout(), OPS_MAX_CONNECTIONS),
                 new OpsRoutes(this::notReady, metrics::scrape));
+        bindConnectionMetrics("api", api);
+        bindConnectionMetrics("ops", ops);
         ready.set(true);
+    }
+
+    private void bindConnectionMetrics(String listener, NettyServer server) {
+        Gauge.builder("herald.http.connections", server, NettyServer::openConnections).tag("listener", listener)
+                .description("open connections").register(metrics);
+        FunctionCounter.builder("herald.http.connections.rejected", server, NettyServer::rejectedConnections)
+                .tag("listener", listener)
+                .description("connections closed as soon as accepted because server.max_connections were open")
+                .register(metrics);
     }
 
     /** The ingress limiter the config asks for (local or Redis, or none), with its fail-open figures as metrics. */
@@ -349,7 +369,7 @@ public final class Herald implements AutoCloseable {
                 logger.warn("closing {} failed: {}", r.getClass().getSimpleName(), e.toString());
             }
         }
-        for (EventLoopGroup g : new EventLoopGroup[] {workers, boss}) {
+        for (EventLoopGroup g : new EventLoopGroup[] {workers, boss, opsLoop}) {
             if (g != null) {
                 g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             }

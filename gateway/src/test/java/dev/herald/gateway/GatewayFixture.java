@@ -87,6 +87,15 @@ final class GatewayFixture implements AutoCloseable {
                 ApiKeyAuthenticator.sha256Hex(SB_KEY), extra);
     }
 
+    /** A fixture configuration ({@link #yaml}) with more keys in its server section, such as timeouts. */
+    static String withServerKeys(String yaml, String keys) {
+        String server = "shutdown_timeout: 5s }";
+        if (!yaml.contains(server)) {
+            throw new IllegalStateException("the fixture's server section changed: " + yaml.lines().findFirst());
+        }
+        return yaml.replace(server, "shutdown_timeout: 5s, " + keys + " }");
+    }
+
     /** The store section for a test directory: its SQLite file, or its PostgreSQL database. */
     static String storeYaml(Path dir) {
         if (!POSTGRES) {

@@ -123,6 +123,10 @@ public final class ApiPipeline implements RequestProcessor {
     }
 
     private static Optional<String> presentedKey(ApiRequest request) {
+        if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+            // Which one counts is anyone's guess (proxies disagree), so neither does.
+            throw ApiException.badRequest("Bad Request: more than one Authorization header");
+        }
         Optional<String> auth = request.header(HttpHeaderNames.AUTHORIZATION);
         if (auth.isPresent()) {
             String value = auth.get().trim();

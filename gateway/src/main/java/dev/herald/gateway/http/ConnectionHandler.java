@@ -4,15 +4,19 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -21,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands each request of one connection to the {@link RequestProcessor} and writes the responses back in
  * request order, even when a client pipelines requests whose answers complete out of order. One instance
- * per connection.
+ * per connection. It also decides when the connection closes: after an idle spell, a request that did not
+ * arrive in time (408), a client's half-close, or a request that cannot be served on it (malformed, unknown HTTP
+ * version), always after the answers already owed.
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger logger = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -32,6 +38,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final RequestProcessor processor;
     private final InFlightRequests inFlight;
     private final Deque<Pending> pending = new ArrayDeque<>();
+    private boolean closing; // the connection closes once the answers owed are written
 
     ConnectionHandler(RequestProcessor processor, InFlightRequests inFlight) {
         this.processor = processor;
@@ -40,12 +47,21 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (closing) {
+            return; // arrived after the connection was given up on: never run, and never answered
+        }
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
             boolean tooLong = decoded.cause() instanceof TooLongFrameException;
-            ctx.writeAndFlush(Responses.closing(tooLong ? 431 : 400, tooLong
-                    ? "Request Header Fields Too Large" : "Bad Request: malformed HTTP request"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            answerAndClose(ctx, ApiResponse.error(tooLong ? 431 : 400, tooLong
+                    ? "Request Header Fields Too Large" : "Bad Request: malformed HTTP request", List.of()));
+            return;
+        }
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+            // Netty's decoder takes any HTTP/x.y; a version whose rules we don't follow must not be served as 1.1.
+            answerAndClose(ctx, ApiResponse.error(400, "Bad Request: unsupported HTTP version " + version.text()
+                    + " (HTTP/1.1 and HTTP/1.0 are)", List.of()));
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -53,6 +69,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
                 request.headers().copy(), ByteBufUtil.getBytes(request.content()), ctx.channel().remoteAddress());
         var entry = new Pending(new CompletableFuture<>(), HttpUtil.isKeepAlive(request));
         pending.addLast(entry);
+        closing |= !entry.keepAlive(); // the client's last request: any pipelined after it are not run
         inFlight.begin();
         CompletionStage<ApiResponse> stage;
         try {
@@ -70,14 +87,58 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
         });
     }
 
+    /**
+     * Idle and request timeouts, and a client that half-closed. A connection is idle only while it owes us no
+     * request and we owe it no answer: a client waiting on Herald is not idle.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        switch (evt) {
+            case IdleStateEvent idle -> {
+                if (pending.isEmpty()) {
+                    logger.debug("closing idle connection from {}", ctx.channel().remoteAddress());
+                    ctx.close();
+                }
+            }
+            case RequestTimeout.TimedOut t -> {
+                if (t.answered()) {
+                    closeAfterAnswers(ctx);
+                } else {
+                    answerAndClose(ctx, ApiResponse.error(408, "Request Timeout: the request did not arrive whole"
+                            + " within " + t.after().toMillis() + " ms", List.of()));
+                }
+            }
+            // With half-closure allowed the client's shutdown(SHUT_WR) arrives here instead of closing the channel:
+            // what it sent is still answered, then the connection closes.
+            case ChannelInputShutdownEvent shut -> closeAfterAnswers(ctx);
+            default -> ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    /** Answers after every answer already owed, then closes; nothing the client sends afterwards is run. */
+    private void answerAndClose(ChannelHandlerContext ctx, ApiResponse response) {
+        pending.addLast(new Pending(CompletableFuture.completedFuture(response), false));
+        closing = true;
+        flushReady(ctx);
+    }
+
+    /** Closes once the answers owed are written; nothing the client sends afterwards is run. */
+    private void closeAfterAnswers(ChannelHandlerContext ctx) {
+        closing = true;
+        if (pending.isEmpty()) {
+            ctx.close();
+        }
+    }
+
     private void flushReady(ChannelHandlerContext ctx) {
         while (!pending.isEmpty() && pending.peekFirst().response().isDone()) {
             Pending p = pending.pollFirst();
             var response = Responses.toNetty(p.response().join());
-            if (!p.keepAlive()) {
+            if (!p.keepAlive() || closing && pending.isEmpty()) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
                 pending.clear();
+                closing = true;
                 return;
             }
             ctx.writeAndFlush(response);

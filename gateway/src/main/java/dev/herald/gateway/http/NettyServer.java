@@ -20,18 +20,25 @@ public final class NettyServer {
     private final Channel listener;
     private final InFlightRequests inFlight;
     private final ChannelGroup connections;
+    private final ConnectionCount count;
 
-    private NettyServer(Channel listener, InFlightRequests inFlight, ChannelGroup connections) {
+    private NettyServer(Channel listener, InFlightRequests inFlight, ChannelGroup connections, ConnectionCount count) {
         this.listener = listener;
         this.inFlight = inFlight;
         this.connections = connections;
+        this.count = count;
     }
 
-    /** Binds a listener on {@code host:port} (port 0 = any free port) sharing the given event loops. */
+    /**
+     * Binds a listener on {@code host:port} (port 0 = any free port) on the given event loops, its connections
+     * bounded in number and time by {@code limits}.
+     */
     public static NettyServer start(EventLoopGroup boss, EventLoopGroup workers, String host, int port,
-                                    long maxBody, RequestProcessor processor) throws InterruptedException {
+                                    long maxBody, ConnectionLimits limits, RequestProcessor processor)
+            throws InterruptedException {
         var inFlight = new InFlightRequests();
         var connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        var count = new ConnectionCount(limits.maxConnections());
         Channel listener = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -39,10 +46,13 @@ public final class NettyServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ServerInitializer(processor, (int) Math.min(Integer.MAX_VALUE, maxBody), inFlight,
-                        connections))
+                // A client that shuts down its sending side after a request still reads the answer: without this
+                // Netty closes the whole connection at the client's FIN, after the work was done.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ServerInitializer(processor, (int) Math.min(Integer.MAX_VALUE, maxBody), limits,
+                        count, inFlight, connections))
                 .bind(host, port).sync().channel();
-        return new NettyServer(listener, inFlight, connections);
+        return new NettyServer(listener, inFlight, connections, count);
     }
 
     /** The bound port. */
@@ -63,6 +73,16 @@ public final class NettyServer {
     /** Requests being handled right now. */
     public int inFlight() {
         return inFlight.count();
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return count.open();
+    }
+
+    /** Connections closed as soon as they were accepted, because {@code maxConnections} were open. */
+    public long rejectedConnections() {
+        return count.rejected();
     }
 
     /** Closes every open connection. */
