@@ -24,8 +24,11 @@ public final class ResettingPeer implements AutoCloseable {
     public enum Mode {
         /** Reads the whole HTTP request, then resets: the request arrived, no response ever comes. */
         RESET_AFTER_REQUEST,
-        /** Reads the whole HTTP request, writes a status line, headers and half the announced body, then resets. */
-        HALF_RESPONSE_THEN_RESET,
+        /**
+         * Reads the whole HTTP request, writes a status line ({@code 200}), headers and half the announced body, then
+         * closes (an orderly close, so the client surely reads the head before the connection ends).
+         */
+        HALF_RESPONSE_THEN_CLOSE,
         /** Reads the first bytes the client sends (a TLS ClientHello, an SMTP client's nothing), then resets. */
         RESET_AT_FIRST_BYTES,
         /**
@@ -72,11 +75,13 @@ public final class ResettingPeer implements AutoCloseable {
             } else {
                 received.add(readRequest(in));
             }
-            if (mode == Mode.HALF_RESPONSE_THEN_RESET) {
+            if (mode == Mode.HALF_RESPONSE_THEN_CLOSE) {
                 OutputStream out = s.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
                         + "{\"sid\":\"SM").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
+                s.shutdownOutput();
+                return;
             }
             if (mode == Mode.PLAIN_HTTP_AT_FIRST_BYTES) {
                 s.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
