@@ -89,4 +89,35 @@ public final class TestCertificates {
         }
         return dir;
     }
+
+    /**
+     * A TLS server context presenting {@link #serverCertificate()} (for {@code localhost} and {@code 127.0.0.1}),
+     * for loopback servers other than the {@link ApnsPeer}: a client that trusts only the JDK's CAs refuses it,
+     * one that trusts {@link #ca()} accepts it.
+     */
+    public static javax.net.ssl.SSLContext serverContext() {
+        try {
+            var certificates = java.security.cert.CertificateFactory.getInstance("X.509");
+            java.security.cert.Certificate certificate;
+            try (InputStream in = Files.newInputStream(serverCertificate())) {
+                certificate = certificates.generateCertificate(in);
+            }
+            String pem = Files.readString(serverKey()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            var key = java.security.KeyFactory.getInstance("RSA").generatePrivate(
+                    new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+            var store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = "test".toCharArray();
+            store.setKeyEntry("server", key, password, new java.security.cert.Certificate[] {certificate});
+            var keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            var context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("test server certificate unusable", e);
+        }
+    }
 }

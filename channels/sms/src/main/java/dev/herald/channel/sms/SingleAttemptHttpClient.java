@@ -37,10 +37,11 @@ final class SingleAttemptHttpClient extends NetworkHttpClient {
     private static final int MAX_CONNECTIONS = 100;
     private static final int MAX_CONNECTIONS_PER_ROUTE = 20;
 
-    private final ThreadLocal<Answer> lastAnswer = new ThreadLocal<>();
+    private final ThreadLocal<Answer> lastAnswer;
 
-    private SingleAttemptHttpClient(HttpClientBuilder builder) {
+    private SingleAttemptHttpClient(HttpClientBuilder builder, ThreadLocal<Answer> lastAnswer) {
         super(builder);
+        this.lastAnswer = lastAnswer;
     }
 
     /**
@@ -57,6 +58,7 @@ final class SingleAttemptHttpClient extends NetworkHttpClient {
                 .setConnectionRequestTimeout(Timeout.of(connectTimeout))
                 .setResponseTimeout(Timeout.of(responseTimeout))
                 .build();
+        ThreadLocal<Answer> lastAnswer = new ThreadLocal<>();
         HttpClientBuilder builder = HttpClientBuilder.create()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(MAX_CONNECTIONS)
@@ -70,10 +72,15 @@ final class SingleAttemptHttpClient extends NetworkHttpClient {
                     scope.clientContext.setRequestConfig(requestConfig);
                     return chain.proceed(request, scope);
                 })
+                // The answer is remembered as soon as its head arrives: a 2xx whose body is then cut off (a reset,
+                // a hang-up) makes the SDK throw before reliableRequest sees a status, yet Twilio has the message.
+                .addResponseInterceptorFirst((response, entity, context) -> lastAnswer.set(new Answer(
+                        response.getCode(), Optional.ofNullable(response.getFirstHeader("Retry-After"))
+                        .map(Header::getValue))))
                 .disableAutomaticRetries()
                 .disableCookieManagement();
         apiBase.ifPresent(base -> builder.setRoutePlanner(fixedRoute(base)));
-        return new SingleAttemptHttpClient(builder);
+        return new SingleAttemptHttpClient(builder, lastAnswer);
     }
 
     /** Sends every request to {@code base}'s scheme, host and port, whatever host the SDK asked for. */

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><th>answer</th><th>outcome</th></tr>
  *   <tr><td>2xx with a Message SID</td>
  *       <td>{@code Accepted(sid, finalHop=false)}: Twilio "queued" is Herald "sent"</td></tr>
- *   <tr><td>2xx whose body cannot be read</td><td>{@code Accepted} without an id (never sent twice)</td></tr>
+ *   <tr><td>2xx whose body cannot be read (unparsable, or cut off by a reset after the head)</td>
+ *       <td>{@code Accepted} without an id (never sent twice)</td></tr>
  *   <tr><td>2xx read, but without a Message SID (not Twilio's answer: a misconfigured {@code api_base} or proxy)</td>
  *       <td>{@code Retry}: nothing says the message exists</td></tr>
  *   <tr><td>21610 (recipient replied STOP)</td><td>{@link SendOutcome.Failed#optedOut Failed.optedOut}, with

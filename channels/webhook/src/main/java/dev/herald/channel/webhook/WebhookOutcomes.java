@@ -58,7 +58,8 @@ final class WebhookOutcomes {
     static SendOutcome fromFailure(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null && !(t instanceof BlockedAddressException)) {
-            if (t instanceof UnknownHostException || t instanceof ConnectException) {
+            // The first TLS failure names the fault; its causes (a certificate path the JDK could not build) do not.
+            if (t instanceof UnknownHostException || t instanceof ConnectException || t instanceof SSLException) {
                 break;
             }
             t = t.getCause();
