@@ -204,7 +204,9 @@ final class SmsTest {
 
         assertEquals("sent", d.path("status").asText(), d.toString());
         assertEquals(2, d.path("attempts").asInt());
-        assertTrue(d.path("last_error").asText().startsWith("Twilio " + code + " (HTTP " + status + ")"),
+        // A 429 is a throttle (the sender pauses), a 5xx a failure: both retried once the pause or backoff is over.
+        String prefix = status == 429 ? "throttled: " : "";
+        assertTrue(d.path("last_error").asText().startsWith(prefix + "Twilio " + code + " (HTTP " + status + ")"),
                 d.toString());
         assertEquals(2, twilio.receivedFor(phone).size(), "neither the SDK nor HttpClient retried");
     }
