@@ -49,11 +49,9 @@ final class BacklogBenchmark {
             System.out.printf("accepted %d requests in %.1f s (%.0f req/s), errors %d; rss %s%n", load.accepted(),
                     load.elapsed().toMillis() / 1000.0, load.throughput(), load.errors(), gateway.child().rss());
             long peak = 0;
-            long last = 0;
             for (int second = 1; second <= hold.toSeconds(); second++) {
                 Thread.sleep(1000);
-                last = rssMib(gateway.child());
-                peak = Math.max(peak, last);
+                peak = Math.max(peak, gateway.child().rssMib());
                 if (second % 10 == 0) {
                     System.out.printf("after %3d s: rss %s, queued %d%n", second, gateway.child().rss(),
                             queued(dir.resolve("herald/herald.db")));
@@ -61,7 +59,7 @@ final class BacklogBenchmark {
             }
             String rss = gateway.child().rss();
             long queued = queued(dir.resolve("herald/herald.db"));
-            long hwm = peakMib(gateway.child());
+            long hwm = gateway.child().peakRssMib();
             System.out.printf("%nbacklog: %d deliveries queued for a host that is down, held %d s%n", queued,
                     hold.toSeconds());
             System.out.printf("herald rss: %s (sampled peak %d MiB); heap options: %s%n", rss, peak,
@@ -88,19 +86,5 @@ final class BacklogBenchmark {
         } catch (java.sql.SQLException e) {
             return -1;
         }
-    }
-
-    private static long rssMib(ChildProcess child) {
-        return field(child, 0);
-    }
-
-    private static long peakMib(ChildProcess child) {
-        return field(child, 1);
-    }
-
-    /** The n-th number in {@link ChildProcess#rss()} ("X MiB (peak Y MiB)"). */
-    private static long field(ChildProcess child, int n) {
-        String[] numbers = child.rss().replaceAll("[^0-9]+", " ").trim().split(" ");
-        return numbers.length > n ? Long.parseLong(numbers[n]) : -1;
     }
 }

@@ -72,6 +72,24 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** Resident set size in MiB now, or -1 if /proc does not tell. */
+    long rssMib() {
+        return statusMib("VmRSS:");
+    }
+
+    /** The peak resident set size in MiB, or -1 if /proc does not tell. */
+    long peakRssMib() {
+        return statusMib("VmHWM:");
+    }
+
+    private long statusMib(String key) {
+        try {
+            return value(Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")), key);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private static long value(List<String> lines, String key) {
         return lines.stream().filter(l -> l.startsWith(key)).findFirst()
                 .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).orElse(-1L);

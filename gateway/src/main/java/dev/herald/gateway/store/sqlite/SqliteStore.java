@@ -79,6 +79,10 @@ public final class SqliteStore implements Store {
         WriteConnectionSetup NONE = c -> { };
     }
 
+    /** A claim of the writer's TEMP table, carried to a new connection. */
+    private record HeldClaim(String id, int attempt) {
+    }
+
     private record PendingWrite<T>(Work<T> work, CompletableFuture<T> future, boolean ingress) {
     }
 
@@ -377,11 +381,11 @@ public final class SqliteStore implements Store {
      */
     private void resetWriteConnection() {
         Connection old = writeConnection;
-        List<Object[]> claims = new ArrayList<>();
+        List<HeldClaim> claims = new ArrayList<>();
         try (Statement s = old.createStatement();
              var rs = s.executeQuery("SELECT id, attempt FROM temp.claimed")) {
             while (rs.next()) {
-                claims.add(new Object[] {rs.getString(1), rs.getInt(2)});
+                claims.add(new HeldClaim(rs.getString(1), rs.getInt(2)));
             }
         } catch (SQLException e) {
             logger.warn("store: the claims in flight could not be read before reconnecting: {}", e.toString());
@@ -392,9 +396,9 @@ public final class SqliteStore implements Store {
             fresh.setAutoCommit(false);
             SqliteClaims.create(fresh);
             try (var insert = fresh.prepareStatement("INSERT OR IGNORE INTO temp.claimed (id, attempt) VALUES (?, ?)")) {
-                for (Object[] c : claims) {
-                    insert.setString(1, (String) c[0]);
-                    insert.setInt(2, (Integer) c[1]);
+                for (HeldClaim c : claims) {
+                    insert.setString(1, c.id());
+                    insert.setInt(2, c.attempt());
                     insert.executeUpdate();
                 }
             }
