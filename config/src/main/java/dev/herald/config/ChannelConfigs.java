@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -222,9 +223,41 @@ final class ChannelConfigs {
     }
 
     static EventsConfig events(ConfigNode n) {
-        n.allowOnly("postback_url", "signing_secret");
+        n.allowOnly("postback_url", "signing_secret", "currents");
         Optional<URI> postback = n.optionalString("postback_url").map(u -> httpUri(n.keyPath("postback_url"), u));
         Optional<Secret> secret = n.optionalSecret("signing_secret");
+        standardWebhooksSecret(n, secret);
+        if (postback.isPresent() && secret.isEmpty()) {
+            throw new ConfigException(n.keyPath("signing_secret") + ": required with postback_url (postbacks are "
+                    + "always signed)");
+        }
+        return new EventsConfig(postback, secret, n.optionalObject("currents").map(ChannelConfigs::currents));
+    }
+
+    private static CurrentsConfig currents(ConfigNode n) {
+        n.allowOnly("url", "token", "batch_size", "flush_interval", "event_types", "signing_secret", "max_pending");
+        URI url = httpUri(n.keyPath("url"), n.string("url"));
+        Set<String> types = new LinkedHashSet<>();
+        for (ConfigNode t : n.list("event_types")) {
+            String type = t.asString();
+            if (!CurrentsConfig.EVENT_TYPES.contains(type)) {
+                throw new ConfigException(t.path() + ": unknown event type \"" + type + "\" (known: "
+                        + String.join(", ", CurrentsConfig.EVENT_TYPES) + ")");
+            }
+            types.add(type);
+        }
+        if (n.has("event_types") && types.isEmpty()) {
+            throw new ConfigException(n.keyPath("event_types") + ": must name at least one event type (leave it out "
+                    + "for all of them)");
+        }
+        Optional<Secret> signing = n.optionalSecret("signing_secret");
+        standardWebhooksSecret(n, signing);
+        return new CurrentsConfig(url, n.secret("token"), n.integer("batch_size", 100, 1, 1000),
+                n.duration("flush_interval", Duration.ofSeconds(5)), types, signing,
+                n.longValue("max_pending", CurrentsConfig.DEFAULT_MAX_PENDING, 1, 1_000_000_000L));
+    }
+
+    private static void standardWebhooksSecret(ConfigNode n, Optional<Secret> secret) {
         secret.ifPresent(s -> {
             String raw = s.reveal().startsWith("whsec_") ? s.reveal().substring(6) : s.reveal();
             try {
@@ -236,11 +269,6 @@ final class ChannelConfigs {
                         + "whsec_ followed by base64 of at least 16 random bytes");
             }
         });
-        if (postback.isPresent() && secret.isEmpty()) {
-            throw new ConfigException(n.keyPath("signing_secret") + ": required with postback_url (postbacks are "
-                    + "always signed)");
-        }
-        return new EventsConfig(postback, secret);
     }
 
     private static double positiveNumber(ConfigNode n, String key) {

@@ -5,6 +5,7 @@ import dev.herald.channel.WebhookMessage;
 import dev.herald.channel.webhook.WebhookSender;
 import dev.herald.config.HeraldConfig;
 import dev.herald.gateway.api.AdminEndpoints;
+import dev.herald.gateway.api.DeadEventsEndpoints;
 import dev.herald.gateway.api.DispatchStatusEndpoint;
 import dev.herald.gateway.api.Dispatching;
 import dev.herald.gateway.api.MessagesSendEndpoint;
@@ -22,6 +23,7 @@ import dev.herald.gateway.delivery.EgressGovernor;
 import dev.herald.gateway.delivery.EgressLimits;
 import dev.herald.gateway.delivery.OutcomeListener;
 import dev.herald.gateway.delivery.RetryPolicy;
+import dev.herald.gateway.events.CurrentsStream;
 import dev.herald.gateway.events.EventPublisher;
 import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.ApiPipeline;
@@ -118,6 +120,7 @@ public final class Herald implements AutoCloseable {
     private LiveConfig live;
     private AdminEndpoints admin;
     private EventPublisher publisher;
+    private CurrentsStream stream;
     private DeliveryEngine engine;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -191,15 +194,23 @@ public final class Herald implements AutoCloseable {
         var governor = new EgressGovernor(EgressLimits.from(config.workspaces()), EgressGovernor.Settings.defaults(),
                 clock, nanoTime, metrics);
         live.onReload(next -> governor.reconfigure(EgressLimits.from(next.workspaces())));
-        var twilioCallbacks = new TwilioCallbackEndpoint(live::workspace, config.server().publicUrl(), store, clock);
+        // The event stream has a sender of its own too: a dead connector holds up neither deliveries nor postbacks.
+        Sender<WebhookMessage> streamHttp = WebhookSender.create(config.webhook(), clock);
+        resources.push(streamHttp);
+        stream = new CurrentsStream(store, live::workspace, () -> live.current().config().workspaces(), streamHttp,
+                clock, config.delivery().pollInterval(), metrics);
         var postbacks = new Postbacks(live::workspace, clock, config.delivery().maxAge(), publisher::wake);
+        var twilioCallbacks = new TwilioCallbackEndpoint(live::workspace, config.server().publicUrl(), store, clock,
+                stream.events());
         engine = DeliveryEngine.builder().store(store).senders(senders).workspaces(live::workspace)
                 .config(config.delivery()).retryPolicy(retryPolicy).templates(templates)
                 .publicUrl(config.server().publicUrl()).clock(clock).governor(governor).registry(metrics)
-                .listeners(OutcomeListener.all(List.of(postbacks, twilioCallbacks))).build();
+                .listeners(OutcomeListener.all(List.of(postbacks, stream.events(), twilioCallbacks))).build();
         store.onRemoteWork(engine::wake); // another node accepted work: whichever node is free takes it at once
         publisher.start();
         resources.push(publisher);
+        stream.start();
+        resources.push(stream);
         engine.start();
         resources.push(engine);
 
@@ -224,6 +235,7 @@ public final class Herald implements AutoCloseable {
                 twilioCallbacks.endpoint()));
         endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, store, config.delivery(), clock).endpoints());
         endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
+        endpoints.addAll(new DeadEventsEndpoints(store, clock, stream::replayed).endpoints());
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),
                 new Idempotency(store, clock), new StoreFailures(), clock);
 

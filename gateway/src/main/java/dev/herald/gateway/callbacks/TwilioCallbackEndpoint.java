@@ -46,14 +46,20 @@ public final class TwilioCallbackEndpoint implements OutcomeListener {
     private final Optional<URI> publicUrl;
     private final Store store;
     private final Clock clock;
+    private final OutcomeListener reports;
 
-    /** The endpoint. */
+    /**
+     * The endpoint.
+     *
+     * @param reports hears each change a report makes, in its transaction (the event stream)
+     */
     public TwilioCallbackEndpoint(Function<String, Optional<WorkspaceConfig>> workspaces, Optional<URI> publicUrl,
-                                  Store store, Clock clock) {
+                                  Store store, Clock clock, OutcomeListener reports) {
         this.workspaces = workspaces;
         this.publicUrl = publicUrl;
         this.store = store;
         this.clock = clock;
+        this.reports = reports;
     }
 
     /** The route. */
@@ -84,7 +90,7 @@ public final class TwilioCallbackEndpoint implements OutcomeListener {
                 tx.heldReceipts().hold(ws.id(), s.messageSid(), Json.text(Json.MAPPER.valueToTree(form)), now);
                 return "held: no delivery has MessageSid " + s.messageSid() + " yet; applied when its send is recorded";
             }
-            return apply(tx, ws, s, now);
+            return apply(tx, ws, s, now, reports);
         }).thenApply(TwilioCallbackEndpoint::ok);
     }
 
@@ -102,12 +108,13 @@ public final class TwilioCallbackEndpoint implements OutcomeListener {
             Json.parseOrEmpty(report).properties().forEach(e -> form.put(e.getKey(), e.getValue().asText()));
             Optional<CallbackStatus> s = TwilioCallbacks.status(form);
             if (ws.isPresent() && s.isPresent()) {
-                apply(tx, ws.get(), s.get(), now);
+                apply(tx, ws.get(), s.get(), now, reports);
             }
         }
     }
 
-    private static String apply(StoreTx tx, WorkspaceConfig ws, CallbackStatus s, Instant now) throws SQLException {
+    private static String apply(StoreTx tx, WorkspaceConfig ws, CallbackStatus s, Instant now,
+                                OutcomeListener reports) throws SQLException {
         Optional<DeliveryRow> found = tx.deliveries().byProviderMessageId(ws.id(), s.messageSid());
         if (found.isEmpty()) {
             return "ignored: no delivery has MessageSid " + s.messageSid();
@@ -125,8 +132,14 @@ public final class TwilioCallbackEndpoint implements OutcomeListener {
         if (moved && next == DeliveryStatus.BOUNCED) {
             tx.users().invalidatePhone(ws.id(), d.address(), error.orElse("Twilio " + s.twilioStatus()), now);
         }
+        Optional<DispatchRow> dispatch = moved || s.unsubscribed() ? tx.dispatches().find(d.dispatchId())
+                : Optional.empty();
+        if (moved && dispatch.isPresent()) {
+            reports.changed(tx, new StateChange(d, dispatch.get().kind(), dispatch.get().readableSpec(), d.status(),
+                    next, error, Optional.empty(), Optional.of(s.messageSid()), now));
+        }
         if (s.unsubscribed() && d.userId().isPresent()) {
-            String group = tx.dispatches().find(d.dispatchId()).flatMap(DispatchRow::readableSpec)
+            String group = dispatch.flatMap(DispatchRow::readableSpec)
                     .flatMap(spec -> spec.message(Channel.SMS))
                     .map(m -> m instanceof SmsSpec sms ? sms.subscriptionGroupId() : "")
                     .orElse("");

@@ -12,6 +12,7 @@ public final class JdbcTx implements StoreTx {
     private final Deliveries deliveries;
     private final Users users;
     private final Events events;
+    private final StreamEvents streamEvents;
     private final Keys keys;
     private final HeldReceipts heldReceipts;
     private final Claims claims;
@@ -27,6 +28,7 @@ public final class JdbcTx implements StoreTx {
         this.deliveries = new Deliveries(sql);
         this.users = new Users(sql);
         this.events = new Events(sql);
+        this.streamEvents = new StreamEvents(sql);
         this.keys = new Keys(sql);
         this.heldReceipts = new HeldReceipts(sql);
         this.claims = claims.apply(this); // last: the claims may use the tables
@@ -55,6 +57,11 @@ public final class JdbcTx implements StoreTx {
     @Override
     public Events events() {
         return events;
+    }
+
+    @Override
+    public StreamEvents streamEvents() {
+        return streamEvents;
     }
 
     @Override

@@ -12,12 +12,51 @@ public final class SharedMigrations {
     /** The schema version each engine's own migrations end at. */
     public static final int BASELINE = 6;
 
+    /**
+     * Stands in a shared migration for an auto-numbered {@code BIGINT} primary key, which each engine spells its
+     * own way ({@link #spelled}).
+     */
+    public static final String SEQUENCE_KEY = "{sequence key}";
+
     /** The migrations after the baseline: the first makes version {@code BASELINE + 1}. */
     public static final List<List<String>> AFTER_BASELINE = List.of(
             // A shared journal's claim: which node holds a delivery while it is sent. The row stays queued and its
             // next_attempt_at is the lease's end, so a dead node's claims fall due again by themselves. SQLite
             // keeps its claims in memory and never sets it.
-            List.of("ALTER TABLE delivery ADD COLUMN lease_owner TEXT"));
+            List.of("ALTER TABLE delivery ADD COLUMN lease_owner TEXT"),
+            // The Currents-style stream's outbox: one row per message event, in the order they happened. A
+            // published event is deleted at once, so the table holds only what is waiting (pending) or given up on
+            // (dead, kept for replay). Ordered by seq; the connector row leases a workspace's stream to one node at a
+            // time, which is what keeps batches in order on a shared journal.
+            List.of("""
+                    CREATE TABLE stream_event (
+                      seq {sequence key},
+                      id TEXT NOT NULL,
+                      workspace TEXT NOT NULL,
+                      dispatch_id TEXT NOT NULL,
+                      type TEXT NOT NULL,
+                      payload TEXT NOT NULL,
+                      status TEXT NOT NULL,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      last_error TEXT,
+                      created_at BIGINT NOT NULL,
+                      expires_at BIGINT NOT NULL,
+                      updated_at BIGINT NOT NULL)""",
+                    "CREATE INDEX stream_event_pending ON stream_event (workspace, seq) WHERE status = 'pending'",
+                    "CREATE INDEX stream_event_dead ON stream_event (workspace, seq) WHERE status = 'dead'",
+                    """
+                    CREATE TABLE stream_connector (
+                      workspace TEXT PRIMARY KEY,
+                      lease_owner TEXT,
+                      lease_until BIGINT NOT NULL DEFAULT 0,
+                      next_attempt_at BIGINT NOT NULL DEFAULT 0,
+                      failures INTEGER NOT NULL DEFAULT 0,
+                      last_error TEXT)"""));
+
+    /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
+    public static List<String> spelled(List<String> migration, String sequenceKey) {
+        return migration.stream().map(sql -> sql.replace(SEQUENCE_KEY, sequenceKey)).toList();
+    }
 
     private SharedMigrations() {
     }

@@ -17,6 +17,9 @@ public interface StoreTx {
     /** The event outbox. */
     Events events();
 
+    /** The Currents-style stream's outbox and connector state. */
+    StreamEvents streamEvents();
+
     /** Idempotency keys, external send ids and send ids. */
     Keys keys();
 

@@ -186,7 +186,8 @@ final class SqliteSchema {
                     // Finding what is left to upgrade at start is one index seek, however long the journal.
                     "CREATE INDEX dispatch_legacy ON dispatch (id) WHERE spec_version = 0"));
     private static final List<List<String>> MIGRATIONS = Stream.concat(OWN.stream(),
-            SharedMigrations.AFTER_BASELINE.stream()).toList();
+            SharedMigrations.AFTER_BASELINE.stream()
+            .map(m -> SharedMigrations.spelled(m, "INTEGER PRIMARY KEY"))).toList();
 
     static {
         if (OWN.size() != SharedMigrations.BASELINE) {

@@ -1,0 +1,99 @@
+package dev.herald.gateway.events;
+
+import dev.herald.config.CurrentsConfig;
+import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.delivery.OutcomeListener;
+import dev.herald.gateway.delivery.StateChange;
+import dev.herald.gateway.json.Json;
+import dev.herald.gateway.model.DispatchSpec;
+import dev.herald.gateway.model.Ids;
+import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.StoreTx;
+import dev.herald.gateway.store.UserRow;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The Currents-style stream's writer: when a delivery changes state, the message events it is
+ * ({@link MessageEvents}) go into the workspace's stream outbox in the same transaction, each with an id that stays
+ * its own through every retry and restart, in Braze's custom-HTTP connector shape: {@code event_type}, {@code id},
+ * {@code time} (UNIX seconds), {@code user} and {@code properties} (with {@code dispatch_id} and the campaign,
+ * Canvas and send ids the dispatch has).
+ */
+public final class CurrentsEvents implements OutcomeListener {
+    /** How long an event is retried before it is kept as dead: Braze's connector retries at least a day. */
+    public static final Duration MAX_AGE = Duration.ofHours(24);
+
+    private final Function<String, Optional<WorkspaceConfig>> workspaces;
+    private final Clock clock;
+    private final StreamBacklog backlog;
+
+    CurrentsEvents(Function<String, Optional<WorkspaceConfig>> workspaces, Clock clock, StreamBacklog backlog) {
+        this.workspaces = workspaces;
+        this.clock = clock;
+        this.backlog = backlog;
+    }
+
+    @Override
+    public void changed(StoreTx tx, StateChange change) throws SQLException {
+        DeliveryRow d = change.delivery();
+        Optional<CurrentsConfig> currents = workspaces.apply(d.workspace()).flatMap(w -> w.events().currents());
+        if (currents.isEmpty()) {
+            return;
+        }
+        List<MessageEvent> events = MessageEvents.of(change).stream()
+                .filter(e -> currents.get().wants(e.type())).toList();
+        if (events.isEmpty() || !backlog.admit(d.workspace(), events.size(), currents.get().maxPending())) {
+            return;
+        }
+        Map<String, Object> user = user(tx, d);
+        Instant at = change.at();
+        Instant now = clock.instant();
+        for (MessageEvent e : events) {
+            String id = Ids.deliveryId(clock).toString();
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("event_type", e.type());
+            event.put("id", id);
+            event.put("time", at.getEpochSecond());
+            event.put("user", user);
+            event.put("properties", properties(e, d, change.spec()));
+            tx.streamEvents().add(java.util.UUID.fromString(id), d.workspace(), d.dispatchId(), e.type(),
+                    Json.text(event), now, now.plus(MAX_AGE));
+        }
+    }
+
+    private static Map<String, Object> properties(MessageEvent e, DeliveryRow d, Optional<DispatchSpec> spec) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        spec.flatMap(DispatchSpec::campaignId).ifPresent(id -> p.put("campaign_id", id));
+        spec.flatMap(DispatchSpec::canvasId).ifPresent(id -> p.put("canvas_id", id));
+        spec.flatMap(DispatchSpec::sendId).ifPresent(id -> p.put("send_id", id));
+        p.put("dispatch_id", d.dispatchId());
+        p.put("app_group_id", d.workspace());
+        p.putAll(e.properties());
+        return p;
+    }
+
+    /**
+     * Braze's {@code user}: Herald's id of the profile ({@code user_id}), the caller's {@code external_user_id}
+     * (from the profile, or from the request when it named one without a profile) and the profile's time zone.
+     */
+    private static Map<String, Object> user(StoreTx tx, DeliveryRow d) throws SQLException {
+        Map<String, Object> user = new LinkedHashMap<>();
+        Optional<UserRow> profile = d.userId().isPresent() ? tx.users().byId(d.userId().get()) : Optional.empty();
+        profile.ifPresent(u -> user.put("user_id", u.brazeId()));
+        Optional<String> external = profile.flatMap(UserRow::externalId);
+        if (external.isEmpty() && d.recipient().startsWith("external_id:")) {
+            external = Optional.of(d.recipient().substring("external_id:".length()));
+        }
+        external.ifPresent(id -> user.put("external_user_id", id));
+        profile.flatMap(UserRow::timeZone).ifPresent(tz -> user.put("timezone", tz));
+        return user;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.herald.gateway.events;
+
+import com.standardwebhooks.Webhook;
+import dev.herald.channel.DeliveryRef;
+import dev.herald.channel.SendOutcome;
+import dev.herald.channel.Sender;
+import dev.herald.channel.WebhookMessage;
+import dev.herald.config.CurrentsConfig;
+import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.store.Store;
+import dev.herald.gateway.store.StreamConnector;
+import dev.herald.gateway.store.StreamEventRow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes each workspace's stream to its connector: a batch of up to {@code batch_size} events, oldest first, once
+ * it is full or its oldest event has waited {@code flush_interval}; one batch at a time per workspace, so the
+ * connector sees events in the order they happened. A workspace's stream is leased to one node at a time in the
+ * journal. A batch the connector does not answer with a 2xx is sent again after a backoff (1 s doubling to 5 min, or
+ * the connector's {@code Retry-After}, up to an hour), which survives a restart; each event is retried until its age
+ * limit ({@link CurrentsEvents#MAX_AGE}) and then kept as dead for replay (and deleted a week later). Publishing
+ * runs on its own thread and sender: a slow or dead connector never holds up a delivery.
+ */
+final class CurrentsPublisher implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(CurrentsPublisher.class);
+    static final Duration LEASE = Duration.ofSeconds(30);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    static final Duration DEAD_KEPT = Duration.ofDays(7);
+    private static final Duration RECOUNT_EVERY = Duration.ofMinutes(1);
+
+    private final Store store;
+    private final Supplier<List<WorkspaceConfig>> workspaces;
+    private final Sender<WebhookMessage> http;
+    private final StreamBacklog backlog;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final String owner = UUID.randomUUID().toString();
+    /** Workspaces with a batch on its way. */
+    private final Set<String> sending = ConcurrentHashMap.newKeySet();
+    /** When a workspace's connector may be tried next, as far as this node knows (the journal has the truth). */
+    private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
+    private final Thread loop;
+    private volatile boolean running = true;
+    private Instant nextRecount = Instant.MIN;
+
+    CurrentsPublisher(Store store, Supplier<List<WorkspaceConfig>> workspaces, Sender<WebhookMessage> http,
+                      StreamBacklog backlog, Clock clock, Duration pollInterval) {
+        this.store = store;
+        this.workspaces = workspaces;
+        this.http = http;
+        this.backlog = backlog;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.loop = Thread.ofPlatform().daemon(true).name("herald-currents").unstarted(this::run);
+    }
+
+    void start() {
+        loop.start();
+    }
+
+    /** The workspace's connector may be tried at once (its backoff was ended in the journal). */
+    void retryNow(String workspace) {
+        notBefore.remove(workspace);
+        wake();
+    }
+
+    /** There may be something to send. */
+    void wake() {
+        LockSupport.unpark(loop);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                cycle();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (running) {
+                    logger.warn("event stream cycle failed; trying again in 1 s: {}", e.toString());
+                    LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+                }
+            }
+            LockSupport.parkNanos(this, pollInterval.toNanos());
+        }
+    }
+
+    /** One look at every connector: sends the batches that are due (visible to tests, which step the clock). */
+    void cycle() throws Exception {
+        Instant now = clock.instant();
+        if (!now.isBefore(nextRecount)) {
+            nextRecount = now.plus(RECOUNT_EVERY);
+            housekeeping(now);
+        }
+        for (WorkspaceConfig ws : workspaces.get()) {
+            Optional<CurrentsConfig> currents = ws.events().currents();
+            if (currents.isEmpty() || sending.contains(ws.id())
+                    || now.isBefore(notBefore.getOrDefault(ws.id(), Instant.MIN))) {
+                continue;
+            }
+            Optional<StreamBatch> batch = take(ws.id(), currents.get(), now);
+            if (batch.isPresent() && sending.add(ws.id())) {
+                send(batch.get(), currents.get());
+            }
+        }
+    }
+
+    private void housekeeping(Instant now) throws Exception {
+        int purged = store.write(tx -> tx.streamEvents().purgeDead(now.minus(DEAD_KEPT), 10_000))
+                .get(30, TimeUnit.SECONDS);
+        if (purged > 0) {
+            logger.info("deleted {} dead stream events older than {} days", purged, DEAD_KEPT.toDays());
+        }
+        backlog.recount(store.read(tx -> tx.streamEvents().heldCounts()).get(30, TimeUnit.SECONDS));
+    }
+
+    /** The next batch, leased to this node, if one is due. */
+    private Optional<StreamBatch> take(String workspace, CurrentsConfig c, Instant now) throws Exception {
+        List<StreamEventRow> peek = store.read(tx -> tx.streamEvents().oldestPending(workspace, c.batchSize()))
+                .get(30, TimeUnit.SECONDS);
+        if (peek.isEmpty() || peek.size() < c.batchSize()
+                && now.isBefore(peek.get(0).createdAt().plus(c.flushInterval()))) {
+            return Optional.empty();
+        }
+        Taken taken = store.write(tx -> {
+            if (tx.streamEvents().lease(workspace, owner, now, now.plus(LEASE))) {
+                return new Taken(tx.streamEvents().oldestPending(workspace, c.batchSize()), now);
+            }
+            // Another node has it, or its backoff (perhaps from before a restart) is not over: look again then.
+            Instant backoffEnds = tx.streamEvents().connector(workspace).map(StreamConnector::nextAttemptAt)
+                    .orElse(now);
+            return new Taken(List.of(), backoffEnds.isAfter(now) ? backoffEnds : now.plusSeconds(1));
+        }).get(30, TimeUnit.SECONDS);
+        if (taken.events().isEmpty()) {
+            notBefore.put(workspace, taken.lookAgainAt());
+            return Optional.empty();
+        }
+        return Optional.of(new StreamBatch(workspace, taken.events()));
+    }
+
+    /** What a lease attempt got: the batch, or when to look again. */
+    private record Taken(List<StreamEventRow> events, Instant lookAgainAt) {
+    }
+
+    private void send(StreamBatch batch, CurrentsConfig c) {
+        CompletableFuture<SendOutcome> sent;
+        try {
+            sent = http.send(request(batch, c)).toCompletableFuture();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.handle((outcome, failure) -> outcome != null ? outcome : SendOutcome.Retry.of(String.valueOf(failure)))
+                .thenCompose(outcome -> record(batch, outcome))
+                .whenComplete((done, failure) -> {
+                    sending.remove(batch.workspace());
+                    if (failure != null) {
+                        logger.warn("could not record a stream batch of workspace {}: {}", batch.workspace(),
+                                failure.toString());
+                    }
+                    wake();
+                });
+    }
+
+    private WebhookMessage request(StreamBatch batch, CurrentsConfig c) {
+        String body = batch.body();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Braze-Currents-Version", "1");
+        headers.put("Authorization", "Bearer " + c.token().reveal());
+        c.signingSecret().ifPresent(secret -> {
+            long timestamp = clock.instant().getEpochSecond();
+            try {
+                headers.put("webhook-timestamp", Long.toString(timestamp));
+                headers.put("webhook-signature", new Webhook(secret.reveal()).sign(batch.id().toString(), timestamp,
+                        body));
+            } catch (Exception e) {
+                throw new IllegalStateException("signing a stream batch failed: " + e.getMessage(), e);
+            }
+        });
+        // The sender sets webhook-id from the ref: the batch's id, the same when the same events go again.
+        return new WebhookMessage(new DeliveryRef(batch.id(), batch.events().get(0).attempts() + 1), c.url(), "POST",
+                headers, body);
+    }
+
+    private CompletableFuture<Void> record(StreamBatch batch, SendOutcome outcome) {
+        Instant now = clock.instant();
+        String ws = batch.workspace();
+        if (outcome instanceof SendOutcome.Accepted) {
+            return store.<Void>write(tx -> {
+                tx.streamEvents().published(batch.events());
+                tx.streamEvents().release(ws, owner, Optional.empty(), now);
+                return null;
+            }).thenRun(() -> {
+                backlog.published(ws, batch.events().size());
+                notBefore.remove(ws);
+            });
+        }
+        String error = outcome.describe();
+        return store.<Integer>write(tx -> {
+            int failures = tx.streamEvents().connector(ws).map(s -> s.failures()).orElse(0) + 1;
+            Instant next = now.plus(backoff(failures, outcome));
+            int dead = tx.streamEvents().failed(batch.events(), error, now);
+            tx.streamEvents().release(ws, owner, Optional.of(error), next);
+            notBefore.put(ws, next);
+            if (failures == 1 || dead > 0) {
+                logger.warn("workspace {}: the events connector refused a batch of {} ({}); trying again at {}{}", ws,
+                        batch.events().size(), error, next, dead > 0 ? "; " + dead + " events past their age limit "
+                                + "are kept as dead (replay: POST /herald/v1/dead_events/replay)" : "");
+            }
+            return dead;
+        }).thenAccept(dead -> backlog.died(ws, dead));
+    }
+
+    /** The pause before the next batch: the connector's {@code Retry-After}, else 1 s doubling per failure. */
+    static Duration backoff(int failures, SendOutcome outcome) {
+        Duration asked = switch (outcome) {
+            case SendOutcome.Throttled t -> t.retryAfter();
+            case SendOutcome.Retry r -> r.after();
+            case SendOutcome.Accepted a -> Duration.ZERO;
+            case SendOutcome.Failed f -> Duration.ZERO;
+            case SendOutcome.AddressInvalid a -> Duration.ZERO;
+        };
+        if (asked.isPositive()) {
+            return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
+        }
+        long millis = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 20));
+        return Duration.ofMillis((long) (millis * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(loop);
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
