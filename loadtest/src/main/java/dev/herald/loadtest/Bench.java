@@ -13,12 +13,12 @@ import java.util.Locale;
  * {@code --nodes 2} two nodes on one database as well), {@code Bench limits} with the common options (the ingress
  * limiter's cost, {@link LimitsBenchmark}), {@code Bench push} with them, {@code [--store sqlite|postgres]} and
  * {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end push beside raw Pushy, {@link PushBenchmark}), or
- * {@code Bench webhook} with the common options and {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end
- * webhooks beside the JDK's HttpClient, {@link EgressBenchmark}), {@code Bench smtp} likewise (email through an SMTP
- * relay beside raw Angus Mail), {@code Bench backlog [--deliveries N] [--seconds S]} (memory with N deliveries queued
- * for a host that is down, {@link BacklogBenchmark}), or {@code Bench ratelimit} (the JMH
- * {@link RateLimiterBenchmark}). {@code --store postgres} starts a throw-away
- * PostgreSQL server (fsync on) from the installed Debian package; without one the bench says so and exits 1.
+ * {@code Bench webhook} with the common options and {@code [--users N] [--recipients N] [--in-flight N]
+ * [--currents on]} (end-to-end webhooks beside the JDK's HttpClient, optionally with the event stream on,
+ * {@link EgressBenchmark}), {@code Bench smtp} likewise (email through an SMTP relay beside raw Angus Mail),
+ * {@code Bench backlog [--deliveries N] [--seconds S]} (memory with N deliveries queued for a host that is down,
+ * {@link BacklogBenchmark}), or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
+ * {@code --store postgres} starts a throw-away PostgreSQL server (fsync on) from the installed Debian package; without one the bench says so and exits 1.
  */
 public final class Bench {
     private Bench() {
@@ -49,7 +49,8 @@ public final class Bench {
                     + "       loadtest/bench accept ... [--store sqlite|postgres] [--nodes 1|2]\n"
                     + "       loadtest/bench push ... [--store sqlite|postgres] [--users 10000] [--recipients 50] "
                     + "[--in-flight 1000]\n"
-                    + "       loadtest/bench webhook ... [--users 10000] [--recipients 50] [--in-flight 256]\n"
+                    + "       loadtest/bench webhook ... [--users 10000] [--recipients 50] [--in-flight 256] "
+                    + "[--currents off|on]\n"
                     + "       loadtest/bench smtp ... [--users 10000] [--recipients 50] [--in-flight 8]\n"
                     + "       loadtest/bench backlog [--deliveries 100000] [--seconds 60]\n"
                     + "       loadtest/bench ratelimit");
@@ -70,6 +71,7 @@ public final class Bench {
         int deliveries = 100_000;
         HeraldStore.Kind store = HeraldStore.Kind.SQLITE;
         int nodes = 1;
+        boolean currents = false;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
@@ -87,6 +89,11 @@ public final class Bench {
                 };
                 case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
                 case "--deliveries" -> deliveries = Integer.parseInt(args[i + 1]);
+                case "--currents" -> currents = switch (args[i + 1]) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--currents on or off, not " + args[i + 1]);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -114,7 +121,8 @@ public final class Bench {
             switch (args[0]) {
                 case "limits" -> LimitsBenchmark.run(options);
                 case "push" -> PushBenchmark.run(options, users, recipients, inFlight, store);
-                case "webhook" -> EgressBenchmark.run(options, new WebhookEgress(inFlight), users, recipients);
+                case "webhook" -> EgressBenchmark.run(options, new WebhookEgress(inFlight, currents), users,
+                        recipients);
                 case "smtp" -> EgressBenchmark.run(options, new SmtpEgress(inFlight), users, recipients);
                 // The hold defaults to a minute (the others' --seconds default of 10 is a measuring window).
                 case "backlog" -> BacklogBenchmark.run(options, deliveries,

@@ -42,6 +42,16 @@ final class EgressBenchmark {
         String sendBody(int first, int count, int users);
 
         CeilingLoop.Result raw(Duration warmup, Duration measure, long max) throws InterruptedException;
+
+        /** More keys of Herald's workspace (indented four spaces), e.g. an event stream. */
+        default String workspaceYaml() {
+            return "";
+        }
+
+        /** A line more for the report, if the egress has something to add. */
+        default String report() {
+            return "";
+        }
     }
 
     private EgressBenchmark() {
@@ -59,7 +69,7 @@ final class EgressBenchmark {
                   - id: hooks
                     api_keys: [ { name: hooks, sha256: "%s", permissions: [messages.send, users.track] } ]
                     limits: { hourly: 1000000000, burst_per_second: 1000000000, users_track_per_3s: 1000000000 }
-                """.formatted(ApiKeyAuthenticator.sha256Hex(KEY)) + egress.yaml())) {
+                """.formatted(ApiKeyAuthenticator.sha256Hex(KEY)) + egress.workspaceYaml() + egress.yaml())) {
             DeliverySink sink = egress.sink();
             egress.prepare(gateway.port(), users);
             List<String> bodies = IntStream.range(0, Math.max(1, users / perRequest))
@@ -131,5 +141,8 @@ final class EgressBenchmark {
                 + "(durable accept)%n", egress.ceilingName());
         System.out.printf("ratio herald / %s: %.2f (goal >= 0.50)%n", egress.ceilingName(),
                 herald.deliveriesPerSecond() / raw.throughput());
+        if (!egress.report().isEmpty()) {
+            System.out.println(egress.report());
+        }
     }
 }

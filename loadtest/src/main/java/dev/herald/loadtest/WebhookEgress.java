@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * {@code loadtest/bench webhook}: Herald's webhooks to a loopback {@link HttpSink} (one I/O thread, answers
  * {@code 200}), beside the JDK's {@code HttpClient} sending the same requests ({@link HttpClientCeiling}). The
- * workspace sets {@code webhook.allow_private_networks} so Herald may reach 127.0.0.1.
+ * workspace sets {@code webhook.allow_private_networks} so Herald may reach 127.0.0.1. With {@code --currents on}
+ * the workspace also streams every message event to a second loopback sink (batches of 100), so two runs show
+ * what the event stream costs.
  */
 final class WebhookEgress implements EgressBenchmark.Egress {
     private static final String PATH = "/hook";
@@ -14,11 +16,25 @@ final class WebhookEgress implements EgressBenchmark.Egress {
     private final HttpSink sink;
     private final HttpClientCeiling client;
     private final int maxInFlight;
+    private final HttpSink events;
 
-    WebhookEgress(int maxInFlight) throws InterruptedException {
+    WebhookEgress(int maxInFlight, boolean currents) throws InterruptedException {
         this.sink = new HttpSink();
         this.client = new HttpClientCeiling(sink, PATH, PAYLOAD, maxInFlight);
         this.maxInFlight = maxInFlight;
+        this.events = currents ? new HttpSink() : null;
+    }
+
+    @Override
+    public String workspaceYaml() {
+        return events == null ? "" : "    events: { currents: { url: \"http://127.0.0.1:" + events.port()
+                + "/currents\", token: bench-token, batch_size: 100, flush_interval: 1s } }\n";
+    }
+
+    @Override
+    public String report() {
+        return events == null ? "event stream: off (--currents on streams every event to a second sink)"
+                : "event stream: on; " + events.accepted() + " batches of up to 100 events taken by the events sink";
     }
 
     @Override
@@ -72,5 +88,8 @@ final class WebhookEgress implements EgressBenchmark.Egress {
     public void close() {
         client.close();
         sink.close();
+        if (events != null) {
+            events.close();
+        }
     }
 }

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  */
 final class MessageEvents {
     private static final Pattern HTTP_STATUS = Pattern.compile("^HTTP (\\d{3})\\b");
-    private static final Pattern PROVIDER_CODE = Pattern.compile("\\(error (\\d+)\\)|\\b(?:code|error)[ :=]+(\\d{3,6})\\b");
+    private static final Pattern PROVIDER_CODE =
+            Pattern.compile("\\(error (\\d+)\\)|\\b(?:code|error)[ :=]+(\\d{3,6})\\b");
 
     private MessageEvents() {
     }

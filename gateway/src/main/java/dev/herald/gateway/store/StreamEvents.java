@@ -31,7 +31,8 @@ public final class StreamEvents {
     public void add(UUID id, String workspace, String dispatchId, String type, String payload, Instant now,
                     Instant expiresAt) throws SQLException {
         PreparedStatement ps = sql.prepareUnrelated("INSERT INTO stream_event (id, workspace, dispatch_id, type, "
-                + "payload, status, attempts, created_at, expires_at, updated_at) VALUES (?,?,?,?,?,'pending',0,?,?,?)");
+                + "payload, status, attempts, created_at, expires_at, updated_at) "
+                + "VALUES (?,?,?,?,?,'pending',0,?,?,?)");
         ps.setString(1, id.toString());
         ps.setString(2, workspace);
         ps.setString(3, dispatchId);
