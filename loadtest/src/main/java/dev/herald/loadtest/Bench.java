@@ -18,7 +18,8 @@ import java.util.Locale;
  * {@link EgressBenchmark}), {@code Bench smtp} likewise (email through an SMTP relay beside raw Angus Mail),
  * {@code Bench backlog [--deliveries N] [--seconds S]} (memory with N deliveries queued for a host that is down,
  * {@link BacklogBenchmark}), or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
- * {@code --store postgres} starts a throw-away PostgreSQL server (fsync on) from the installed Debian package; without one the bench says so and exits 1.
+ * {@code --store postgres} starts a throw-away PostgreSQL server (fsync on) from the installed Debian package;
+ * without one the bench says so and exits 1.
  */
 public final class Bench {
     private Bench() {
