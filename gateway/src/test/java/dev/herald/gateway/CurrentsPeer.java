@@ -23,10 +23,14 @@ final class CurrentsPeer implements AutoCloseable {
     private final HttpPeer http;
     private final AtomicInteger status = new AtomicInteger(200);
     private final List<Batch> taken = new CopyOnWriteArrayList<>();
+    private volatile java.util.concurrent.CountDownLatch hold;
 
     CurrentsPeer() throws IOException {
         http = new HttpPeer();
         http.answer(ex -> {
+            if (hold != null) {
+                HttpPeer.awaitRelease(hold, java.time.Duration.ofSeconds(60));
+            }
             int s = status.get();
             if (s == 200) {
                 List<HttpPeer.Received> all = http.received();
@@ -46,6 +50,11 @@ final class CurrentsPeer implements AutoCloseable {
     /** Answers {@code s} from now on. */
     void answer(int s) {
         status.set(s);
+    }
+
+    /** Holds every request until {@code release} opens: a connector that does not answer. */
+    void hang(java.util.concurrent.CountDownLatch release) {
+        hold = release;
     }
 
     List<Batch> batches() {

@@ -222,6 +222,25 @@ final class EventsStreamTest {
     }
 
     @Test
+    void aConnectorThatNeverAnswersHoldsNoDeliveryBack() throws Exception {
+        var release = new java.util.concurrent.CountDownLatch(1);
+        currents.hang(release);
+        try {
+            gw = GatewayFixture.start(dir, config(", batch_size: 1"), Herald.Overrides.none());
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                ids.add(gw.accept(KEY, hook("h" + i, "/ok", "held" + i)));
+            }
+            Eventually.until(WAIT, "the connector holding a batch", () -> !currents.requests().isEmpty());
+            for (String id : ids) {
+                gw.awaitStatus(KEY, id, s -> GatewayFixture.allDeliveries(s, "delivered"));
+            }
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void onlyTheConfiguredEventTypesAreSentAndTheOutboxIsBounded() throws Exception {
         currents.answer(503);
         gw = GatewayFixture.start(dir, config(", event_types: [users.messages.webhook.Failure], max_pending: 2"),
