@@ -23,12 +23,19 @@ herald_pick_jdk() {
   return 1
 }
 
-# herald_mvn JDK ARGS... : Maven on that JDK (quietening JDK 24+'s sun.misc.Unsafe notices from Maven's own libraries).
+# herald_mvn JDK ARGS... : Maven on that JDK (quietening JDK 24+'s sun.misc.Unsafe notices from Maven's own libraries);
+# its output goes to stderr.
 herald_mvn() {
   local jdk=$1; shift
   local opts="${MAVEN_OPTS:-}"
   [ "$(herald_jdk_version "$jdk")" -ge 24 ] && opts="$opts --sun-misc-unsafe-memory-access=allow"
-  MAVEN_OPTS="$opts" JAVA_HOME="$jdk" mvn "$@"
+  if [ -t 2 ]; then
+    MAVEN_OPTS="$opts" JAVA_HOME="$jdk" mvn "$@"
+  else
+    # Not a terminal (CI, a log file, a pipe): Maven 3.8 still writes colour resets even in batch mode; drop them.
+    MAVEN_OPTS="$opts" JAVA_HOME="$jdk" mvn "$@" 2>&1 | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' >&2
+    return "${PIPESTATUS[0]}"
+  fi
 }
 
 # herald_memory_limit: the container's memory limit in bytes (cgroup v2 memory.max, else cgroup v1

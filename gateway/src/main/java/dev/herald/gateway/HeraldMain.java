@@ -13,8 +13,7 @@ import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -24,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The command line: {@code herald [--config FILE]}. Without a file (and without {@code HERALD_CONFIG}) Herald
  * starts on the embedded default: SQLite under {@code ./data}, one sandbox workspace, and an API key printed
- * once at first start and stored only as a hash.
+ * once at first start and stored only as a hash. {@code herald key ...} makes an API key ({@link KeyTool});
+ * {@code herald check --config FILE} validates a file without starting ({@link ConfigCheck}).
  */
 public final class HeraldMain {
     private static final Logger logger = LoggerFactory.getLogger(HeraldMain.class);
@@ -35,6 +35,11 @@ public final class HeraldMain {
 
     /** Entry point. Exit status 2 for a bad configuration, 1 when the store or a port cannot be used. */
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && (args[0].equals("key") || args[0].equals("check"))) {
+            List<String> rest = List.of(args).subList(1, args.length);
+            System.exit(args[0].equals("key") ? KeyTool.run(rest, System.out, System.err)
+                    : ConfigCheck.run(rest, System.out, System.err));
+        }
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -45,7 +50,10 @@ public final class HeraldMain {
                     configFile = Path.of(args[++i]);
                 }
                 case "--help", "-h" -> {
-                    System.out.println("usage: herald [--config FILE]   (or HERALD_CONFIG=FILE; none: embedded default)");
+                    System.out.println("""
+                            usage: herald [--config FILE]   (or HERALD_CONFIG=FILE; none: embedded default)
+                                   herald key --name NAME --permissions a,b   (a new API key and its config entry)
+                                   herald check --config FILE                 (validate a file without starting)""");
                     return;
                 }
                 default -> fail(2, "unknown argument " + args[i] + " (usage: herald [--config FILE])");
@@ -85,6 +93,7 @@ public final class HeraldMain {
             logger.info("stopped");
             stopped.countDown();
         }));
+        exitZeroOnStop();
         if (file != null) {
             reloadOnHangup(running);
         }
@@ -92,6 +101,22 @@ public final class HeraldMain {
                 running.apiPort(), config.server().bindAddress(), running.opsPort(), config.store().postgres()
                         .map(StoreConfig.PostgresConfig::displayUrl).orElse(config.store().path().toString()));
         stopped.await();
+    }
+
+    /**
+     * {@code SIGTERM} and {@code SIGINT} stop Herald gracefully (the shutdown hook finishes in-flight work) and exit
+     * 0, as supervisors expect of a clean stop, instead of the JVM's default 143 / 130.
+     */
+    @SuppressWarnings("restriction")
+    private static void exitZeroOnStop() {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal ->
+                        Thread.ofPlatform().name("herald-stop").start(() -> System.exit(0)));
+            } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+                logger.debug("cannot handle SIG{} on this platform; the JVM's default applies", name);
+            }
+        }
     }
 
     /** {@code kill -HUP} reloads the configuration file, like {@code POST /herald/v1/admin/reload}. */
@@ -114,9 +139,7 @@ public final class HeraldMain {
                 out.println("Herald: embedded default configuration (sandbox workspace \"default\"); the API key was "
                         + "printed at first start. Delete " + keyHashFile + " to generate a new one.");
             } else {
-                byte[] bytes = new byte[32];
-                new SecureRandom().nextBytes(bytes);
-                String key = "hk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+                String key = KeyTool.newKey();
                 hash = ApiKeyAuthenticator.sha256Hex(key);
                 Files.createDirectories(keyHashFile.getParent());
                 Files.writeString(keyHashFile, hash + "\n", StandardCharsets.US_ASCII);
@@ -126,8 +149,9 @@ public final class HeraldMain {
 
                             %s
 
-                        Try: curl -s -X POST http://127.0.0.1:8080/messages/send \\
-                               -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
+                        Try: KEY=%s
+                             curl -s -X POST http://127.0.0.1:8080/messages/send \\
+                               -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
                                -d '{"external_user_ids":["u1"],"messages":{"webhook":{"url":"https://example.test/hook","request_method":"POST","body":"hi"}}}'
                         """.formatted(keyHashFile, key, key));
             }

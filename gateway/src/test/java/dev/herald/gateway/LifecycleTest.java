@@ -85,6 +85,32 @@ final class LifecycleTest {
     }
 
     @Test
+    void aGracefulStopBySigtermExitsZero() throws Exception {
+        Path config = dir.resolve("term.yaml");
+        Files.writeString(config, GatewayFixture.yaml(dir, ""));
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), HeraldMain.class.getName(),
+                "--config", config.toString()).redirectErrorStream(true).start();
+        var output = new StringBuffer();
+        var reader = Thread.ofPlatform().daemon(true).start(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    output.append(line).append('\n');
+                }
+            } catch (java.io.IOException e) {
+                // the process went away
+            }
+        });
+        dev.herald.testkit.Eventually.until(java.time.Duration.ofSeconds(60), "Herald ready",
+                () -> output.indexOf("Herald ready") >= 0);
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        reader.join(5000);
+        assertEquals(0, p.exitValue(), "a clean stop exits 0: " + output);
+    }
+
+    @Test
     void aBadConfigFailsAtStartNamingTheKey() throws Exception {
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, GatewayFixture.yaml(dir, "").replace("max_body: 64KiB", "max_body: lots"));
