@@ -71,14 +71,26 @@ public final class ConfigLoader {
             throw new ConfigException("config must be a mapping of sections (server, store, workspaces, ...)");
         }
         var root = new ConfigNode(tree, "", secrets);
-        root.allowOnly("server", "store", "webhook", "delivery", "ratelimit", "workspaces");
+        root.allowOnly("server", "store", "webhook", "delivery", "ratelimit", "workspaces", "log");
         return new HeraldConfig(
                 server(root.objectOrEmpty("server")),
                 store(root.objectOrEmpty("store")),
                 webhook(root.objectOrEmpty("webhook")),
                 delivery(root.objectOrEmpty("delivery")),
                 ratelimit(root.objectOrEmpty("ratelimit")),
-                workspaces(root));
+                workspaces(root),
+                log(root.objectOrEmpty("log")));
+    }
+
+    private static LogConfig log(ConfigNode n) {
+        n.allowOnly("format");
+        String format = n.string("format", "text");
+        return switch (format) {
+            case "text" -> new LogConfig(LogConfig.Format.TEXT);
+            case "json" -> new LogConfig(LogConfig.Format.JSON);
+            default -> throw new ConfigException(n.keyPath("format") + ": must be text or json, was \"" + format
+                    + "\"");
+        };
     }
 
     private static ServerConfig server(ConfigNode n) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * Modules receive their slice ({@link #webhook()}, {@link #store()}, ...), never this record.
  */
 public record HeraldConfig(ServerConfig server, StoreConfig store, WebhookConfig webhook, DeliveryConfig delivery,
-                           RateLimitConfig ratelimit, List<WorkspaceConfig> workspaces) {
+                           RateLimitConfig ratelimit, List<WorkspaceConfig> workspaces, LogConfig log) {
     public HeraldConfig {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(store, "store");
@@ -17,6 +17,7 @@ public record HeraldConfig(ServerConfig server, StoreConfig store, WebhookConfig
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(ratelimit, "ratelimit");
         workspaces = List.copyOf(workspaces);
+        Objects.requireNonNull(log, "log");
     }
 
     /** The workspace with this id, if configured. */
@@ -36,6 +37,6 @@ public record HeraldConfig(ServerConfig server, StoreConfig store, WebhookConfig
         var workspace = new WorkspaceConfig("default", true, List.of(key), LimitsConfig.defaults(), apps,
                 Optional.empty(), Optional.empty(), List.of(), List.of(), EventsConfig.none());
         return new HeraldConfig(ServerConfig.defaults(), StoreConfig.defaults(), WebhookConfig.defaults(),
-                DeliveryConfig.defaults(), RateLimitConfig.defaults(), List.of(workspace));
+                DeliveryConfig.defaults(), RateLimitConfig.defaults(), List.of(workspace), LogConfig.defaults());
     }
 }

@@ -94,6 +94,7 @@ final class ConfigLoaderTest {
                 error(minimal("server: { port: eighty }")));
         assertTrue(error(minimal("server: { max_body: lots }")).startsWith("server.max_body: must be a size"));
         assertTrue(error(minimal("delivery: { max_age: soon }")).startsWith("delivery.max_age: must be a duration"));
+        assertEquals("log.format: must be text or json, was \"xml\"", error(minimal("log: { format: xml }")));
     }
 
     @Test

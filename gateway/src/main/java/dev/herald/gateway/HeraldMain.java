@@ -68,6 +68,7 @@ public final class HeraldMain {
         } catch (ConfigException e) {
             fail(2, "configuration error: " + e.getMessage());
         }
+        LogFormat.apply(config.log());
         Herald herald = null;
         Path file = configFile;
         Optional<Supplier<HeraldConfig>> reloadSource = file == null ? Optional.empty()

@@ -168,7 +168,8 @@ final class LifecycleTest {
                         java.time.Duration.ofSeconds(5)),
                 new dev.herald.config.StoreConfig(dev.herald.config.StoreConfig.Kind.SQLITE, dir.resolve("e.db"), 100,
                         java.time.Duration.ofDays(1)),
-                embedded.webhook(), embedded.delivery(), embedded.ratelimit(), embedded.workspaces());
+                embedded.webhook(), embedded.delivery(), embedded.ratelimit(), embedded.workspaces(),
+                dev.herald.config.LogConfig.defaults());
         try (var gw = GatewayFixture.start(dir, config, Herald.Overrides.none())) {
             var r = gw.post("/messages/send", key, GatewayFixture.webhookSend("u1", URI.create("https://x.example/h"),
                     "hello"));

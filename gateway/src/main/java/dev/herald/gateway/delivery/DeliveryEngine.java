@@ -79,7 +79,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.clock = b.clock;
         this.expander = new Expander(b.clock, b.listeners);
         this.recorder = new OutcomeRecorder(b.store, OutcomeListener.all(List.of(b.listeners,
-                new DeliveryMetrics(b.registry))), b.clock);
+                new DeliveryMetrics(b.registry), new DeliveryLog())), b.clock);
         this.attempts = new Attempts(b.store, b.senders, b.workspaces, b.templates, b.publicUrl,
                 new Outcomes(b.retryPolicy), recorder, b.clock);
         // Sandboxes reach no provider, so their sends need no egress permits.

@@ -66,7 +66,7 @@ public final class LiveConfig {
         Snapshot validated = snapshot(next);
         HeraldConfig now = current.config();
         List<String> restart = new ArrayList<>();
-        for (String section : List.of("server", "store", "webhook", "delivery", "ratelimit")) {
+        for (String section : List.of("server", "store", "webhook", "delivery", "ratelimit", "log")) {
             if (!Objects.equals(part(now, section), part(next, section))) {
                 restart.add(section);
             }
@@ -99,7 +99,7 @@ public final class LiveConfig {
                 .forEach(id -> applied.add("workspaces[" + id + "] removed"));
         // What owns connections and threads stays as it runs: the new values are reported, never half-applied.
         HeraldConfig running = new HeraldConfig(now.server(), now.store(), now.webhook(), now.delivery(),
-                now.ratelimit(), effective);
+                now.ratelimit(), effective, now.log());
         Map<String, WorkspaceConfig> byId = new LinkedHashMap<>();
         effective.forEach(w -> byId.put(w.id(), w));
         current = new Snapshot(running, Map.copyOf(byId), validated.campaigns(), new ApiKeyAuthenticator(effective));
@@ -120,6 +120,7 @@ public final class LiveConfig {
             case "store" -> c.store();
             case "webhook" -> c.webhook();
             case "delivery" -> c.delivery();
+            case "log" -> c.log();
             default -> c.ratelimit();
         };
     }
