@@ -2,9 +2,15 @@ package dev.herald.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.herald.channel.testkit.HttpPeer;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
@@ -12,11 +18,15 @@ import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.testkit.Eventually;
 import dev.herald.testkit.MutableClock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -141,6 +151,60 @@ final class EventsStreamTest {
         }
         Set<String> ids = currents.events().stream().map(e -> e.path("id").asText()).collect(Collectors.toSet());
         assertEquals(currents.events().size(), ids.size(), "every event has an id of its own");
+    }
+
+    @Test
+    void withASigningSecretEachBatchIsSignedPerStandardWebhooksOverTheExactBody() throws Exception {
+        String secret = "whsec_" + Base64.getEncoder().encodeToString("twenty-four random bytes".getBytes(
+                StandardCharsets.US_ASCII));
+        currents.answer(503);
+        gw = GatewayFixture.start(dir, config(", signing_secret: \"" + secret + "\""), Herald.Overrides.none());
+        gw.accept(KEY, hook("sg1", "/ok", "signed"));
+        Eventually.until(WAIT, "a refused batch", () -> !currents.requests().isEmpty());
+        currents.answer(200);
+        await("users.messages.webhook.Send", "sg1");
+
+        Webhook verifier = new Webhook(secret);
+        Webhook other = new Webhook("whsec_" + Base64.getEncoder().encodeToString(new byte[24]));
+        List<HttpPeer.Received> requests = currents.requests();
+        assertTrue(requests.size() >= 2, "refused, then taken: " + requests.size());
+        for (HttpPeer.Received r : requests) {
+            assertNotNull(r.header("webhook-id"), r.headers().toString());
+            assertTrue(r.header("webhook-timestamp").matches("\\d{10}"), r.header("webhook-timestamp"));
+            assertTrue(r.header("webhook-signature").startsWith("v1,"), r.header("webhook-signature"));
+            Map<String, List<String>> headers = lowerCase(r.headers());
+            verifier.verify(r.body(), headers);
+            assertThrows(WebhookVerificationException.class, () -> verifier.verify(r.body().replace("sg1", "sg2"),
+                    headers), "the signature covers the body");
+            assertThrows(WebhookVerificationException.class, () -> other.verify(r.body(), headers),
+                    "and needs the secret");
+            Map<String, List<String>> otherId = new HashMap<>(headers);
+            otherId.put("webhook-id", List.of("another-id"));
+            assertThrows(WebhookVerificationException.class, () -> verifier.verify(r.body(), otherId),
+                    "and the webhook-id");
+            assertEquals("Bearer tok-secret-1", r.header("Authorization"), "signed as well as authorised");
+        }
+        assertEquals(requests.get(0).body(), requests.get(requests.size() - 1).body(), "the same batch again");
+        assertEquals(requests.get(0).header("webhook-id"), requests.get(requests.size() - 1).header("webhook-id"),
+                "under the same webhook-id, so the connector can drop a repeat");
+        assertNotEquals(currents.events().get(0).path("id").asText(), requests.get(0).header("webhook-id"),
+                "the batch's id, not an event's");
+    }
+
+    @Test
+    void withoutASigningSecretNoBatchCarriesASignature() throws Exception {
+        gw = GatewayFixture.start(dir, config(""), Herald.Overrides.none());
+        gw.accept(KEY, hook("ns1", "/ok", "unsigned"));
+        await("users.messages.webhook.Send", "ns1");
+        HttpPeer.Received r = currents.batches().get(0).request();
+        assertNull(r.header("webhook-signature"), r.headers().toString());
+        assertNull(r.header("webhook-timestamp"), r.headers().toString());
+    }
+
+    private static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new HashMap<>();
+        headers.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        return out;
     }
 
     @Test
