@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,5 +143,102 @@ final class ChannelConfigsTest {
     void ingressLimitsAreOnUnlessTurnedOff() {
         assertTrue(parse("", false, "").ratelimit().enabled());
         assertFalse(parse("", false, "ratelimit: { enabled: false }").ratelimit().enabled());
+    }
+
+    private static Optional<CurrentsConfig> currents(String currentsYaml) {
+        return parse("    events:\n      currents: " + currentsYaml + "\n", false, "").workspaces().get(0).events()
+                .currents();
+    }
+
+    private static String currentsError(String currentsYaml) {
+        return error("    events:\n      currents: " + currentsYaml + "\n", false);
+    }
+
+    @Test
+    void aWorkspaceHasNoEventStreamUnlessConfigured() {
+        assertTrue(parse("", false, "").workspaces().get(0).events().currents().isEmpty());
+        assertTrue(parse("    events: { postback_url: \"https://p.example.test/in\", signing_secret: \"whsec_"
+                + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\" }\n", false, "").workspaces().get(0).events().currents().isEmpty(),
+                "postbacks alone are not a stream");
+    }
+
+    @Test
+    void readsTheEventStreamWithDefaults() {
+        CurrentsConfig c = currents("{ url: \"https://currents.example.test/in\", token: \"${env:TWILIO}\" }")
+                .orElseThrow();
+        assertEquals("https://currents.example.test/in", c.url().toString());
+        assertEquals("tok", c.token().reveal());
+        assertEquals(100, c.batchSize());
+        assertEquals(Duration.ofSeconds(5), c.flushInterval());
+        assertEquals(Set.of(), c.eventTypes(), "none named: all of them");
+        for (String type : CurrentsConfig.EVENT_TYPES) {
+            assertTrue(c.wants(type), type);
+        }
+        assertEquals(Optional.empty(), c.signingSecret());
+        assertEquals(CurrentsConfig.DEFAULT_MAX_PENDING, c.maxPending());
+        assertFalse(c.toString().contains("tok,") || c.toString().contains("=tok"), "the token is not printed: " + c);
+    }
+
+    @Test
+    void readsEveryKeyOfTheEventStream() {
+        String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        CurrentsConfig c = currents("""
+                { url: "http://127.0.0.1:8080/currents", token: t0k, batch_size: 10, flush_interval: 200ms,
+                          event_types: [users.messages.sms.Send, users.messages.sms.Delivery, users.messages.sms.Send],
+                          signing_secret: "%s", max_pending: 5000 }""".formatted(secret)).orElseThrow();
+        assertEquals(10, c.batchSize());
+        assertEquals(Duration.ofMillis(200), c.flushInterval());
+        assertEquals(Set.of("users.messages.sms.Send", "users.messages.sms.Delivery"), c.eventTypes());
+        assertTrue(c.wants("users.messages.sms.Delivery"));
+        assertFalse(c.wants("users.messages.email.Send"));
+        assertEquals(secret, c.signingSecret().orElseThrow().reveal());
+        assertEquals(5000, c.maxPending());
+    }
+
+    @Test
+    void anUnknownEventTypeIsRefusedNamingItsPlace() {
+        String message = currentsError("{ url: \"https://c.example.test\", token: t, event_types: "
+                + "[users.messages.sms.Send, users.messages.sms.Sent] }");
+        assertTrue(message.startsWith("workspaces[acme].events.currents.event_types[1]: unknown event type "
+                + "\"users.messages.sms.Sent\""), message);
+        assertTrue(message.contains("users.messages.pushnotification.Bounce"), "the known ones are listed: " + message);
+        String first = currentsError("{ url: \"https://c.example.test\", token: t, event_types: [email.Send] }");
+        assertTrue(first.startsWith("workspaces[acme].events.currents.event_types[0]: unknown event type"), first);
+        String none = currentsError("{ url: \"https://c.example.test\", token: t, event_types: [] }");
+        assertTrue(none.startsWith("workspaces[acme].events.currents.event_types: must name at least one event "
+                + "type"), none);
+    }
+
+    @Test
+    void anUnknownKeyAndAMissingTokenOrUrlAreRefused() {
+        String unknown = currentsError("{ url: \"https://c.example.test\", token: t, batchsize: 5 }");
+        assertTrue(unknown.startsWith("workspaces[acme].events.currents.batchsize: unknown key"), unknown);
+        assertEquals("workspaces[acme].events.currents.token: required",
+                currentsError("{ url: \"https://c.example.test\" }"));
+        assertEquals("workspaces[acme].events.currents.url: required", currentsError("{ token: t }"));
+        assertEquals("workspaces[acme].events.currents.url: must be an http(s) URL, was \"ftp://c.example.test\"",
+                currentsError("{ url: \"ftp://c.example.test\", token: t }"));
+        String unknownInEvents = error("    events: { currents: { url: \"https://c.example.test\", token: t }, "
+                + "stream: {} }\n", false);
+        assertTrue(unknownInEvents.startsWith("workspaces[acme].events.stream: unknown key"), unknownInEvents);
+    }
+
+    @Test
+    void badEventStreamValuesNameTheirKey() {
+        String base = "{ url: \"https://c.example.test\", token: t, ";
+        assertTrue(currentsError(base + "batch_size: 0 }").startsWith(
+                "workspaces[acme].events.currents.batch_size: must be between 1 and 1000"));
+        assertTrue(currentsError(base + "batch_size: 1001 }").startsWith(
+                "workspaces[acme].events.currents.batch_size: must be between 1 and 1000"));
+        assertTrue(currentsError(base + "flush_interval: soon }").startsWith(
+                "workspaces[acme].events.currents.flush_interval: must be a duration"));
+        assertTrue(currentsError(base + "max_pending: 0 }").startsWith(
+                "workspaces[acme].events.currents.max_pending: must be between 1"));
+        for (String weak : List.of("whsec_c2hvcnQ=", "not base64 at all!")) {
+            String message = currentsError(base + "signing_secret: \"" + weak + "\" }");
+            assertTrue(message.startsWith("workspaces[acme].events.currents.signing_secret: must be a Standard "
+                    + "Webhooks secret"), message);
+            assertFalse(message.contains(weak), "the secret is not printed: " + message);
+        }
     }
 }

@@ -2,9 +2,15 @@ package dev.herald.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.herald.channel.testkit.HttpPeer;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
@@ -12,11 +18,15 @@ import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.testkit.Eventually;
 import dev.herald.testkit.MutableClock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -45,8 +55,16 @@ final class EventsStreamTest {
     @BeforeEach
     void peers() throws Exception {
         currents = new CurrentsPeer();
-        sink = new HttpPeer().answer(ex -> HttpPeer.reply(ex, ex.getRequestURI().getPath().equals("/gone") ? 410 : 200,
-                Map.of(), "{}"));
+        sink = new HttpPeer().answer(ex -> {
+            String path = ex.getRequestURI().getPath();
+            int status = switch (path) {
+                case "/gone" -> 410;
+                case "/busy", "/tomorrow" -> 503;
+                default -> 200;
+            };
+            // /tomorrow asks for a day's pause: the retry would be past the age limit.
+            HttpPeer.reply(ex, status, path.equals("/tomorrow") ? Map.of("Retry-After", "90000") : Map.of(), "{}");
+        });
         relay = new RelayPeer().answer(rcpt -> rcpt.startsWith("bounce")
                 ? new RejectException(550, "5.1.1 <" + rcpt + ">: mailbox unavailable")
                 : rcpt.startsWith("later") ? new RejectException(451, "4.3.0 try again later") : null);
@@ -144,6 +162,60 @@ final class EventsStreamTest {
     }
 
     @Test
+    void withASigningSecretEachBatchIsSignedPerStandardWebhooksOverTheExactBody() throws Exception {
+        String secret = "whsec_" + Base64.getEncoder().encodeToString("twenty-four random bytes".getBytes(
+                StandardCharsets.US_ASCII));
+        currents.answer(503);
+        gw = GatewayFixture.start(dir, config(", signing_secret: \"" + secret + "\""), Herald.Overrides.none());
+        gw.accept(KEY, hook("sg1", "/ok", "signed"));
+        Eventually.until(WAIT, "a refused batch", () -> !currents.requests().isEmpty());
+        currents.answer(200);
+        await("users.messages.webhook.Send", "sg1");
+
+        Webhook verifier = new Webhook(secret);
+        Webhook other = new Webhook("whsec_" + Base64.getEncoder().encodeToString(new byte[24]));
+        List<HttpPeer.Received> requests = currents.requests();
+        assertTrue(requests.size() >= 2, "refused, then taken: " + requests.size());
+        for (HttpPeer.Received r : requests) {
+            assertNotNull(r.header("webhook-id"), r.headers().toString());
+            assertTrue(r.header("webhook-timestamp").matches("\\d{10}"), r.header("webhook-timestamp"));
+            assertTrue(r.header("webhook-signature").startsWith("v1,"), r.header("webhook-signature"));
+            Map<String, List<String>> headers = lowerCase(r.headers());
+            verifier.verify(r.body(), headers);
+            assertThrows(WebhookVerificationException.class, () -> verifier.verify(r.body().replace("sg1", "sg2"),
+                    headers), "the signature covers the body");
+            assertThrows(WebhookVerificationException.class, () -> other.verify(r.body(), headers),
+                    "and needs the secret");
+            Map<String, List<String>> otherId = new HashMap<>(headers);
+            otherId.put("webhook-id", List.of("another-id"));
+            assertThrows(WebhookVerificationException.class, () -> verifier.verify(r.body(), otherId),
+                    "and the webhook-id");
+            assertEquals("Bearer tok-secret-1", r.header("Authorization"), "signed as well as authorised");
+        }
+        assertEquals(requests.get(0).body(), requests.get(requests.size() - 1).body(), "the same batch again");
+        assertEquals(requests.get(0).header("webhook-id"), requests.get(requests.size() - 1).header("webhook-id"),
+                "under the same webhook-id, so the connector can drop a repeat");
+        assertNotEquals(currents.events().get(0).path("id").asText(), requests.get(0).header("webhook-id"),
+                "the batch's id, not an event's");
+    }
+
+    @Test
+    void withoutASigningSecretNoBatchCarriesASignature() throws Exception {
+        gw = GatewayFixture.start(dir, config(""), Herald.Overrides.none());
+        gw.accept(KEY, hook("ns1", "/ok", "unsigned"));
+        await("users.messages.webhook.Send", "ns1");
+        HttpPeer.Received r = currents.batches().get(0).request();
+        assertNull(r.header("webhook-signature"), r.headers().toString());
+        assertNull(r.header("webhook-timestamp"), r.headers().toString());
+    }
+
+    private static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new HashMap<>();
+        headers.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        return out;
+    }
+
+    @Test
     void aSoftBounceIsReportedPerRetryAndExpiryEndsInAnAbort() throws Exception {
         gw = GatewayFixture.start(dir, config(""), Herald.Overrides.none());
         track("lt", "later@example.test");
@@ -151,6 +223,60 @@ final class EventsStreamTest {
         JsonNode soft = await("users.messages.email.SoftBounce", "lt");
         assertEquals(id, soft.path("properties").path("dispatch_id").asText());
         assertTrue(soft.path("properties").path("bounce_reason").asText().contains("451"), soft.toString());
+    }
+
+    @Test
+    void anAttemptWhoseRetryWouldPassTheAgeLimitIsATerminalFailureThenAnExpiredAbort() throws Exception {
+        gw = GatewayFixture.start(dir, config(""), Herald.Overrides.none());
+        String hooked = gw.accept(KEY, hook("ex-last", "/tomorrow", "late"));
+        JsonNode abort = await("users.messages.webhook.Abort", "ex-last");
+        assertEquals("expired", abort.path("properties").path("abort_type").asText(), abort.toString());
+        assertTrue(abort.path("properties").path("abort_log").asText().startsWith("gave up after 1 attempt"),
+                abort.toString());
+        assertEquals(hooked, abort.path("properties").path("dispatch_id").asText());
+
+        List<JsonNode> failures = currents.events("users.messages.webhook.Failure", "ex-last");
+        assertEquals(1, failures.size(), failures.toString());
+        JsonNode failure = failures.get(0).path("properties");
+        assertTrue(failure.path("is_terminal").asBoolean(), failure.toString());
+        assertEquals(503, failure.path("http_status_code").asInt(), "the attempt's status: " + failure);
+        assertTrue(failure.path("error").asText().startsWith("HTTP 503"), "the attempt's error: " + failure);
+        assertEquals(0, failure.path("retry_count").asInt(), failure.toString());
+        assertEquals(List.of("users.messages.webhook.Failure", "users.messages.webhook.Abort"), currents.events()
+                .stream().filter(e -> e.path("user").path("external_user_id").asText().equals("ex-last"))
+                .map(e -> e.path("event_type").asText()).toList());
+    }
+
+    @Test
+    void aDeliveryStillWaitingAtTheAgeLimitIsAnExpiredAbort() throws Exception {
+        var clock = new MutableClock(Instant.now());
+        // The test's clock stands still between its steps: a batch of one goes without waiting for its flush.
+        gw = GatewayFixture.start(dir, config(", batch_size: 1"), GatewayFixture.clock(clock));
+        track("ex-mail", "later@example.test");
+        String hooked = gw.accept(KEY, hook("ex-hook", "/busy", "busy"));
+        String mailed = gw.accept(KEY, email("ex-mail"));
+        JsonNode retried = await("users.messages.webhook.Failure", "ex-hook");
+        assertEquals(503, retried.path("properties").path("http_status_code").asInt(), retried.toString());
+        assertFalse(retried.path("properties").path("is_terminal").asBoolean(), retried.toString());
+        await("users.messages.email.SoftBounce", "ex-mail");
+
+        // Past the age limit before the retry is due: ended when next claimed, without another attempt.
+        clock.advance(Duration.ofHours(25));
+        JsonNode hookAbort = await("users.messages.webhook.Abort", "ex-hook");
+        assertEquals("expired", hookAbort.path("properties").path("abort_type").asText(), hookAbort.toString());
+        assertTrue(hookAbort.path("properties").path("abort_log").asText().contains("last error: HTTP 503"),
+                hookAbort.toString());
+        assertEquals(hooked, hookAbort.path("properties").path("dispatch_id").asText());
+        JsonNode mailAbort = await("users.messages.email.Abort", "ex-mail");
+        assertEquals("expired", mailAbort.path("properties").path("abort_type").asText(), mailAbort.toString());
+        assertEquals(mailed, mailAbort.path("properties").path("dispatch_id").asText());
+        assertEquals("ex-mail", mailAbort.path("user").path("external_user_id").asText());
+        assertEquals(List.of("users.messages.webhook.Failure", "users.messages.webhook.Abort"), currents.events()
+                .stream().filter(e -> e.path("user").path("external_user_id").asText().equals("ex-hook"))
+                .map(e -> e.path("event_type").asText()).toList(), "one attempt, then the end");
+        assertEquals(List.of("users.messages.email.SoftBounce", "users.messages.email.Abort"), currents.events()
+                .stream().filter(e -> e.path("user").path("external_user_id").asText().equals("ex-mail"))
+                .map(e -> e.path("event_type").asText()).toList());
     }
 
     @Test

@@ -30,6 +30,14 @@ final class PushWorkspaces {
     }
 
     static HeraldConfig config(Path dir, ApnsPeer apns, int fcmPort) throws IOException {
+        return ConfigLoader.parse(yaml(dir, apns, fcmPort, ""), SecretResolver.withEnvironment(Map.of()));
+    }
+
+    /**
+     * The configuration's YAML, with {@code pushExtra} (more keys of workspace {@code push}, indented by four spaces,
+     * each line ending in a newline) after its apps.
+     */
+    static String yaml(Path dir, ApnsPeer apns, int fcmPort, String pushExtra) throws IOException {
         Path acmeKey = ACME.writeKey(dir);
         Path betaKey = BETA.writeKey(dir);
         String workspaces = """
@@ -39,14 +47,14 @@ final class PushWorkspaces {
                       - { app_id: ios-main, platform: ios, apns: %s }
                       - { app_id: ios-clip, platform: ios, apns: %s }
                       - { app_id: droid, platform: android, fcm: { project_id: %s, endpoint: "http://127.0.0.1:%d" } }
-                  - id: beta
+                %s  - id: beta
                     api_keys: [ { name: beta, sha256: "%s", permissions: [messages.send, users.track] } ]
                     apps:
                       - { app_id: beta-ios, platform: ios, apns: %s }
                 """.formatted(ApiKeyAuthenticator.sha256Hex(PUSH_KEY), apnsConfig(apns, ACME, acmeKey, MAIN_TOPIC),
-                apnsConfig(apns, ACME, acmeKey, CLIP_TOPIC), FCM_PROJECT, fcmPort,
+                apnsConfig(apns, ACME, acmeKey, CLIP_TOPIC), FCM_PROJECT, fcmPort, pushExtra,
                 ApiKeyAuthenticator.sha256Hex(BETA_KEY), apnsConfig(apns, BETA, betaKey, BETA_TOPIC));
-        return ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces), SecretResolver.withEnvironment(Map.of()));
+        return GatewayFixture.yaml(dir, workspaces);
     }
 
     /** The {@code apns} config block of an app of {@code team} sending to {@code topic} through {@code apns}. */

@@ -26,6 +26,14 @@ final class SmsWorkspace {
 
     /** The configuration with workspace {@code tw} sending through {@code twilio}. */
     static HeraldConfig config(Path dir, TwilioPeer twilio) {
+        return ConfigLoader.parse(yaml(dir, twilio, ""), SecretResolver.withEnvironment(Map.of()));
+    }
+
+    /**
+     * The configuration's YAML with workspace {@code tw} sending through {@code twilio}, and {@code workspaceExtra}
+     * (more keys of {@code tw}, indented by four spaces, each line ending in a newline) at its end.
+     */
+    static String yaml(Path dir, TwilioPeer twilio, String workspaceExtra) {
         String workspace = """
                   - id: tw
                     api_keys: [ { name: tw, sha256: "%s", permissions: [messages.send, users.track] } ]
@@ -35,9 +43,8 @@ final class SmsWorkspace {
                         alerts: { from: "%s", mps: 100 }
                         promo: { messaging_service_sid: %s, mps: 100 }
                 """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), TwilioPeer.ACCOUNT_SID, TwilioPeer.AUTH_TOKEN,
-                twilio.apiBase(), FROM, SERVICE);
-        String yaml = GatewayFixture.yaml(dir, workspace).replace("shutdown_timeout: 5s }",
-                "shutdown_timeout: 5s, public_url: \"" + PUBLIC_URL + "/\" }");
-        return ConfigLoader.parse(yaml, SecretResolver.withEnvironment(Map.of()));
+                twilio.apiBase(), FROM, SERVICE) + workspaceExtra;
+        return GatewayFixture.withServerKeys(GatewayFixture.yaml(dir, workspace),
+                "public_url: \"" + PUBLIC_URL + "/\"");
     }
 }

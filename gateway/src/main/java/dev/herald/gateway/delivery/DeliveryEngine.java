@@ -84,7 +84,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 new Outcomes(b.retryPolicy), recorder, b.clock);
         // Sandboxes reach no provider, so their sends need no egress permits.
         this.claimer = new LaneClaimer(b.governor, id -> b.workspaces.apply(id).map(WorkspaceConfig::sandbox)
-                .orElse(false), b.registry);
+                .orElse(false), b.listeners, b.registry);
         Gauge.builder("herald.deliveries.in_flight", inFlight.counter(), AtomicInteger::get)
                 .description("delivery attempts running now").register(b.registry);
         this.loop = Thread.ofPlatform().name("herald-scheduler").unstarted(this::run);

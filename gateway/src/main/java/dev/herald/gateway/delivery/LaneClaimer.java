@@ -1,9 +1,13 @@
 package dev.herald.gateway.delivery;
 
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.SpecCodec;
 import dev.herald.gateway.store.ClaimQuery;
 import dev.herald.gateway.store.ClaimedDelivery;
 import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.ExpiredDelivery;
 import dev.herald.gateway.store.StoreTx;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +20,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -27,11 +32,13 @@ import org.jspecify.annotations.Nullable;
  * served rotating from claim to claim) so one workspace's backlog cannot starve another's, and within a
  * workspace its egress keys the same way, each key's oldest due deliveries first, as many as the governor
  * admits. A paused or full key's backlog is never even read (one index seek per key); a refused delivery is
- * left as it is (no attempt). One claim at a time (its round-robin state is its own); any thread.
+ * left as it is (no attempt); a due delivery past its age limit is ended {@code expired}, in the claim's transaction
+ * with its listeners told. One claim at a time (its round-robin state is its own); any thread.
  */
 final class LaneClaimer {
     private final EgressGovernor governor;
     private final java.util.function.Predicate<String> ungoverned;
+    private final OutcomeListener listeners;
     private final Counter parked;
     private final Map<Lane, String> lastFirst = new EnumMap<>(Lane.class);
     private final Map<String, String> lastFirstKey = new HashMap<>();
@@ -42,8 +49,20 @@ final class LaneClaimer {
      * @param ungoverned which workspaces' sends need no egress permits (sandboxes reach no provider)
      */
     LaneClaimer(EgressGovernor governor, java.util.function.Predicate<String> ungoverned, MeterRegistry registry) {
+        this(governor, ungoverned, OutcomeListener.NONE, registry);
+    }
+
+    /**
+     * A claimer over this governor.
+     *
+     * @param ungoverned which workspaces' sends need no egress permits (sandboxes reach no provider)
+     * @param listeners  hear, in the claim's transaction, each due delivery a claim ends {@code expired}
+     */
+    LaneClaimer(EgressGovernor governor, java.util.function.Predicate<String> ungoverned, OutcomeListener listeners,
+                MeterRegistry registry) {
         this.governor = governor;
         this.ungoverned = ungoverned;
+        this.listeners = listeners;
         this.parked = Counter.builder("herald.egress.parked")
                 .description("deliveries parked because their egress key was paused (not attempts)")
                 .register(registry);
@@ -132,8 +151,13 @@ final class LaneClaimer {
                     }
                 }
                 Map<UUID, EgressPermit> permits = new HashMap<>();
+                List<ExpiredDelivery> expired = new ArrayList<>();
                 List<ClaimedDelivery> claimed = tx.claims().claimDue(new ClaimQuery(lane, workspace, key, now, asked),
-                        row -> admit(row, lane, governed, blocked, permits));
+                        row -> admit(row, lane, governed, blocked, permits), expired);
+                for (ExpiredDelivery e : expired) {
+                    listeners.changed(tx, new StateChange(e.delivery(), e.kind(), readable(e), DeliveryStatus.QUEUED,
+                            DeliveryStatus.EXPIRED, Optional.of(e.reason()), Optional.empty(), Optional.empty(), now));
+                }
                 for (ClaimedDelivery c : claimed) {
                     out.add(new Claim(c, permits.get(c.delivery().id())));
                 }
@@ -144,6 +168,14 @@ final class LaneClaimer {
             }
         }
         return got;
+    }
+
+    private static Optional<DispatchSpec> readable(ExpiredDelivery e) {
+        try {
+            return Optional.of(e.spec().decode());
+        } catch (SpecCodec.UnreadableSpecException unreadable) {
+            return Optional.empty(); // its events go without the dispatch's ids
+        }
     }
 
     private boolean admit(DeliveryRow row, Lane lane, boolean governed, Set<String> blocked,

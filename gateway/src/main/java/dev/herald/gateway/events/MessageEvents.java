@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  */
 final class MessageEvents {
     private static final Pattern HTTP_STATUS = Pattern.compile("^HTTP (\\d{3})\\b");
-    private static final Pattern PROVIDER_CODE =
-            Pattern.compile("\\(error (\\d+)\\)|\\b(?:code|error)[ :=]+(\\d{3,6})\\b");
+    /** Twilio's error code: its refusal of the create call ("Twilio 21211 (HTTP 400): ..."), a callback's. */
+    private static final Pattern PROVIDER_CODE = Pattern.compile(
+            "^Twilio (\\d{3,6}) \\(HTTP \\d{3}\\)|\\(error (\\d+)\\)|\\b(?:code|error)[ :=]+(\\d{3,6})\\b");
 
     private MessageEvents() {
     }
@@ -54,10 +55,12 @@ final class MessageEvents {
             case FAILED -> out.add(failed(d, from, answer, reason));
             case UNDELIVERED -> out.add(carrierFailure(d, reason));
             case EXPIRED -> {
+                // The last attempt's own failure (its status code, the relay's words), then the giving up.
+                String attempt = answer.flatMap(MessageEvents::attemptError).orElse(reason);
                 if (d.channel() == Channel.WEBHOOK && answer.isPresent()) {
-                    out.add(webhookFailure(d, reason, true));
+                    out.add(webhookFailure(d, attempt, true));
                 } else if (d.channel() == Channel.EMAIL && answer.isPresent()) {
-                    out.add(event(d, "SoftBounce", Map.of("bounce_reason", reason)));
+                    out.add(event(d, "SoftBounce", Map.of("bounce_reason", attempt)));
                 }
                 out.add(abort(d, "expired", reason));
             }
@@ -99,6 +102,17 @@ final class MessageEvents {
         };
     }
 
+    /** The error of a failed attempt that was to be retried, as the provider put it. */
+    private static Optional<String> attemptError(SendOutcome a) {
+        return switch (a) {
+            case SendOutcome.Retry r -> Optional.of(r.reason());
+            case SendOutcome.Throttled t -> Optional.of(t.reason());
+            case SendOutcome.Accepted x -> Optional.empty();
+            case SendOutcome.Failed x -> Optional.empty();
+            case SendOutcome.AddressInvalid x -> Optional.empty();
+        };
+    }
+
     private static MessageEvent bounced(DeliveryRow d, DeliveryStatus from, String reason) {
         return switch (d.channel()) {
             case EMAIL -> event(d, "Bounce", Map.of("bounce_reason", reason));
@@ -133,7 +147,8 @@ final class MessageEvents {
         p.put("error", reason);
         Matcher m = PROVIDER_CODE.matcher(reason);
         if (m.find()) {
-            p.put("provider_error_code", m.group(1) != null ? m.group(1) : m.group(2));
+            p.put("provider_error_code", m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2)
+                    : m.group(3));
         }
         return p;
     }

@@ -2,6 +2,7 @@ package dev.herald.gateway.store;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
@@ -22,7 +23,16 @@ public interface Claims {
      *
      * @return the claimed deliveries, each with its token and {@code attempts} counting this attempt
      */
-    List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) throws SQLException;
+    default List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) throws SQLException {
+        return claimDue(query, admit, new ArrayList<>());
+    }
+
+    /**
+     * {@link #claimDue(ClaimQuery, Predicate)}, adding each due delivery it ended {@code expired} to {@code expired}
+     * (so that the transaction can tell the delivery's listeners).
+     */
+    List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit, List<ExpiredDelivery> expired)
+            throws SQLException;
 
     /**
      * Writes an attempt's outcome and gives the claim up, only if {@code token} still holds and the delivery is

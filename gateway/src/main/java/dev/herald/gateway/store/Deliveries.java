@@ -206,8 +206,8 @@ public final class Deliveries {
         return ps.executeUpdate();
     }
 
-    /** Ends a due delivery that is past its age limit ({@code expired}), naming its last error. */
-    public void expire(DeliveryRow row, Instant now) throws SQLException {
+    /** Ends a due delivery that is past its age limit ({@code expired}), naming its last error; returns the error. */
+    public String expire(DeliveryRow row, Instant now) throws SQLException {
         PreparedStatement ps = sql.prepare("UPDATE delivery SET status = 'expired', last_error = ?, updated_at = ? "
                 + "WHERE id = ? AND status = 'queued'");
         String reason = "expired: not sent before its age limit (" + row.expiresAt() + ")"
@@ -216,6 +216,7 @@ public final class Deliveries {
         ps.setLong(2, Rows.millis(now));
         ps.setString(3, row.id().toString());
         ps.executeUpdate();
+        return reason;
     }
 
     /**

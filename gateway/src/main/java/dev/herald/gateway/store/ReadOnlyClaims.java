@@ -16,7 +16,8 @@ public final class ReadOnlyClaims implements Claims {
     }
 
     @Override
-    public List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit) {
+    public List<ClaimedDelivery> claimDue(ClaimQuery query, Predicate<DeliveryRow> admit,
+                                          List<ExpiredDelivery> expired) {
         throw new IllegalStateException("claims are taken in a write, not a read");
     }
 

@@ -182,8 +182,15 @@ public abstract class StoreContract {
                     "expansion is idempotent");
             return null;
         }).get();
-        var claimed = claim(Lane.STANDARD, 10);
+        List<ExpiredDelivery> expired = new ArrayList<>();
+        var claimed = store.write(tx -> tx.claims().claimDue(new ClaimQuery(Lane.STANDARD, "acme", "webhook:h:80",
+                NOW, 10), row -> true, expired)).get();
         assertEquals(List.of("now"), claimed.stream().map(c -> c.delivery().recipient()).toList());
+        assertEquals(List.of("old"), expired.stream().map(e -> e.delivery().recipient()).toList(),
+                "the expired one is reported, for its listeners");
+        assertEquals(DispatchKind.MESSAGES_SEND, expired.get(0).kind());
+        assertEquals(spec("u1"), expired.get(0).spec().decode());
+        assertTrue(expired.get(0).reason().contains("last error: HTTP 503"), expired.get(0).reason());
         assertEquals(1, claimed.get(0).delivery().attempts());
         assertEquals(1, claimed.get(0).token().attempt());
         assertEquals(DispatchKind.MESSAGES_SEND, claimed.get(0).kind());

@@ -13,6 +13,7 @@ import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.DeliveryUpdate;
 import dev.herald.gateway.store.EventRow;
 import dev.herald.gateway.store.Events;
+import dev.herald.gateway.store.ExpiredDelivery;
 import dev.herald.gateway.store.JdbcTx;
 import dev.herald.gateway.store.Sql;
 import java.sql.Array;
@@ -52,7 +53,8 @@ final class PostgresClaims implements Claims {
     }
 
     @Override
-    public List<ClaimedDelivery> claimDue(ClaimQuery q, Predicate<DeliveryRow> admit) throws SQLException {
+    public List<ClaimedDelivery> claimDue(ClaimQuery q, Predicate<DeliveryRow> admit, List<ExpiredDelivery> ended)
+            throws SQLException {
         PreparedStatement select = sql.prepare("SELECT " + Deliveries.D_COLUMNS + ", p.kind AS p_kind, "
                 + "p.spec_version AS p_spec_version, p.spec AS p_spec FROM delivery d "
                 + "JOIN dispatch p ON p.id = d.dispatch_id "
@@ -64,7 +66,7 @@ final class PostgresClaims implements Claims {
         select.setLong(4, q.now().toEpochMilli());
         select.setInt(5, q.limit());
         List<ClaimedDelivery> claimed = new ArrayList<>();
-        List<DeliveryRow> expired = new ArrayList<>();
+        List<ExpiredDelivery> expired = new ArrayList<>();
         Map<String, StoredSpec> specs = new HashMap<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
@@ -72,13 +74,17 @@ final class PostgresClaims implements Claims {
                 if (leases.held().contains(row.id())) {
                     continue; // still being sent here (a clock stepped past the lease): never claimed twice
                 }
-                if (!row.expiresAt().isAfter(q.now())) {
-                    expired.add(row);
-                } else if (admit.test(row)) {
+                boolean past = !row.expiresAt().isAfter(q.now());
+                if (past || admit.test(row)) {
                     StoredSpec spec = specs.get(row.dispatchId());
                     if (spec == null) {
                         spec = new StoredSpec(rs.getInt("p_spec_version"), rs.getString("p_spec"));
                         specs.put(row.dispatchId(), spec);
+                    }
+                    if (past) {
+                        expired.add(new ExpiredDelivery(row, DispatchKind.fromDb(rs.getString("p_kind"))
+                                .orElseThrow(), spec, ""));
+                        continue;
                     }
                     DeliveryRow attempt = withAttempt(row, q.now());
                     claimed.add(new ClaimedDelivery(attempt, DispatchKind.fromDb(rs.getString("p_kind")).orElseThrow(),
@@ -98,8 +104,8 @@ final class PostgresClaims implements Claims {
                 uncommitted.add(c.delivery().id());
             }
         }
-        for (DeliveryRow row : expired) {
-            deliveries.expire(row, q.now());
+        for (ExpiredDelivery e : expired) {
+            ended.add(new ExpiredDelivery(e.delivery(), e.kind(), e.spec(), deliveries.expire(e.delivery(), q.now())));
         }
         return claimed;
     }

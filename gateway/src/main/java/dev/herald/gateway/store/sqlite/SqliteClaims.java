@@ -12,6 +12,7 @@ import dev.herald.gateway.store.DeliveryRow;
 import dev.herald.gateway.store.DeliveryUpdate;
 import dev.herald.gateway.store.EventRow;
 import dev.herald.gateway.store.Events;
+import dev.herald.gateway.store.ExpiredDelivery;
 import dev.herald.gateway.store.JdbcTx;
 import dev.herald.gateway.store.Sql;
 import java.sql.Connection;
@@ -59,7 +60,8 @@ final class SqliteClaims implements Claims {
     }
 
     @Override
-    public List<ClaimedDelivery> claimDue(ClaimQuery q, Predicate<DeliveryRow> admit) throws SQLException {
+    public List<ClaimedDelivery> claimDue(ClaimQuery q, Predicate<DeliveryRow> admit, List<ExpiredDelivery> ended)
+            throws SQLException {
         PreparedStatement select = sql.prepare("SELECT " + Deliveries.D_COLUMNS + ", p.kind AS p_kind, "
                 + "p.spec_version AS p_spec_version, p.spec AS p_spec FROM delivery d "
                 + "JOIN dispatch p ON p.id = d.dispatch_id "
@@ -72,19 +74,23 @@ final class SqliteClaims implements Claims {
         select.setLong(4, q.now().toEpochMilli());
         select.setInt(5, q.limit());
         List<ClaimedDelivery> claimed = new ArrayList<>();
-        List<DeliveryRow> expired = new ArrayList<>();
+        List<ExpiredDelivery> expired = new ArrayList<>();
         // A dispatch's deliveries come in runs: its spec is read once per claim, not once per row.
         Map<String, StoredSpec> specs = new HashMap<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 DeliveryRow row = Deliveries.row(rs);
-                if (!row.expiresAt().isAfter(q.now())) {
-                    expired.add(row);
-                } else if (admit.test(row)) {
+                boolean past = !row.expiresAt().isAfter(q.now());
+                if (past || admit.test(row)) {
                     StoredSpec spec = specs.get(row.dispatchId());
                     if (spec == null) {
                         spec = new StoredSpec(rs.getInt("p_spec_version"), rs.getString("p_spec"));
                         specs.put(row.dispatchId(), spec);
+                    }
+                    if (past) {
+                        expired.add(new ExpiredDelivery(row, DispatchKind.fromDb(rs.getString("p_kind"))
+                                .orElseThrow(), spec, ""));
+                        continue;
                     }
                     DeliveryRow attempt = withAttempt(row, q.now());
                     claimed.add(new ClaimedDelivery(attempt, DispatchKind.fromDb(rs.getString("p_kind")).orElseThrow(),
@@ -98,8 +104,8 @@ final class SqliteClaims implements Claims {
             claim.setInt(2, c.token().attempt());
             claim.executeUpdate();
         }
-        for (DeliveryRow row : expired) {
-            deliveries.expire(row, q.now());
+        for (ExpiredDelivery e : expired) {
+            ended.add(new ExpiredDelivery(e.delivery(), e.kind(), e.spec(), deliveries.expire(e.delivery(), q.now())));
         }
         return claimed;
     }
