@@ -10,6 +10,7 @@ import dev.herald.channel.testkit.HttpPeer;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.testkit.MutableClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,16 +40,23 @@ final class DeadLettersTest {
 
     @TempDir
     Path dir;
+    /** The test's clock: frozen unless moved, so dead letters often end at the same millisecond (ordered by id). */
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T15:20:00Z"));
     private final AtomicBoolean gone = new AtomicBoolean(true);
+    private final AtomicBoolean unavailable = new AtomicBoolean(true);
     private HttpPeer peer;
     private GatewayFixture gw;
 
     @BeforeEach
     void start() throws Exception {
-        peer = new HttpPeer().answer(ex -> HttpPeer.reply(ex,
-                ex.getRequestURI().getPath().startsWith("/gone") && gone.get() ? 410 : 200, Map.of(), "{}"));
+        peer = new HttpPeer().answer(ex -> {
+            String path = ex.getRequestURI().getPath();
+            int status = path.startsWith("/gone") && gone.get() ? 410
+                    : path.startsWith("/busy") && unavailable.get() ? 503 : 200;
+            HttpPeer.reply(ex, status, Map.of(), "{}");
+        });
         gw = GatewayFixture.start(dir, ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces()),
-                SecretResolver.withEnvironment(Map.of())), Herald.Overrides.none());
+                SecretResolver.withEnvironment(Map.of())), GatewayFixture.clock(clock));
     }
 
     /** {@code dl} and {@code dl2} send for real; {@code dlsb} is a sandbox (an email to {@code +bounce} bounces). */
@@ -131,6 +139,7 @@ final class DeadLettersTest {
             assertTrue(d.path("last_error").asText().contains("410"), d.toString());
             Instant ended = Instant.parse(d.path("ended_at").asText());
             assertFalse(ended.isBefore(previous), "oldest first");
+            assertEquals(clock.instant(), ended, "the test's clock stands still");
             previous = ended;
         }
         assertEquals(5, list(ADMIN, "").path("dead_letters").size(), "100 a page by default");
@@ -188,6 +197,30 @@ final class DeadLettersTest {
         assertEquals(0, list(ADMIN, "").path("dead_letters").size(), "no longer dead");
         assertEquals(404, gw.post("/herald/v1/dead_letters/" + id + "/replay", ADMIN, "").status(),
                 "a delivered delivery is not replayed");
+    }
+
+    @Test
+    void anExpiredDeadLetterIsReplayedWithAFreshAgeLimit() throws Exception {
+        String users = "\"late\"";
+        String dispatch = gw.accept(ADMIN, """
+                {"external_user_ids":[%s],"messages":{"webhook":{"url":"%s","request_method":"POST","body":"x"}}}"""
+                .formatted(users, peer.url("/busy")));
+        gw.awaitStatus(ADMIN, dispatch, s -> s.path("deliveries").path(0).path("attempts").asInt() >= 1);
+        clock.advance(java.time.Duration.ofHours(25)); // past delivery.max_age (24 h): it gives up
+        gw.herald.wakeScheduler();
+        JsonNode expired = gw.awaitStatus(ADMIN, dispatch, s -> GatewayFixture.allDeliveries(s, "expired"));
+        String id = expired.path("deliveries").get(0).path("id").asText();
+        JsonNode listed = list(ADMIN, "?channel=webhook").path("dead_letters");
+        assertEquals(1, listed.size(), listed.toString());
+        assertEquals("expired", listed.get(0).path("status").asText());
+        assertEquals(clock.instant().toString(), listed.get(0).path("ended_at").asText(), "ended_at is when it ended");
+
+        unavailable.set(false);
+        var r = gw.post("/herald/v1/dead_letters/replay", ADMIN, "{\"status\":\"expired\"}");
+        assertEquals(202, r.status(), r.raw());
+        assertEquals(1, r.json().path("replayed").asInt(), r.raw());
+        JsonNode delivered = gw.awaitStatus(ADMIN, dispatch, s -> GatewayFixture.allDeliveries(s, "delivered"));
+        assertEquals(id, delivered.path("deliveries").get(0).path("id").asText());
     }
 
     @Test
