@@ -17,7 +17,9 @@ import java.util.UUID;
  * Dead letters: the deliveries that ended {@code failed}, {@code expired} or {@code bounced}, listed per workspace in
  * the order they ended ({@code updated_at}, then id: a dead delivery's row changes no more) and queued again on
  * request. Replaying keeps the delivery's id (receivers dedupe on it) and its attempt count; it is due at once with
- * a fresh age limit, so one that expired does not expire again before its first new attempt.
+ * a fresh age limit, so one that expired does not expire again before its first new attempt. It is the one move
+ * back a delivery ever makes (states otherwise only move forward), and only on an operator's request. Its old
+ * {@code provider_message_id} is cleared: a late receipt for the dead message must not move the new attempt on.
  */
 public final class DeadLetters {
     /** The dead states as the partial index {@code delivery_dead} names them: queries must say it the same way. */
