@@ -6,6 +6,7 @@ import dev.herald.channel.webhook.WebhookSender;
 import dev.herald.config.HeraldConfig;
 import dev.herald.gateway.api.AdminEndpoints;
 import dev.herald.gateway.api.DeadEventsEndpoints;
+import dev.herald.gateway.api.DeadLetterEndpoints;
 import dev.herald.gateway.api.DispatchStatusEndpoint;
 import dev.herald.gateway.api.Dispatching;
 import dev.herald.gateway.api.MessagesSendEndpoint;
@@ -15,6 +16,7 @@ import dev.herald.gateway.api.SpecUpgrade;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.api.TransactionalSendEndpoint;
 import dev.herald.gateway.api.TriggerEndpoints;
+import dev.herald.gateway.api.UsageEndpoint;
 import dev.herald.gateway.binding.ChannelSenders;
 import dev.herald.gateway.binding.SenderResources;
 import dev.herald.gateway.callbacks.TwilioCallbackEndpoint;
@@ -24,6 +26,7 @@ import dev.herald.gateway.delivery.EgressLimits;
 import dev.herald.gateway.delivery.OutcomeListener;
 import dev.herald.gateway.delivery.RetryPolicy;
 import dev.herald.gateway.events.CurrentsStream;
+import dev.herald.gateway.delivery.UsageMetrics;
 import dev.herald.gateway.events.EventPublisher;
 import dev.herald.gateway.events.Postbacks;
 import dev.herald.gateway.http.ApiPipeline;
@@ -167,6 +170,7 @@ public final class Herald implements AutoCloseable {
         resources.push(store);
         Gauge.builder("herald.store.write_queue", store, Store::pendingWrites)
                 .description("writes waiting for the store's writer").register(metrics);
+        store.onUsage(new UsageMetrics(metrics)::add);
         FunctionCounter.builder("herald.store.stale_outcomes", store, Store::staleOutcomes)
                 .description("attempt outcomes dropped because their claim was no longer held").register(metrics);
         var purger = new Purger(store, config.store().retention(), clock);
@@ -236,6 +240,8 @@ public final class Herald implements AutoCloseable {
         endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, store, config.delivery(), clock).endpoints());
         endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
         endpoints.addAll(new DeadEventsEndpoints(store, clock, stream::replayed).endpoints());
+        endpoints.addAll(new DeadLetterEndpoints(store, clock, config.delivery().maxAge(), engine::wake).endpoints());
+        endpoints.add(new UsageEndpoint(store, clock).endpoint());
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),
                 new Idempotency(store, clock), new StoreFailures(), clock);
 

@@ -119,6 +119,8 @@ final class TwilioCallbackTest {
     void aRepeatedCallbackIsHarmless() throws Exception {
         String id = sent("cb-dup", "+15552220003");
         var params = callback(delivery(id), "delivered");
+        long deliveredBefore = smsUsage("delivered");
+        long sentBefore = smsUsage("sent");
 
         assertEquals(200, post(params).status());
         JsonNode once = delivery(id);
@@ -128,6 +130,14 @@ final class TwilioCallbackTest {
         JsonNode twice = delivery(id);
         assertEquals("delivered", twice.path("status").asText());
         assertEquals(once.path("updated_at").asText(), twice.path("updated_at").asText(), "nothing was written");
+        assertEquals(deliveredBefore + 1, smsUsage("delivered"), "the delivery receipt counts once in the usage");
+        assertEquals(sentBefore, smsUsage("sent"), "sent was counted when Twilio took it, not again");
+    }
+
+    /** The workspace's SMS usage count of one outcome, over every hour. */
+    private static long smsUsage(String outcome) throws Exception {
+        return GatewayFixture.count(dir, "SELECT COALESCE(SUM(" + outcome + "), 0) FROM usage_hour "
+                + "WHERE workspace = 'tw' AND channel = 'sms'");
     }
 
     @Test

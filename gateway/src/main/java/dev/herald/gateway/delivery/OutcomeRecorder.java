@@ -128,6 +128,8 @@ final class OutcomeRecorder implements AutoCloseable {
         if (a.effect().isPresent()) {
             a.effect().get().apply(tx, now);
         }
+        tx.usage().countMove(c.delivery().workspace(), c.delivery().channel(), DeliveryStatus.QUEUED,
+                a.update().status(), now);
         var change = new StateChange(c.delivery(), c.kind(), spec, DeliveryStatus.QUEUED, a.update().status(),
                 a.update().lastError(), a.answer(), a.update().providerMessageId(), now);
         listeners.changed(tx, change);

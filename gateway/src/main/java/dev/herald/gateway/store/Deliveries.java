@@ -22,9 +22,11 @@ public final class Deliveries {
     public static final String D_COLUMNS = "d." + COLUMNS.replace(", ", ", d.");
 
     private final Sql sql;
+    private final Usage usage;
 
-    Deliveries(Sql sql) {
+    Deliveries(Sql sql, Usage usage) {
         this.sql = sql;
+        this.usage = usage;
     }
 
     /**
@@ -34,7 +36,11 @@ public final class Deliveries {
      * @return whether a row was inserted
      */
     public boolean insert(NewDelivery d, Instant now) throws SQLException {
-        return bind(sql.prepare(INSERT), d, now).executeUpdate() == 1;
+        boolean inserted = bind(sql.prepare(INSERT), d, now).executeUpdate() == 1;
+        if (inserted) {
+            countCreated(d, now);
+        }
+        return inserted;
     }
 
     /**
@@ -43,6 +49,15 @@ public final class Deliveries {
      */
     public void insertLater(NewDelivery d, Instant now) throws SQLException {
         sql.executeLater(bind(sql.prepareUnrelated(INSERT), d, now));
+        // Counted as inserted: a conflict means the same expansion ran again in this transaction, which only a
+        // recipient listed twice under the same identifier does, and request parsing already folds those.
+        countCreated(d, now);
+    }
+
+    /** A created delivery is {@code accepted}; one created ended (nowhere to send it) counts its end too. */
+    private void countCreated(NewDelivery d, Instant now) {
+        usage.count(d.workspace(), d.channel(), now, UsageOutcome.ACCEPTED, 1);
+        usage.countMove(d.workspace(), d.channel(), DeliveryStatus.QUEUED, d.status(), now);
     }
 
     private static final String INSERT = "INSERT INTO delivery (id, dispatch_id, workspace, channel, recipient, "
@@ -215,7 +230,9 @@ public final class Deliveries {
         ps.setString(1, reason);
         ps.setLong(2, Rows.millis(now));
         ps.setString(3, row.id().toString());
-        ps.executeUpdate();
+        if (ps.executeUpdate() == 1) {
+            usage.count(row.workspace(), row.channel(), now, UsageOutcome.EXPIRED, 1);
+        }
         return reason;
     }
 
@@ -263,6 +280,15 @@ public final class Deliveries {
      * @return how many deliveries were touched
      */
     public int forgetUser(long userId, Instant now) throws SQLException {
+        PreparedStatement pending = sql.prepare("SELECT workspace, channel, COUNT(*) FROM delivery WHERE user_id = ? "
+                + "AND status = 'queued' GROUP BY workspace, channel");
+        pending.setLong(1, userId);
+        try (ResultSet rs = pending.executeQuery()) {
+            while (rs.next()) {
+                usage.count(rs.getString(1), Channel.fromWireName(rs.getString(2)), now, UsageOutcome.ABORTED,
+                        rs.getLong(3));
+            }
+        }
         PreparedStatement abort = sql.prepare("UPDATE delivery SET status = 'aborted', last_error = 'user deleted', "
                 + "updated_at = ? WHERE user_id = ? AND status = 'queued'");
         abort.setLong(1, Rows.millis(now));
@@ -308,7 +334,11 @@ public final class Deliveries {
         ps.setLong(3, Rows.millis(now));
         ps.setString(4, d.id().toString());
         ps.setString(5, d.status().dbName());
-        return ps.executeUpdate() == 1;
+        if (ps.executeUpdate() != 1) {
+            return false;
+        }
+        usage.countMove(d.workspace(), d.channel(), d.status(), next, now);
+        return true;
     }
 
     /** Deliveries of one tracked send on one UTC day, by channel and state. */

@@ -1,5 +1,7 @@
 package dev.herald.gateway.store;
 
+import java.sql.SQLException;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -10,11 +12,13 @@ public final class JdbcTx implements StoreTx {
     private final Sql sql;
     private final Dispatches dispatches;
     private final Deliveries deliveries;
+    private final DeadLetters deadLetters;
     private final Users users;
     private final Events events;
     private final StreamEvents streamEvents;
     private final Keys keys;
     private final HeldReceipts heldReceipts;
+    private final Usage usage;
     private final Claims claims;
 
     /**
@@ -24,8 +28,10 @@ public final class JdbcTx implements StoreTx {
      */
     public JdbcTx(Sql sql, Function<JdbcTx, Claims> claims) {
         this.sql = sql;
+        this.usage = new Usage(sql);
         this.dispatches = new Dispatches(sql);
-        this.deliveries = new Deliveries(sql);
+        this.deliveries = new Deliveries(sql, usage);
+        this.deadLetters = new DeadLetters(sql, usage);
         this.users = new Users(sql);
         this.events = new Events(sql);
         this.streamEvents = new StreamEvents(sql);
@@ -47,6 +53,11 @@ public final class JdbcTx implements StoreTx {
     @Override
     public Deliveries deliveries() {
         return deliveries;
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     @Override
@@ -75,7 +86,36 @@ public final class JdbcTx implements StoreTx {
     }
 
     @Override
+    public Usage usage() {
+        return usage;
+    }
+
+    @Override
     public Claims claims() {
         return claims;
+    }
+
+    /**
+     * Ends one unit of work run on this transaction: what it held back to write once (its usage counts) is kept for
+     * {@link #writeHeld} if it succeeded, dropped if it was rolled back. An engine calls it after every write's work.
+     */
+    public void endWork(boolean succeeded) {
+        usage.endWork(succeeded);
+    }
+
+    /**
+     * Writes what the transaction's units of work held back, summed over them (the usage counts: one upsert per
+     * workspace, channel and hour however many changes counted), in the transaction: an engine calls it just before
+     * it commits.
+     *
+     * @return the counts written, for the engine to {@linkplain Store#onUsage report} once they are committed
+     */
+    public List<UsageRow> writeHeld() throws SQLException {
+        return usage.writeHeld();
+    }
+
+    /** Drops what the transaction held back to write (it is rolled back). */
+    public void discardHeld() {
+        usage.discard();
     }
 }

@@ -51,7 +51,30 @@ public final class SharedMigrations {
                       lease_until BIGINT NOT NULL DEFAULT 0,
                       next_attempt_at BIGINT NOT NULL DEFAULT 0,
                       failures INTEGER NOT NULL DEFAULT 0,
-                      last_error TEXT)"""));
+                      last_error TEXT)"""),
+            // Dead letters (deliveries that ended failed, expired or bounced) listed and replayed per workspace in the
+            // order they ended: a few rows among millions of finished ones, found without reading the others. A
+            // query must name the same status list, in this order, for SQLite to use it.
+            List.of("CREATE INDEX delivery_dead ON delivery (workspace, updated_at, id) "
+                            + "WHERE status IN ('bounced', 'expired', 'failed')",
+                    // Usage per workspace, channel and UTC hour (epoch milliseconds), counted in the transactions of
+                    // the changes that cause it; a writer adds to its own shard so writers never queue on one row.
+                    """
+                    CREATE TABLE usage_hour (
+                      workspace TEXT NOT NULL,
+                      hour BIGINT NOT NULL,
+                      channel TEXT NOT NULL,
+                      shard INTEGER NOT NULL,
+                      accepted BIGINT NOT NULL DEFAULT 0,
+                      sent BIGINT NOT NULL DEFAULT 0,
+                      delivered BIGINT NOT NULL DEFAULT 0,
+                      undelivered BIGINT NOT NULL DEFAULT 0,
+                      bounced BIGINT NOT NULL DEFAULT 0,
+                      failed BIGINT NOT NULL DEFAULT 0,
+                      expired BIGINT NOT NULL DEFAULT 0,
+                      aborted BIGINT NOT NULL DEFAULT 0,
+                      replayed BIGINT NOT NULL DEFAULT 0,
+                      PRIMARY KEY (workspace, hour, channel, shard))"""));
 
     /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
     public static List<String> spelled(List<String> migration, String sequenceKey) {

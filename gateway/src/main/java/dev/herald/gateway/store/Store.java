@@ -72,6 +72,14 @@ public interface Store extends AutoCloseable {
     default void onRemoteWork(Runnable wake) {
     }
 
+    /**
+     * Tells {@code sink} the usage counts of every transaction once it is committed (each row: what that transaction
+     * added), so metrics count exactly what the journal kept. The sink runs on a store thread: it must be quick and
+     * must not throw. An engine calls the last sink given.
+     */
+    default void onUsage(java.util.function.Consumer<java.util.List<UsageRow>> sink) {
+    }
+
     /** Finishes queued writes, then closes connections and releases the store. Idempotent. */
     @Override
     void close();

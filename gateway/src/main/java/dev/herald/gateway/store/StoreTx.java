@@ -11,6 +11,9 @@ public interface StoreTx {
     /** The delivery table. */
     Deliveries deliveries();
 
+    /** The deliveries that ended failed, expired or bounced, and their replay. */
+    DeadLetters deadLetters();
+
     /** The user directory. */
     Users users();
 
@@ -25,6 +28,9 @@ public interface StoreTx {
 
     /** Provider reports waiting for the outcome of their send. */
     HeldReceipts heldReceipts();
+
+    /** Usage counts per workspace, channel and hour. */
+    Usage usage();
 
     /** Claims on due deliveries and their outcomes (writes only). */
     Claims claims();

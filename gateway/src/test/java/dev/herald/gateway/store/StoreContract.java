@@ -137,6 +137,108 @@ public abstract class StoreContract {
     }
 
     @Test
+    void usageIsCountedOnlyForWritesThatCommitSummedAndReportedOnceCommitted() throws Exception {
+        List<UsageRow> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+        store.onUsage(reported::addAll);
+        Instant at = NOW.plusSeconds(125); // counts in the hour starting at NOW
+        List<CompletableFuture<String>> writes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            boolean fails = i % 4 == 3; // queued together: engines batch them, and a failure must drop only its own
+            writes.add(store.write(tx -> {
+                tx.usage().count("acme", Channel.WEBHOOK, at, UsageOutcome.ACCEPTED, 2);
+                tx.usage().countMove("acme", Channel.WEBHOOK, DeliveryStatus.QUEUED, DeliveryStatus.DELIVERED, at);
+                tx.usage().count("beta", Channel.EMAIL, at.plus(Duration.ofHours(1)), UsageOutcome.BOUNCED, 1);
+                if (fails) {
+                    throw new SQLException("boom");
+                }
+                return "ok";
+            }));
+        }
+        int failed = 0;
+        for (var w : writes) {
+            try {
+                w.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                failed++;
+            }
+        }
+        assertEquals(5, failed);
+        List<UsageRow> acme = store.read(tx -> tx.usage().hours("acme", NOW, NOW.plus(Duration.ofDays(1)))).get();
+        assertEquals(1, acme.size(), acme.toString());
+        assertEquals(NOW, acme.get(0).hour());
+        assertEquals(30, acme.get(0).count(UsageOutcome.ACCEPTED));
+        assertEquals(15, acme.get(0).count(UsageOutcome.SENT), "delivered at once was sent too");
+        assertEquals(15, acme.get(0).count(UsageOutcome.DELIVERED));
+        assertEquals(0, acme.get(0).count(UsageOutcome.FAILED));
+        List<UsageRow> beta = store.read(tx -> tx.usage().hours("beta", NOW, NOW.plus(Duration.ofDays(1)))).get();
+        assertEquals(NOW.plus(Duration.ofHours(1)), beta.get(0).hour());
+        assertEquals(15, beta.get(0).count(UsageOutcome.BOUNCED));
+        assertEquals(List.of(), store.read(tx -> tx.usage().hours("acme", NOW.plus(Duration.ofHours(1)),
+                NOW.plus(Duration.ofDays(1)))).get(), "another hour");
+        long reportedAccepted = reported.stream().filter(r -> r.workspace().equals("acme"))
+                .mapToLong(r -> r.count(UsageOutcome.ACCEPTED)).sum();
+        assertEquals(30, reportedAccepted, "what was committed is reported, once");
+    }
+
+    @Test
+    void deadLettersAreListedInTheOrderTheyEndedAndReplayedWithTheirId() throws Exception {
+        String id = "e".repeat(32);
+        List<NewDelivery> ds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ds.add(delivery(id, "r" + i, Lane.STANDARD, NOW));
+        }
+        store.write(tx -> {
+            tx.dispatches().insert(dispatch(id), NOW);
+            for (NewDelivery d : ds) {
+                tx.deliveries().insert(d, NOW);
+            }
+            return null;
+        }).get();
+        var claimed = claim(Lane.STANDARD, 10);
+        DeliveryStatus[] ends = {DeliveryStatus.FAILED, DeliveryStatus.BOUNCED, DeliveryStatus.DELIVERED,
+                DeliveryStatus.FAILED, DeliveryStatus.EXPIRED};
+        for (int i = 0; i < claimed.size(); i++) {
+            var c = claimed.get(i);
+            int n = ds.indexOf(ds.stream().filter(d -> d.id().equals(c.delivery().id())).findFirst().orElseThrow());
+            Instant ended = NOW.plusSeconds(10 - n); // r4 ended first
+            assertTrue(store.write(tx -> tx.claims().record(c.token(), new DeliveryUpdate(c.delivery().id(), ends[n],
+                    Optional.empty(), Optional.of("no"), Optional.empty(), Optional.empty()), ended)).get());
+        }
+        List<DeliveryRow> all = store.read(tx -> tx.deadLetters().page("acme", DeadLetterFilter.ALL, Optional.empty(),
+                10)).get();
+        assertEquals(List.of("r4", "r3", "r1", "r0"), all.stream().map(DeliveryRow::recipient).toList());
+        List<DeliveryRow> next = store.read(tx -> tx.deadLetters().page("acme", DeadLetterFilter.ALL,
+                Optional.of(DeadLetters.Cursor.after(all.get(1))), 10)).get();
+        assertEquals(List.of("r1", "r0"), next.stream().map(DeliveryRow::recipient).toList());
+        assertEquals(List.of(), store.read(tx -> tx.deadLetters().page("beta", DeadLetterFilter.ALL, Optional.empty(),
+                10)).get(), "another workspace's are not listed");
+
+        Instant later = NOW.plus(Duration.ofHours(3));
+        var r = store.write(tx -> tx.deadLetters().replayMatching("acme", new DeadLetterFilter(Optional.empty(),
+                Optional.of(DeliveryStatus.FAILED), Optional.empty(), Optional.empty(), Optional.empty()),
+                Optional.empty(), 1, new java.util.HashSet<>(), later, Duration.ofHours(24))).get();
+        assertEquals(1, r.count());
+        assertTrue(r.more(), "one more failed");
+        DeliveryRow replayed = store.read(tx -> tx.deliveries().forDispatch(id)).get().stream()
+                .filter(d -> d.recipient().equals("r3")).findFirst().orElseThrow();
+        assertEquals(DeliveryStatus.QUEUED, replayed.status());
+        assertEquals(later, replayed.nextAttemptAt());
+        assertEquals(later.plus(Duration.ofHours(24)), replayed.expiresAt());
+        assertEquals(1, replayed.attempts(), "attempts keep counting");
+        var again = store.write(tx -> tx.claims().claimDue(new ClaimQuery(Lane.STANDARD, "acme", "webhook:h:80", later,
+                10), row -> true)).get();
+        assertEquals(List.of(replayed.id()), again.stream().map(c -> c.delivery().id()).toList(),
+                "due again, and claimed for its next attempt");
+        assertEquals(2, again.get(0).token().attempt());
+        assertTrue(store.write(tx -> tx.deadLetters().replay("beta", ds.get(0).id(), later, Duration.ofHours(1))).get()
+                .isEmpty(), "another workspace cannot replay it");
+        assertTrue(store.write(tx -> tx.deadLetters().replay("acme", ds.get(2).id(), later, Duration.ofHours(1))).get()
+                .isEmpty(), "a delivered delivery is not dead");
+        assertTrue(store.write(tx -> tx.deadLetters().replay("acme", ds.get(0).id(), later, Duration.ofHours(1))).get()
+                .isPresent());
+    }
+
+    @Test
     void aDispatchKeepsItsSpecScheduleAndColumns() throws Exception {
         String id = "c".repeat(32);
         var d = new NewDispatch(id, "acme", DispatchKind.CANVAS_TRIGGER_SCHEDULE, Lane.BULK, spec("u7"),

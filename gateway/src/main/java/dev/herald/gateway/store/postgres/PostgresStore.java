@@ -10,6 +10,7 @@ import dev.herald.gateway.store.Sql;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreOverloadedException;
 import dev.herald.gateway.store.StoreUnavailableException;
+import dev.herald.gateway.store.UsageRow;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.Connection;
@@ -34,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -84,6 +86,7 @@ public final class PostgresStore implements Store {
     private final List<Runnable> wakeListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
+    private volatile Consumer<List<UsageRow>> usageSink = usage -> { };
 
     private PostgresStore(StoreConfig config, HikariDataSource pool, Clock clock, String owner) {
         this.server = config.postgres().orElseThrow();
@@ -311,6 +314,7 @@ public final class PostgresStore implements Store {
         Object[] results = new Object[n];
         Throwable[] errors = new Throwable[n];
         var claims = (PostgresClaims) tx.claims();
+        List<UsageRow> usage;
         boolean accepted = false;
         for (PendingWrite<?> w : batch) {
             accepted |= w.ingress();
@@ -320,9 +324,12 @@ public final class PostgresStore implements Store {
                 // One write failed, which aborts the whole transaction on PostgreSQL: again, each write on its own.
                 claims.rolledBack();
                 tx.sql().discardDeferred();
+                tx.discardHeld();
                 connection.rollback();
                 runApart(connection, tx, batch, results, errors);
             }
+            // Last before the commit: the usage rows' locks are held for as short a time as can be.
+            usage = tx.writeHeld();
             if (accepted) {
                 PreparedStatement notify = tx.sql().prepare("SELECT pg_notify('" + CHANNEL + "', ?)");
                 notify.setString(1, leases.owner());
@@ -332,9 +339,11 @@ public final class PostgresStore implements Store {
         } catch (SQLException | RuntimeException e) {
             claims.rolledBack(); // the batch fails: its claims were never made
             tx.sql().discardDeferred();
+            tx.discardHeld();
             throw e;
         }
         claims.committed();
+        reportUsage(usage);
         List<PendingWrite<?>> done = List.copyOf(batch);
         completer.execute(() -> {
             for (int i = 0; i < n; i++) {
@@ -353,7 +362,9 @@ public final class PostgresStore implements Store {
         for (int i = 0; i < batch.size(); i++) {
             try {
                 results[i] = batch.get(i).work().run(tx);
+                tx.endWork(true);
             } catch (Exception | StackOverflowError e) {
+                tx.endWork(false);
                 return false;
             }
         }
@@ -385,9 +396,11 @@ public final class PostgresStore implements Store {
                     try {
                         results[i] = w.work().run(tx);
                         tx.sql().flush(); // its deferred inserts fail it, not the next write
+                        tx.endWork(true);
                         errors[i] = null;
                         break;
                     } catch (Exception | StackOverflowError e) {
+                        tx.endWork(false);
                         errors[i] = e;
                         results[i] = null;
                         tx.sql().discardDeferred();
@@ -410,6 +423,22 @@ public final class PostgresStore implements Store {
     private static boolean retryable(SQLException e) {
         String state = e.getSQLState();
         return "40001".equals(state) || "40P01".equals(state) || "23505".equals(state);
+    }
+
+    private void reportUsage(List<UsageRow> usage) {
+        if (usage.isEmpty()) {
+            return;
+        }
+        try {
+            usageSink.accept(usage);
+        } catch (RuntimeException e) {
+            logger.warn("store: reporting usage counts failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void onUsage(Consumer<List<UsageRow>> sink) {
+        usageSink = sink;
     }
 
     private void failBatch(List<PendingWrite<?>> batch, Exception cause) {

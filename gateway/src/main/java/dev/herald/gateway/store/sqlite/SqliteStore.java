@@ -8,6 +8,7 @@ import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreLockedException;
 import dev.herald.gateway.store.StoreOverloadedException;
 import dev.herald.gateway.store.StoreUnavailableException;
+import dev.herald.gateway.store.UsageRow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -111,6 +113,7 @@ public final class SqliteStore implements Store {
     private final FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
+    private volatile Consumer<List<UsageRow>> usageSink = usage -> { };
 
     private SqliteStore(Path path, int ingressCapacity, Connection writeConnection, Committer committer,
                         WriteConnectionSetup setup, FileChannel lockChannel, FileLock lock) {
@@ -303,6 +306,7 @@ public final class SqliteStore implements Store {
 
     private void runBatch(List<PendingWrite<?>> batch) {
         int n = batch.size();
+        List<UsageRow> usage;
         Object[] results = new Object[n];
         Throwable[] errors = new Throwable[n];
         try {
@@ -316,8 +320,10 @@ public final class SqliteStore implements Store {
                 try {
                     results[i] = w.work().run(writeTx);
                     writeTx.sql().prepare("RELEASE w").execute();
+                    writeTx.endWork(true);
                 } catch (Exception | StackOverflowError e) {
                     errors[i] = e;
+                    writeTx.endWork(false);
                     try {
                         writeTx.sql().prepare("ROLLBACK TO w").execute();
                         writeTx.sql().prepare("RELEASE w").execute();
@@ -330,18 +336,37 @@ public final class SqliteStore implements Store {
                     }
                 }
             }
+            usage = writeTx.writeHeld(); // the batch's usage counts, summed: one upsert per workspace, channel, hour
             committer.commit(writeConnection);
         } catch (SQLException | RuntimeException e) {
+            writeTx.discardHeld();
             failBatch(batch, e);
             return;
         }
         writable();
+        reportUsage(usage);
         List<PendingWrite<?>> done = List.copyOf(batch);
         completer.execute(() -> {
             for (int i = 0; i < n; i++) {
                 complete(done.get(i), results[i], errors[i]);
             }
         });
+    }
+
+    private void reportUsage(List<UsageRow> usage) {
+        if (usage.isEmpty()) {
+            return;
+        }
+        try {
+            usageSink.accept(usage);
+        } catch (RuntimeException e) {
+            logger.warn("store: reporting usage counts failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void onUsage(Consumer<List<UsageRow>> sink) {
+        usageSink = sink;
     }
 
     private void failBatch(List<PendingWrite<?>> batch, Exception cause) {
