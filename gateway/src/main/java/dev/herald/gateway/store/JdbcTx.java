@@ -11,6 +11,8 @@ public final class JdbcTx implements StoreTx {
     private final Dispatches dispatches;
     private final Deliveries deliveries;
     private final Users users;
+    private final EmailAddresses emailAddresses;
+    private final InvalidPhones invalidPhones;
     private final Events events;
     private final Keys keys;
     private final HeldReceipts heldReceipts;
@@ -26,6 +28,8 @@ public final class JdbcTx implements StoreTx {
         this.dispatches = new Dispatches(sql);
         this.deliveries = new Deliveries(sql);
         this.users = new Users(sql);
+        this.emailAddresses = new EmailAddresses(sql);
+        this.invalidPhones = new InvalidPhones(sql);
         this.events = new Events(sql);
         this.keys = new Keys(sql);
         this.heldReceipts = new HeldReceipts(sql);
@@ -50,6 +54,16 @@ public final class JdbcTx implements StoreTx {
     @Override
     public Users users() {
         return users;
+    }
+
+    @Override
+    public EmailAddresses emailAddresses() {
+        return emailAddresses;
+    }
+
+    @Override
+    public InvalidPhones invalidPhones() {
+        return invalidPhones;
     }
 
     @Override
