@@ -55,7 +55,8 @@ final class AddressInputs {
         for (String key : new String[] {name, name + "[]"}) {
             List<String> values = request.query().get(key);
             if (values != null) {
-                out.addAll(values);
+                // Braze's own examples put "phone=+1..." unencoded in the URL, which form decoding reads as a space.
+                values.forEach(v -> out.add(v.matches(" \\d{7,15}") ? "+" + v.substring(1) : v));
             }
         }
         return bounded(out, name);
