@@ -128,6 +128,17 @@ final class EmailListsTest {
     }
 
     @Test
+    void anUnsubscribeThroughUsersTrackIsListedToo() throws Exception {
+        var r = gw.post("/users/track", KEY, "{\"attributes\":[{\"external_id\":\"ut\",\"email\":\"ut@example.test\","
+                + "\"email_subscribe\":\"unsubscribed\"}]}");
+        assertEquals(201, r.status(), r.raw());
+        assertEquals(1, gw.get("/email/unsubscribes?email=ut@example.test", KEY).json().path("emails").size());
+        gw.post("/users/track", KEY, "{\"attributes\":[{\"external_id\":\"ut\",\"email_subscribe\":\"subscribed\"}]}");
+        assertEquals(0, gw.get("/email/unsubscribes?email=ut@example.test", KEY).json().path("emails").size());
+        assertEquals("sent", only(emailTo("ut", null)).path("status").asText());
+    }
+
+    @Test
     void theBlocklistAndItsLegacyNameUnsubscribeAndBounce() throws Exception {
         track("b1", "b1@example.test");
         track("b2", "b2@example.test");
