@@ -25,14 +25,15 @@ final class ChannelConfigs {
 
     static LimitsConfig limits(ConfigNode n) {
         n.allowOnly("hourly", "burst_per_second", "users_track_per_3s", "broadcast_per_minute",
-                "transactional_per_second");
+                "transactional_per_second", "subscription_per_minute");
         var d = LimitsConfig.defaults();
         long max = 1_000_000_000L;
         return new LimitsConfig(n.longValue("hourly", d.hourly(), 1, max),
                 n.longValue("burst_per_second", d.burstPerSecond(), 1, max),
                 n.longValue("users_track_per_3s", d.usersTrackPer3s(), 1, max),
                 n.longValue("broadcast_per_minute", d.broadcastPerMinute(), 1, max),
-                n.longValue("transactional_per_second", d.transactionalPerSecond(), 1, max));
+                n.longValue("transactional_per_second", d.transactionalPerSecond(), 1, max),
+                n.longValue("subscription_per_minute", d.subscriptionPerMinute(), 1, max));
     }
 
     static List<AppConfig> apps(ConfigNode ws, boolean sandbox) {
@@ -130,7 +131,7 @@ final class ChannelConfigs {
     }
 
     static EmailConfig email(ConfigNode n) {
-        n.allowOnly("smtp", "pool");
+        n.allowOnly("smtp", "pool", "subscription_groups");
         ConfigNode s = n.object("smtp");
         s.allowOnly("host", "port", "starttls", "implicit_tls", "username", "password", "final_hop", "pool",
                 "connect_timeout", "read_timeout");
@@ -155,7 +156,22 @@ final class ChannelConfigs {
         return new EmailConfig(new SmtpConfig(s.string("host"), s.integer("port", implicitTls ? 465 : 587, 1, 65535),
                 implicitTls ? TlsMode.DISABLED : mode, implicitTls, username, password, s.bool("final_hop", false), pool,
                 s.duration("connect_timeout", Duration.ofSeconds(10)),
-                s.duration("read_timeout", Duration.ofSeconds(30))));
+                s.duration("read_timeout", Duration.ofSeconds(30))), emailGroups(n));
+    }
+
+    /** {@code email.subscription_groups}: the ids of the workspace's email subscription groups, as a list. */
+    private static Set<String> emailGroups(ConfigNode n) {
+        Set<String> groups = new java.util.LinkedHashSet<>();
+        for (ConfigNode g : n.list("subscription_groups")) {
+            if (!g.raw().isTextual() || g.asString().isBlank()) {
+                throw new ConfigException(g.path() + ": must be a subscription group id (a non-empty string)");
+            }
+            String id = g.asString().trim();
+            if (!groups.add(id)) {
+                throw new ConfigException(g.path() + ": duplicate subscription group \"" + id + "\"");
+            }
+        }
+        return groups;
     }
 
     static SmsConfig sms(ConfigNode n) {

@@ -236,9 +236,17 @@ public final class ConfigLoader {
             ws.allowOnly("id", "sandbox", "api_keys", "limits", "apps", "email", "sms", "campaigns", "canvases", "events");
             List<ApiKeyConfig> keys = apiKeys(ws, keyOwners);
             boolean sandbox = ws.bool("sandbox", false);
+            Optional<EmailConfig> email = ws.optionalObject("email").map(ChannelConfigs::email);
+            Optional<SmsConfig> sms = ws.optionalObject("sms").map(ChannelConfigs::sms);
+            // A subscription group id names one group: the API's group endpoints look it up without a channel.
+            for (String group : email.map(EmailConfig::subscriptionGroups).orElse(Set.of())) {
+                if (sms.map(s -> s.subscriptionGroups().containsKey(group)).orElse(false)) {
+                    throw new ConfigException(ws.keyPath("email") + ".subscription_groups: \"" + group
+                            + "\" is already an SMS subscription group (sms.subscription_groups)");
+                }
+            }
             out.add(new WorkspaceConfig(id, sandbox, keys, ChannelConfigs.limits(ws.objectOrEmpty("limits")),
-                    ChannelConfigs.apps(ws, sandbox), ws.optionalObject("email").map(ChannelConfigs::email),
-                    ws.optionalObject("sms").map(ChannelConfigs::sms), ChannelConfigs.campaigns(ws, "campaigns"),
+                    ChannelConfigs.apps(ws, sandbox), email, sms, ChannelConfigs.campaigns(ws, "campaigns"),
                     ChannelConfigs.campaigns(ws, "canvases"), ChannelConfigs.events(ws.objectOrEmpty("events"))));
         }
         return out;

@@ -28,6 +28,7 @@ public final class Permissions {
             "email.unsubscribe", "email.status", "email.hard_bounces", "email.bounce.remove", "email.spam.remove",
             "email.blacklist",
             "subscription.status.set", "subscription.status.get", "subscription.groups.get",
+            "sms.invalid_phone_numbers", "sms.invalid_phone_numbers.remove",
             HERALD_ADMIN);
 
     private Permissions() {

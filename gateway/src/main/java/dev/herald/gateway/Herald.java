@@ -41,6 +41,9 @@ import dev.herald.gateway.live.LiveConfig;
 import dev.herald.gateway.ops.OpsRoutes;
 import dev.herald.gateway.store.Purger;
 import dev.herald.gateway.store.Store;
+import dev.herald.gateway.subscriptions.EmailListEndpoints;
+import dev.herald.gateway.subscriptions.InvalidPhoneEndpoints;
+import dev.herald.gateway.subscriptions.SubscriptionEndpoints;
 import dev.herald.gateway.template.TemplateEngine;
 import dev.herald.gateway.users.UsersAliasNewEndpoint;
 import dev.herald.gateway.users.UsersDeleteEndpoint;
@@ -242,6 +245,9 @@ public final class Herald implements AutoCloseable {
         endpoints.addAll(new DeadEventsEndpoints(store, clock, stream::replayed).endpoints());
         endpoints.addAll(new DeadLetterEndpoints(store, clock, config.delivery().maxAge(), engine::wake).endpoints());
         endpoints.add(new UsageEndpoint(store, clock).endpoint());
+        endpoints.addAll(new EmailListEndpoints(store).endpoints());
+        endpoints.addAll(new SubscriptionEndpoints(store).endpoints());
+        endpoints.addAll(new InvalidPhoneEndpoints(store).endpoints());
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),
                 new Idempotency(store, clock), new StoreFailures(), clock);
 

@@ -60,7 +60,19 @@ final class ApiFuzzTests {
             "POST /sends/id/create",
             "GET /sends/data_series",
             "GET /messages/scheduled_broadcasts",
-            "GET /herald/v1/dispatches/x");
+            "GET /herald/v1/dispatches/x",
+            "POST /email/status",
+            "GET /email/unsubscribes",
+            "GET /email/hard_bounces",
+            "POST /email/bounce/remove",
+            "POST /email/spam/remove",
+            "POST /email/blocklist",
+            "POST /subscription/status/set",
+            "POST /v2/subscription/status/set",
+            "GET /subscription/status/get",
+            "GET /subscription/user/status",
+            "GET /sms/invalid_phone_numbers",
+            "POST /sms/invalid_phone_numbers/remove");
 
     private static Path dir;
     private static GatewayFixture gw;
@@ -71,8 +83,9 @@ final class ApiFuzzTests {
         dir = Files.createTempDirectory("herald-fuzz");
         String ws = """
                   - id: fuzz
-                    api_keys: [ { name: f, sha256: "%s", permissions: [messages.send, messages.schedule.create, messages.schedule.update, messages.schedule.delete, messages.schedule_broadcasts, campaigns.trigger.send, campaigns.trigger.schedule.create, campaigns.trigger.schedule.update, campaigns.trigger.schedule.delete, canvas.trigger.send, canvas.trigger.schedule.create, canvas.trigger.schedule.update, canvas.trigger.schedule.delete, transactional.send, users.track, users.delete, users.identify, users.alias.new, sends.id.create, sends.data_series] } ]
-                    email: { smtp: { host: 127.0.0.1, port: 9, starttls: disabled } }
+                    api_keys: [ { name: f, sha256: "%s", permissions: [messages.send, messages.schedule.create, messages.schedule.update, messages.schedule.delete, messages.schedule_broadcasts, campaigns.trigger.send, campaigns.trigger.schedule.create, campaigns.trigger.schedule.update, campaigns.trigger.schedule.delete, canvas.trigger.send, canvas.trigger.schedule.create, canvas.trigger.schedule.update, canvas.trigger.schedule.delete, transactional.send, users.track, users.delete, users.identify, users.alias.new, sends.id.create, sends.data_series, email.status, email.unsubscribe, email.hard_bounces, email.bounce.remove, email.spam.remove, email.blacklist, subscription.status.set, subscription.status.get, subscription.groups.get, sms.invalid_phone_numbers, sms.invalid_phone_numbers.remove] } ]
+                    email: { smtp: { host: 127.0.0.1, port: 9, starttls: disabled }, subscription_groups: [news] }
+                    sms: { twilio: { account_sid: ACf, auth_token: t, api_base: "http://127.0.0.1:9" }, subscription_groups: { sg: { from: "+15005550006" } } }
                     campaigns:
                       - { id: camp, webhook: { url: "http://127.0.0.1:9/c", request_method: POST, body: "hi {{${first_name}}} {{api_trigger_properties.${x}}}" } }
                       - { id: tx, transactional: true, email: { app_id: a, from: "a@acme.test", subject: "Hi {{${first_name}}}", body: "{{api_trigger_properties.${x}}}" } }

@@ -61,7 +61,7 @@ final class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.herald.gateway.api..",
                         "dev.herald.gateway.braze..", "dev.herald.gateway.users..", "dev.herald.gateway.callbacks..",
                         "dev.herald.gateway.ingress..", "dev.herald.gateway.live..", "dev.herald.gateway.idempotency..",
-                        "dev.herald.gateway.ops..")
+                        "dev.herald.gateway.ops..", "dev.herald.gateway.subscriptions..")
                 .check(herald);
     }
 

@@ -72,7 +72,7 @@ final class GatewayFixture implements AutoCloseable {
                 workspaces:
                   - id: acme
                     api_keys:
-                      - { name: backend, sha256: "%s", permissions: [messages.send, users.track, users.delete, users.identify, users.alias.new] }
+                      - { name: backend, sha256: "%s", permissions: [messages.send, users.track, users.delete, users.identify, users.alias.new, email.bounce.remove] }
                       - { name: ro, sha256: "%s", permissions: [users.track] }
                   - id: other
                     api_keys: [ { name: other, sha256: "%s", permissions: [messages.send] } ]

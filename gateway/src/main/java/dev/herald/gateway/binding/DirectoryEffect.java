@@ -13,19 +13,29 @@ public sealed interface DirectoryEffect {
     /** Applies the effect inside the outcome's transaction. */
     void apply(StoreTx tx, Instant now) throws SQLException;
 
-    /** The mailbox does not exist: every profile with the address is marked. */
+    /**
+     * The mailbox does not exist (a permanent 5.1.x): every profile with the address is marked, and the address goes
+     * on the workspace's hard-bounce list ({@code GET /email/hard_bounces}) until {@code /email/bounce/remove}.
+     */
     record EmailBounced(String workspace, String email, String reason) implements DirectoryEffect {
         @Override
         public void apply(StoreTx tx, Instant now) throws SQLException {
             tx.users().invalidateEmail(workspace, email, reason, now);
+            tx.emailAddresses().markHardBounced(workspace, email.toLowerCase(java.util.Locale.ROOT), reason, now);
         }
     }
 
-    /** The number cannot receive SMS: every profile with the number is marked. */
+    /**
+     * The number cannot receive SMS: every profile with the number is marked, and the number goes on the workspace's
+     * invalid list ({@code GET /sms/invalid_phone_numbers}) as a {@code provider_error}, Braze's reason for a number
+     * the provider refuses (its other reason, {@code deactivated}, comes from carrier deactivation files Herald does
+     * not receive).
+     */
     record PhoneInvalid(String workspace, String phone, String reason) implements DirectoryEffect {
         @Override
         public void apply(StoreTx tx, Instant now) throws SQLException {
             tx.users().invalidatePhone(workspace, phone, reason, now);
+            tx.invalidPhones().mark(workspace, phone, "provider_error", reason, now);
         }
     }
 

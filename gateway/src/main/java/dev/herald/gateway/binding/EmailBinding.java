@@ -11,9 +11,12 @@ import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.Lenient;
 import dev.herald.gateway.json.Json;
 import dev.herald.gateway.model.EmailSpec;
+import dev.herald.gateway.model.SubscriptionState;
 import dev.herald.gateway.store.DeliveryRow;
+import dev.herald.gateway.store.EmailAddressRow;
 import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.UserRow;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +77,7 @@ public final class EmailBinding implements ChannelBinding<EmailSpec, EmailMessag
         Optional<String> preheader = Lenient.string(e, "preheader", "messages.email.preheader");
         Optional<String> appId = Lenient.string(e, "app_id", "messages.email.app_id");
         Map<String, String> headers = headers(e.path("headers"));
+        Optional<String> group = subscriptionGroup(e, workspace);
         Map<String, Object> extras = Map.of();
         if (e.hasNonNull("extras")) {
             if (!e.get("extras").isObject()) {
@@ -84,7 +88,19 @@ public final class EmailBinding implements ChannelBinding<EmailSpec, EmailMessag
         return new EmailSpec(Liquid.checked(from, "messages.email.from"),
                 Liquid.checked(replyTo, "messages.email.reply_to"), Liquid.checked(subject, "messages.email.subject"),
                 Liquid.checked(body, "messages.email.body"), Liquid.checked(plaintext, "messages.email.plaintext_body"),
-                Liquid.checked(preheader, "messages.email.preheader"), appId, headers, extras);
+                Liquid.checked(preheader, "messages.email.preheader"), appId, headers, extras, group);
+    }
+
+    /** {@code subscription_group_id}: optional, and with a workspace one of its {@code email.subscription_groups}. */
+    private static Optional<String> subscriptionGroup(JsonNode e, Optional<WorkspaceConfig> workspace) {
+        Optional<String> group = Lenient.string(e, "subscription_group_id", "messages.email.subscription_group_id")
+                .map(String::trim).filter(g -> !g.isEmpty());
+        if (group.isPresent() && workspace.isPresent() && !workspace.get().email()
+                .map(c -> c.subscriptionGroups().contains(group.get())).orElse(false)) {
+            throw ApiException.badRequest("messages.email.subscription_group_id: unknown subscription group \""
+                    + group.get() + "\" (configure it under email.subscription_groups)");
+        }
+        return group;
     }
 
     private static Map<String, String> headers(JsonNode given) {
@@ -116,8 +132,15 @@ public final class EmailBinding implements ChannelBinding<EmailSpec, EmailMessag
         return lt >= 0 && gt > lt ? from.substring(lt + 1, gt).trim() : from.trim();
     }
 
+    /**
+     * The profile's address, unless the address is blocklisted or hard bounced (whatever the send's
+     * {@code recipient_subscription_state}: nothing reaches a dead or blocked mailbox, transactional mail included),
+     * or the user may not get it: unsubscribed (the profile's {@code email_subscribe}, else the state
+     * {@code /email/status} set for the address) or, for a send naming an email subscription group, unsubscribed from
+     * the group.
+     */
     @Override
-    public Reach reach(EmailSpec spec, Addressee who, StoreTx tx) {
+    public Reach reach(EmailSpec spec, Addressee who, StoreTx tx) throws SQLException {
         if (who.user().isEmpty()) {
             return new Reach.Unreachable("User not emailable: no profile for " + who.recipientKey());
         }
@@ -125,13 +148,32 @@ public final class EmailBinding implements ChannelBinding<EmailSpec, EmailMessag
         if (u.email().isEmpty()) {
             return new Reach.Unreachable("User not emailable: the profile has no email address");
         }
+        Optional<EmailAddressRow> listed = tx.emailAddresses().get(u.workspace(),
+                u.email().get().toLowerCase(Locale.ROOT));
+        if (listed.flatMap(EmailAddressRow::blocklistedAt).isPresent()) {
+            return new Reach.Unreachable("User not emailable: " + u.email().get() + " is blocklisted (/email/blocklist); "
+                    + "/email/bounce/remove takes it off the list");
+        }
+        if (listed.flatMap(EmailAddressRow::hardBouncedAt).isPresent()) {
+            return new Reach.Unreachable("User not emailable: " + u.email().get() + " hard bounced ("
+                    + listed.get().bounceReason().orElse("") + "); /email/bounce/remove takes it off the bounce list");
+        }
         if (u.emailInvalid().isPresent()) {
             return new Reach.Unreachable("User not emailable: " + u.email().get() + " bounced (" + u.emailInvalid().get()
                     + "); set the address again with /users/track to retry it");
         }
-        Optional<String> refusal = Subscriptions.refusal(who.state(), u.emailSubscribe(), "email");
+        // The profile's own email_subscribe wins; an address state set by /email/status before the profile had
+        // the address applies to a profile that never set one (Braze applies it when the address is associated).
+        Optional<String> subscribe = u.emailSubscribe().or(() -> listed.flatMap(EmailAddressRow::subscription));
+        Optional<String> refusal = Subscriptions.refusal(who.state(), subscribe, "email");
         if (refusal.isPresent()) {
             return new Reach.Unreachable(refusal.get());
+        }
+        if (spec.subscriptionGroupId().isPresent() && who.state() != SubscriptionState.ALL
+                && tx.users().subscription(u.id(), spec.subscriptionGroupId().get())
+                .equals(Optional.of("unsubscribed"))) {
+            return new Reach.Unreachable("User is unsubscribed from email subscription group "
+                    + spec.subscriptionGroupId().get());
         }
         return Reach.of(u.email().get(), who.workspace().email().map(e -> EgressKeys.smtp(e.smtp()))
                 .orElse("smtp:sandbox"));

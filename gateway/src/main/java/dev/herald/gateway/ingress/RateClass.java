@@ -20,7 +20,12 @@ public enum RateClass {
     /** Messaging calls with {@code broadcast}, {@code segment_id} or {@code audience}: {@code broadcast_per_minute}. */
     BROADCAST,
     /** {@code /transactional/v1/...}: {@code transactional_per_second} only (no hourly limit, as at Braze). */
-    TRANSACTIONAL;
+    TRANSACTIONAL,
+    /**
+     * {@code POST /subscription/status/set} and {@code /v2/subscription/status/set}: {@code subscription_per_minute},
+     * one bucket for both (Braze: 5,000 per minute shared).
+     */
+    SUBSCRIPTION;
 
     /** The name in metrics and Redis keys. */
     public String wireName() {
@@ -36,6 +41,9 @@ public enum RateClass {
         if (pattern.equals("/users/track")) {
             return USERS_TRACK;
         }
+        if (pattern.equals("/subscription/status/set") || pattern.equals("/v2/subscription/status/set")) {
+            return SUBSCRIPTION;
+        }
         if (isMessaging(pattern) && isBroadcast(body)) {
             return BROADCAST;
         }
@@ -50,6 +58,8 @@ public enum RateClass {
             case USERS_TRACK -> Limit.of(new Policy("users_track", limits.usersTrackPer3s(), Duration.ofSeconds(3)));
             case BROADCAST -> Limit.of(new Policy("broadcast", limits.broadcastPerMinute(), Duration.ofMinutes(1)));
             case TRANSACTIONAL -> Limit.of(Policy.perSecond("transactional", limits.transactionalPerSecond()));
+            case SUBSCRIPTION -> Limit.of(new Policy("subscription", limits.subscriptionPerMinute(),
+                    Duration.ofMinutes(1)));
         };
     }
 

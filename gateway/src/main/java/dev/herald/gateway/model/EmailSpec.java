@@ -12,10 +12,13 @@ import java.util.Optional;
  * @param body    the HTML body
  * @param headers extra header name → value
  * @param extras  kept as given (Braze passes them to its event stream)
+ * @param subscriptionGroupId an email subscription group ({@code email.subscription_groups}): users unsubscribed
+ *                            from it are not sent to (absent in journals written before groups existed)
  */
 public record EmailSpec(String from, Optional<String> replyTo, String subject, String body,
                         Optional<String> plaintextBody, Optional<String> preheader, Optional<String> appId,
-                        Map<String, String> headers, Map<String, Object> extras) implements MessageSpec {
+                        Map<String, String> headers, Map<String, Object> extras, Optional<String> subscriptionGroupId)
+        implements MessageSpec {
     public EmailSpec {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(replyTo, "replyTo");
@@ -26,6 +29,7 @@ public record EmailSpec(String from, Optional<String> replyTo, String subject, S
         Objects.requireNonNull(appId, "appId");
         headers = Maps.copy(headers);
         extras = Maps.copy(extras);
+        subscriptionGroupId = subscriptionGroupId == null ? Optional.empty() : subscriptionGroupId;
     }
 
     @Override

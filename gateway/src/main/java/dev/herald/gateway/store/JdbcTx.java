@@ -14,6 +14,8 @@ public final class JdbcTx implements StoreTx {
     private final Deliveries deliveries;
     private final DeadLetters deadLetters;
     private final Users users;
+    private final EmailAddresses emailAddresses;
+    private final InvalidPhones invalidPhones;
     private final Events events;
     private final StreamEvents streamEvents;
     private final Keys keys;
@@ -33,6 +35,8 @@ public final class JdbcTx implements StoreTx {
         this.deliveries = new Deliveries(sql, usage);
         this.deadLetters = new DeadLetters(sql, usage);
         this.users = new Users(sql);
+        this.emailAddresses = new EmailAddresses(sql);
+        this.invalidPhones = new InvalidPhones(sql);
         this.events = new Events(sql);
         this.streamEvents = new StreamEvents(sql);
         this.keys = new Keys(sql);
@@ -63,6 +67,16 @@ public final class JdbcTx implements StoreTx {
     @Override
     public Users users() {
         return users;
+    }
+
+    @Override
+    public EmailAddresses emailAddresses() {
+        return emailAddresses;
+    }
+
+    @Override
+    public InvalidPhones invalidPhones() {
+        return invalidPhones;
     }
 
     @Override

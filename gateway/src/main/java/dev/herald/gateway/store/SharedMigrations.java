@@ -74,7 +74,33 @@ public final class SharedMigrations {
                       expired BIGINT NOT NULL DEFAULT 0,
                       aborted BIGINT NOT NULL DEFAULT 0,
                       replayed BIGINT NOT NULL DEFAULT 0,
-                      PRIMARY KEY (workspace, hour, channel, shard))"""));
+                      PRIMARY KEY (workspace, hour, channel, shard))"""),
+            // Email and SMS address lists, kept per workspace and address as Braze keys them (not per profile): an
+            // address's state outlives the profiles that carry it and applies to profiles created later.
+            List.of("""
+                    CREATE TABLE email_address_state (
+                      workspace TEXT NOT NULL,
+                      email TEXT NOT NULL,
+                      subscription TEXT,
+                      unsubscribed_at BIGINT,
+                      hard_bounced_at BIGINT,
+                      bounce_reason TEXT,
+                      blocklisted_at BIGINT,
+                      updated_at BIGINT NOT NULL,
+                      PRIMARY KEY (workspace, email))""",
+                    "CREATE INDEX email_address_unsubscribed ON email_address_state (workspace, unsubscribed_at) "
+                            + "WHERE unsubscribed_at IS NOT NULL",
+                    "CREATE INDEX email_address_bounced ON email_address_state (workspace, hard_bounced_at) "
+                            + "WHERE hard_bounced_at IS NOT NULL",
+                    """
+                    CREATE TABLE invalid_phone (
+                      workspace TEXT NOT NULL,
+                      phone TEXT NOT NULL,
+                      reason TEXT NOT NULL,
+                      detail TEXT NOT NULL,
+                      detected_at BIGINT NOT NULL,
+                      PRIMARY KEY (workspace, phone))""",
+                    "CREATE INDEX invalid_phone_detected ON invalid_phone (workspace, detected_at)"));
 
     /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
     public static List<String> spelled(List<String> migration, String sequenceKey) {

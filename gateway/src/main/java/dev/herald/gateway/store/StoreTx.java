@@ -17,6 +17,12 @@ public interface StoreTx {
     /** The user directory. */
     Users users();
 
+    /** The email address lists (subscription by address, unsubscribes, hard bounces, blocklist). */
+    EmailAddresses emailAddresses();
+
+    /** The invalid phone number list. */
+    InvalidPhones invalidPhones();
+
     /** The event outbox. */
     Events events();
 

@@ -238,6 +238,36 @@ public final class Users {
         return ps.executeUpdate();
     }
 
+    /** Clears the bounce mark of every profile with this email address ({@code /email/bounce/remove}). */
+    public int clearEmailInvalid(String workspace, String email, Instant now) throws SQLException {
+        return clearMark("email", workspace, email, now);
+    }
+
+    /** Clears the refusal mark of every profile with this phone number ({@code /sms/invalid_phone_numbers/remove}). */
+    public int clearPhoneInvalid(String workspace, String phone, Instant now) throws SQLException {
+        return clearMark("phone", workspace, phone, now);
+    }
+
+    private int clearMark(String column, String workspace, String value, Instant now) throws SQLException {
+        PreparedStatement ps = sql.prepare("UPDATE app_user SET " + column + "_invalid = NULL, updated_at = ? "
+                + "WHERE workspace = ? AND " + column + " = ? AND " + column + "_invalid IS NOT NULL");
+        ps.setLong(1, Rows.millis(now));
+        ps.setString(2, workspace);
+        ps.setString(3, value);
+        return ps.executeUpdate();
+    }
+
+    /** Sets {@code email_subscribe} on every profile with this email address ({@code /email/status}). */
+    public int setEmailSubscribe(String workspace, String email, String state, Instant now) throws SQLException {
+        PreparedStatement ps = sql.prepare("UPDATE app_user SET email_subscribe = ?, updated_at = ? WHERE workspace = ? "
+                + "AND email = ?");
+        ps.setString(1, state);
+        ps.setLong(2, Rows.millis(now));
+        ps.setString(3, workspace);
+        ps.setString(4, email);
+        return ps.executeUpdate();
+    }
+
     /** Sets a subscription-group state. */
     public void putSubscription(long userId, String groupId, String state, Instant now) throws SQLException {
         PreparedStatement ps = sql.prepare("INSERT INTO subscription (user_id, group_id, state, updated_at) VALUES "

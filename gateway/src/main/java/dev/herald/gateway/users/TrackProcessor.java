@@ -60,6 +60,11 @@ final class TrackProcessor {
                 var edit = new ProfileEdit(user.get());
                 AttributeRules.apply(tx, workspace, edit, o, now);
                 tx.users().update(edit.toRow(now), now);
+                if (o.has("email_subscribe") && edit.emailSubscribe.isPresent() && edit.email.isPresent()) {
+                    // Email state is kept by address too, so /email/unsubscribes lists this change like any other.
+                    tx.emailAddresses().setSubscription(workspace.id(), edit.email.get(), edit.emailSubscribe.get(),
+                            now);
+                }
                 processed++;
             } catch (ItemError e) {
                 errors.add(error(e, "attributes", i));

@@ -54,5 +54,16 @@ final class RateClassTest {
                 RateClass.USERS_TRACK.limit(limits));
         assertEquals(Limit.of(new Policy("broadcast", 7, Duration.ofMinutes(1))), RateClass.BROADCAST.limit(limits));
         assertEquals(Limit.of(Policy.perSecond("transactional", 11)), RateClass.TRANSACTIONAL.limit(limits));
+        assertEquals(Limit.of(new Policy("subscription", 13, Duration.ofMinutes(1))),
+                RateClass.SUBSCRIPTION.limit(new LimitsConfig(1000, 5, 30, 7, 11, 13)));
+    }
+
+    @Test
+    void bothSubscriptionStateWritesShareTheirOwnClassAndTheEmailListsAreGeneral() throws Exception {
+        assertEquals(RateClass.SUBSCRIPTION, RateClass.of(post("/subscription/status/set"), body("{}")));
+        assertEquals(RateClass.SUBSCRIPTION, RateClass.of(post("/v2/subscription/status/set"), body("{}")));
+        assertEquals(RateClass.GENERAL, RateClass.of(post("/email/status"), body("{}")));
+        assertEquals(RateClass.GENERAL, RateClass.of(Endpoint.get("/subscription/status/get", new Access.AnyKey(),
+                call -> new CompletableFuture<>()), Json.object()));
     }
 }

@@ -46,7 +46,7 @@ final class SpecCodecTest {
                                 Optional.of("v1")),
                         new EmailSpec("Acme <a@acme.test>", Optional.of("r@acme.test"), "S", "<p>B</p>",
                                 Optional.of("B"), Optional.of("pre"), Optional.of("app"), Map.of("X-H", "h"),
-                                Map.of("e", 1)),
+                                Map.of("e", 1), Optional.of("newsletter")),
                         new SmsSpec("sg-1", "text", List.of("https://img/1.png"), Optional.empty()),
                         apple, android))
                 .subscriptionState(SubscriptionState.OPTED_IN).campaignId(Optional.of("camp")).sendId(Optional.of("s1"))

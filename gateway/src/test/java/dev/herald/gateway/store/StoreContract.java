@@ -105,6 +105,60 @@ public abstract class StoreContract {
     }
 
     @Test
+    void emailAddressListsKeepTheirFirstTimesAndPageNewestFirst() throws Exception {
+        store.write(tx -> {
+            tx.emailAddresses().setSubscription("acme", "a@x.test", "unsubscribed", NOW);
+            tx.emailAddresses().setSubscription("acme", "a@x.test", "unsubscribed", NOW.plusSeconds(60));
+            tx.emailAddresses().setSubscription("acme", "b@x.test", "unsubscribed", NOW.plusSeconds(120));
+            tx.emailAddresses().setSubscription("other", "c@x.test", "unsubscribed", NOW);
+            tx.emailAddresses().markHardBounced("acme", "d@x.test", "550 5.1.1 no such user", NOW);
+            tx.emailAddresses().blocklist("acme", "e@x.test", NOW.plusSeconds(5));
+            return null;
+        }).get();
+        var all = new ListQuery(NOW.minusSeconds(1), NOW.plusSeconds(3600), 10, 0, false);
+        assertEquals(List.of("b@x.test", "e@x.test", "a@x.test"), store.read(tx -> tx.emailAddresses()
+                .unsubscribes("acme", all)).get().stream().map(Listed::address).toList());
+        assertEquals(NOW, store.read(tx -> tx.emailAddresses().get("acme", "a@x.test")).get().orElseThrow()
+                .unsubscribedAt().orElseThrow(), "still unsubscribed since the first time");
+        assertEquals(List.of("d@x.test", "e@x.test"), store.read(tx -> tx.emailAddresses().hardBounces("acme",
+                new ListQuery(NOW, NOW.plusSeconds(10), 10, 0, true))).get().stream().map(Listed::address).toList());
+        assertEquals(List.of("e@x.test"), store.read(tx -> tx.emailAddresses().hardBounces("acme",
+                new ListQuery(NOW, NOW.plusSeconds(10), 1, 0, false))).get().stream().map(Listed::address).toList());
+
+        store.write(tx -> {
+            tx.emailAddresses().removeBounce("acme", "e@x.test", NOW.plusSeconds(6));
+            tx.emailAddresses().setSubscription("acme", "a@x.test", "opted_in", NOW.plusSeconds(7));
+            return null;
+        }).get();
+        var e = store.read(tx -> tx.emailAddresses().get("acme", "e@x.test")).get().orElseThrow();
+        assertTrue(e.hardBouncedAt().isEmpty() && e.blocklistedAt().isEmpty() && e.bounceReason().isEmpty());
+        assertEquals(Optional.of("unsubscribed"), e.subscription(), "removing a bounce keeps the subscription state");
+        var a = store.read(tx -> tx.emailAddresses().get("acme", "a@x.test")).get().orElseThrow();
+        assertEquals(Optional.of("opted_in"), a.subscription());
+        assertTrue(a.unsubscribedAt().isEmpty());
+        assertTrue(store.read(tx -> tx.emailAddresses().get("acme", "c@x.test")).get().isEmpty(), "per workspace");
+    }
+
+    @Test
+    void invalidPhonesAreListedByReasonAndRemoved() throws Exception {
+        store.write(tx -> {
+            tx.invalidPhones().mark("acme", "+15550000001", "provider_error", "Twilio 21211", NOW);
+            tx.invalidPhones().mark("acme", "+15550000002", "deactivated", "carrier", NOW.plusSeconds(1));
+            tx.invalidPhones().mark("acme", "+15550000001", "provider_error", "Twilio 21614", NOW.plusSeconds(2));
+            return null;
+        }).get();
+        var window = new ListQuery(NOW, NOW.plusSeconds(60), 10, 0, false);
+        assertEquals(List.of("+15550000002", "+15550000001"), store.read(tx -> tx.invalidPhones().page("acme", window,
+                Optional.empty())).get().stream().map(Listed::address).toList());
+        var errors = store.read(tx -> tx.invalidPhones().page("acme", window, Optional.of("provider_error"))).get();
+        assertEquals(1, errors.size());
+        assertEquals(NOW, errors.get(0).at(), "first detection kept");
+        assertTrue(store.write(tx -> tx.invalidPhones().remove("acme", "+15550000001")).get());
+        assertFalse(store.write(tx -> tx.invalidPhones().remove("acme", "+15550000001")).get());
+        assertTrue(store.read(tx -> tx.invalidPhones().get("acme", "+15550000001")).get().isEmpty());
+    }
+
+    @Test
     void concurrentWritesAreAllKept() throws Exception {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
