@@ -14,6 +14,8 @@ public final class JdbcTx implements StoreTx {
     private final Events events;
     private final Keys keys;
     private final HeldReceipts heldReceipts;
+    private final EmailTemplates emailTemplates;
+    private final ContentBlocks contentBlocks;
     private final Claims claims;
 
     /**
@@ -29,6 +31,8 @@ public final class JdbcTx implements StoreTx {
         this.events = new Events(sql);
         this.keys = new Keys(sql);
         this.heldReceipts = new HeldReceipts(sql);
+        this.emailTemplates = new EmailTemplates(sql);
+        this.contentBlocks = new ContentBlocks(sql);
         this.claims = claims.apply(this); // last: the claims may use the tables
     }
 
@@ -65,6 +69,16 @@ public final class JdbcTx implements StoreTx {
     @Override
     public HeldReceipts heldReceipts() {
         return heldReceipts;
+    }
+
+    @Override
+    public EmailTemplates emailTemplates() {
+        return emailTemplates;
+    }
+
+    @Override
+    public ContentBlocks contentBlocks() {
+        return contentBlocks;
     }
 
     @Override

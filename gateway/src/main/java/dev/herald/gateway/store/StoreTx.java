@@ -23,6 +23,12 @@ public interface StoreTx {
     /** Provider reports waiting for the outcome of their send. */
     HeldReceipts heldReceipts();
 
+    /** Email templates created over the template API. */
+    EmailTemplates emailTemplates();
+
+    /** Content Blocks created over the API. */
+    ContentBlocks contentBlocks();
+
     /** Claims on due deliveries and their outcomes (writes only). */
     Claims claims();
 }
