@@ -28,6 +28,8 @@ public final class Permissions {
             "email.unsubscribe", "email.status", "email.hard_bounces", "email.bounce.remove", "email.spam.remove",
             "email.blacklist",
             "subscription.status.set", "subscription.status.get", "subscription.groups.get",
+            "templates.email.create", "templates.email.update", "templates.email.list", "templates.email.info",
+            "content_blocks.create", "content_blocks.update", "content_blocks.list", "content_blocks.info",
             HERALD_ADMIN);
 
     private Permissions() {
