@@ -2,6 +2,7 @@ package dev.herald.gateway.api;
 
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.http.ApiRequest;
+import dev.herald.gateway.http.Lenient;
 import dev.herald.gateway.store.ModifiedWindow;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -56,8 +57,16 @@ final class ListWindows {
         }
     }
 
-    /** An ISO 8601 time: with an offset, or without one (UTC), or a date (its start, UTC). */
+    /** An ISO 8601 time between 1970 and 9999: with an offset, or without one (UTC), or a date (its start, UTC). */
     static Instant time(String raw, String invalid) {
+        Instant t = parse(raw, invalid);
+        if (!Lenient.inRange(t)) {
+            throw ApiException.badRequest(invalid + ": " + raw + " (give a time from 1970 to 9999)");
+        }
+        return t;
+    }
+
+    private static Instant parse(String raw, String invalid) {
         String s = raw.trim();
         try {
             return OffsetDateTime.parse(s).toInstant();
