@@ -31,7 +31,7 @@ final class CatalogueTest {
                   - id: cat
                     sandbox: true
                     api_keys: [ { name: c, sha256: "%s", permissions: [campaigns.list, campaigns.details, canvas.list,
-                      canvas.details, messages.send, campaigns.trigger.send, canvas.trigger.send, users.track, content_blocks.create,
+                      canvas.details, messages.send, transactional.send, campaigns.trigger.send, canvas.trigger.send, users.track, content_blocks.create,
                       templates.email.create, templates.email.update] } ]
                     campaigns:
                       - id: promo
@@ -42,6 +42,7 @@ final class CatalogueTest {
                       - { id: old, archived: true, webhook: { url: "https://hooks.test/o", request_method: POST } }
                       - id: mail
                         email: { from: "A <a@a.test>", email_template_id: "%s", preheader: "Own preheader" }
+                      - { id: reset, transactional: true, email: { from: "A <a@a.test>", email_template_id: "%2$s" } }
                     canvases:
                       - { id: onboarding, name: Onboarding, paused: true, webhook: { url: "https://hooks.test/c", request_method: POST } }
                 """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), templateId);
@@ -53,14 +54,15 @@ final class CatalogueTest {
         try (var gw = GatewayFixture.start(dir, config("none-yet"), Herald.Overrides.none())) {
             var list = gw.get("/campaigns/list", KEY);
             assertEquals(200, list.status(), list.raw());
-            assertEquals(List.of("promo", "mail"), ids(list.json().path("campaigns")), "archived left out by default");
+            assertEquals(List.of("promo", "mail", "reset"), ids(list.json().path("campaigns")),
+                    "archived left out by default");
             JsonNode promo = list.json().path("campaigns").get(0);
             assertEquals("Promo", promo.path("name").asText());
             assertTrue(promo.path("is_api_campaign").asBoolean());
             assertEquals("marketing", promo.path("tags").get(0).asText());
             assertFalse(promo.has("last_edited"), "no edit times in a configuration: left out, not invented");
             assertFalse(list.json().path("campaigns").get(1).has("name"), "no configured name: none shown");
-            assertEquals(List.of("mail", "old", "promo"),
+            assertEquals(List.of("reset", "mail", "old", "promo"),
                     ids(gw.get("/campaigns/list?include_archived=true&sort_direction=desc", KEY).json().path("campaigns")));
             assertEquals(List.of(), ids(gw.get("/campaigns/list?page=1", KEY).json().path("campaigns")));
             assertEquals(400, gw.get("/campaigns/list?sort_direction=sideways", KEY).status());
@@ -128,6 +130,14 @@ final class CatalogueTest {
             assertEquals("Welcome Ana", payload.path("subject").asText(), payload.toString());
             assertEquals("<p>2 for 1, Ana</p>", payload.path("html").asText());
             assertEquals("Own preheader", payload.path("preheader").asText(), "the campaign's own field wins");
+
+            var tx = gw.post("/transactional/v1/campaigns/reset/send", KEY, """
+                    {"recipient":{"external_user_id":"ana"}}""");
+            assertEquals(201, tx.status(), tx.raw());
+            JsonNode txPayload = gw.awaitStatus(KEY, tx.json().path("dispatch_id").asText(), GatewayFixture::settled)
+                    .path("deliveries").get(0).path("payload");
+            assertEquals("Welcome Ana", txPayload.path("subject").asText(), txPayload.toString());
+            assertEquals("Template preheader", txPayload.path("preheader").asText());
         }
     }
 

@@ -34,7 +34,7 @@ final class TemplatesTest {
     static final String NARROW_KEY = "test-key-templates-send-only";
     static final String TWIN_KEY = "test-key-templates-twin";
     static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
-    private static final String ALL = "[messages.send, users.track, messages.schedule.create, templates.email.create, "
+    private static final String ALL = "[messages.send, users.track, messages.schedule.create, messages.schedule.update, templates.email.create, "
             + "templates.email.update, templates.email.list, templates.email.info, content_blocks.create, "
             + "content_blocks.update, content_blocks.list, content_blocks.info]";
 
@@ -276,6 +276,26 @@ final class TemplatesTest {
             Eventually.until(Duration.ofSeconds(10), "the scheduled webhook", () -> !hooks.received().isEmpty());
             assertEquals("Today: 10% off", hooks.received().get(0).body(),
                     "the block as it was when the schedule was accepted");
+
+            // An update of a schedule's messages takes the block as it is at the update.
+            var later = gw.post("/messages/schedule/create", KEY, """
+                    {"external_user_ids":["ana"],"schedule":{"time":"2026-11-23T12:00:00Z"},
+                     "messages":{"webhook":{"url":"%s","request_method":"POST","body":"A {{content_blocks.${offer}}}"}}}"""
+                    .formatted(hooks.url("/m")));
+            assertEquals(201, later.status(), later.raw());
+            assertEquals(201, gw.post("/content_blocks/update", KEY, """
+                    {"content_block_id":"%s","content":"30%% off"}""".formatted(cb)).status());
+            var updated = gw.post("/messages/schedule/update", KEY, """
+                    {"schedule_id":"%s","messages":{"webhook":{"url":"%s","request_method":"POST",
+                     "body":"B {{content_blocks.${offer}}}"}}}""".formatted(later.json().path("schedule_id").asText(),
+                    hooks.url("/m")));
+            assertEquals(201, updated.status(), updated.raw());
+            assertEquals(201, gw.post("/content_blocks/update", KEY, """
+                    {"content_block_id":"%s","content":"40%% off"}""".formatted(cb)).status());
+            clock.advance(Duration.ofHours(1));
+            gw.herald.settle();
+            Eventually.until(Duration.ofSeconds(10), "the updated schedule", () -> hooks.received().size() == 2);
+            assertEquals("B 30% off", hooks.received().get(1).body());
         }
     }
 
