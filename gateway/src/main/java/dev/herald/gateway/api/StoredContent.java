@@ -16,7 +16,6 @@ import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.template.ContentBlockIncludes;
 import dev.herald.gateway.template.TemplateEngine;
 import java.sql.SQLException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,9 +34,6 @@ import java.util.concurrent.CompletionStage;
  * waits on a lookup, and every node of a shared journal renders the same text.
  */
 public final class StoredContent {
-    /** The template fields a message takes from its template when it does not give its own. */
-    private static final List<String> TEMPLATE_FIELDS = List.of("subject", "body", "plaintext_body", "preheader",
-            "should_inline_css");
     private static final int MAX_CHARS = TemplateEngine.Limits.defaults().maxTemplateBytes();
 
     private final Store store;
@@ -62,14 +58,6 @@ public final class StoredContent {
             copy.set("messages", resolve(tx, messages, workspace));
             return copy;
         });
-    }
-
-    /** The messaging objects {@code messages} resolved (a copy), or {@code messages} when none refers to the journal. */
-    public CompletionStage<JsonNode> resolveMessages(JsonNode messages, String workspace) {
-        if (!needsJournal(messages)) {
-            return CompletableFuture.completedFuture(messages);
-        }
-        return store.read(tx -> resolve(tx, messages, workspace));
     }
 
     /** Whether {@code messages} names a template or includes a block anywhere. */
@@ -113,27 +101,29 @@ public final class StoredContent {
         EmailTemplateRow t = tx.emailTemplates().find(workspace, given.asText()).orElseThrow(() ->
                 ApiException.badRequest("Invalid email_template_id: no email template " + given.asText()
                         + " in this workspace"));
-        Map<String, Optional<?>> fields = Map.of("subject", Optional.of(t.subject()), "body", Optional.of(t.body()),
-                "plaintext_body", t.plaintextBody(), "preheader", t.preheader(),
-                "should_inline_css", t.shouldInlineCss());
-        for (String field : TEMPLATE_FIELDS) {
-            JsonNode own = email.get(field);
-            if (own == null || own.isNull()) {
-                Optional<?> value = fields.get(field);
-                if (value.isPresent()) {
-                    email.set(field, value.get() instanceof Boolean b ? email.booleanNode(b)
-                            : TextNode.valueOf((String) value.get()));
-                } else {
-                    email.remove(field);
-                }
-            }
+        takeUnlessGiven(email, "subject", Optional.of(TextNode.valueOf(t.subject())));
+        takeUnlessGiven(email, "body", Optional.of(TextNode.valueOf(t.body())));
+        takeUnlessGiven(email, "plaintext_body", t.plaintextBody().map(TextNode::valueOf));
+        takeUnlessGiven(email, "preheader", t.preheader().map(TextNode::valueOf));
+        takeUnlessGiven(email, "should_inline_css", t.shouldInlineCss().map(email::booleanNode));
+    }
+
+    /** The template's value of {@code field}, unless the message gives its own (null counts as not given). */
+    private static void takeUnlessGiven(ObjectNode email, String field, Optional<? extends JsonNode> fromTemplate) {
+        JsonNode own = email.get(field);
+        if (own != null && !own.isNull()) {
+            return;
+        }
+        if (fromTemplate.isPresent()) {
+            email.set(field, fromTemplate.get());
+        } else {
+            email.remove(field);
         }
     }
 
     private static void expandBlocks(StoreTx tx, JsonNode node, String workspace, String path) throws SQLException {
         if (node instanceof ObjectNode object) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : object.properties()) { // values replaced in place: no new keys
                 if (e.getValue().isTextual()) {
                     e.setValue(TextNode.valueOf(expand(tx, e.getValue().textValue(), workspace,
                             path + "." + e.getKey())));
