@@ -31,7 +31,8 @@ final class CatalogueTest {
                   - id: cat
                     sandbox: true
                     api_keys: [ { name: c, sha256: "%s", permissions: [campaigns.list, campaigns.details, canvas.list,
-                      canvas.details, messages.send, transactional.send, campaigns.trigger.send, canvas.trigger.send, users.track, content_blocks.create,
+                      canvas.details, campaigns.trigger.schedule.create, messages.schedule_broadcasts, messages.send,
+                      transactional.send, campaigns.trigger.send, canvas.trigger.send, users.track, content_blocks.create,
                       templates.email.create, templates.email.update] } ]
                     campaigns:
                       - id: promo
@@ -86,6 +87,18 @@ final class CatalogueTest {
             assertEquals("Onboarding", canvas.path("name").asText());
             assertFalse(canvas.path("enabled").asBoolean(), "paused");
             assertEquals("Invalid Canvas ID", gw.get("/canvas/details?canvas_id=promo", KEY).message());
+
+            assertEquals(201, gw.post("/content_blocks/create", KEY, "{\"name\":\"offer\",\"content\":\"x\"}")
+                    .status());
+            var scheduled = gw.post("/campaigns/trigger/schedule/create", KEY, """
+                    {"campaign_id":"promo","recipients":[{"external_user_id":"ana"}],
+                     "schedule":{"time":"2999-01-01T00:00:00Z"}}""");
+            assertEquals(201, scheduled.status(), scheduled.raw());
+            JsonNode broadcast = gw.get("/messages/scheduled_broadcasts?end_time=3000-01-01T00:00:00Z", KEY).json()
+                    .path("scheduled_broadcasts").get(0);
+            assertEquals("Promo", broadcast.path("name").asText(), "the configured name: " + broadcast);
+            assertEquals("marketing", broadcast.path("tags").get(0).asText());
+            assertEquals("Campaign", broadcast.path("type").asText());
         }
     }
 

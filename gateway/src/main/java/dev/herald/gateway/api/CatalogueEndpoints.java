@@ -41,7 +41,8 @@ public final class CatalogueEndpoints {
     public List<Endpoint> endpoints() {
         return List.of(
                 Endpoint.get("/campaigns/list", Access.permission("campaigns.list"), call -> list(call, false)),
-                Endpoint.get("/campaigns/details", Access.permission("campaigns.details"), call -> details(call, false)),
+                Endpoint.get("/campaigns/details", Access.permission("campaigns.details"),
+                        call -> details(call, false)),
                 Endpoint.get("/canvas/list", Access.permission("canvas.list"), call -> list(call, true)),
                 Endpoint.get("/canvas/details", Access.permission("canvas.details"), call -> details(call, true)));
     }

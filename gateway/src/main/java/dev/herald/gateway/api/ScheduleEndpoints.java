@@ -3,7 +3,9 @@ package dev.herald.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.CampaignConfig;
 import dev.herald.config.DeliveryConfig;
+import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.braze.Schedule;
 import dev.herald.gateway.braze.SendRequestParser;
 import dev.herald.gateway.braze.TriggerRequest;
@@ -199,12 +201,18 @@ public final class ScheduleEndpoints {
         return store.read(tx -> tx.dispatches().scheduled(call.principal().workspaceId(), limit, 1000)).thenApply(rows -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("scheduled_broadcasts");
+            WorkspaceConfig ws = call.principal().workspace();
             for (DispatchRow d : rows) {
+                // A configured campaign's or Canvas's name and tags, when the configuration gives them.
+                Optional<CampaignConfig> configured = d.campaignId().flatMap(c -> (d.kind().isCanvas() ? ws.canvases()
+                        : ws.campaigns()).stream().filter(x -> x.id().equals(c)).findFirst());
                 ObjectNode n = list.addObject();
-                n.put("name", d.campaignId().orElse("API send " + d.id()));
+                n.put("name", configured.flatMap(CampaignConfig::name)
+                        .orElse(d.campaignId().orElse("API send " + d.id())));
                 n.put("id", d.id());
                 n.put("type", d.kind().isCanvas() ? "Canvas" : "Campaign");
-                n.putArray("tags");
+                ArrayNode tags = n.putArray("tags");
+                configured.ifPresent(c -> c.tags().forEach(tags::add));
                 n.put("next_send_time", d.notBefore().toString());
                 n.put("schedule_type", d.inLocalTime() ? "local_time_zones" : "UTC");
             }
