@@ -218,7 +218,8 @@ final class ChannelConfigs {
             }
             ConfigNode c = raw.relabel(ws.keyPath(key) + "[" + id + "]");
             Set<String> allowed = new HashSet<>(MESSAGE_OBJECTS);
-            allowed.addAll(Set.of("id", "transactional", "paused", "archived", "max_age"));
+            allowed.addAll(Set.of("id", "transactional", "paused", "archived", "max_age", "name", "description",
+                    "tags"));
             c.allowOnly(allowed.toArray(String[]::new));
             Map<String, com.fasterxml.jackson.databind.JsonNode> messages = new LinkedHashMap<>();
             for (String object : MESSAGE_OBJECTS) {
@@ -232,8 +233,10 @@ final class ChannelConfigs {
             if (key.equals("canvases") && transactional) {
                 throw new ConfigException(c.keyPath("transactional") + ": only campaigns can be transactional");
             }
+            List<String> tags = c.list("tags").stream().map(ConfigNode::asString).toList();
             out.add(new CampaignConfig(id, transactional, c.bool("paused", false), c.bool("archived", false),
-                    c.optionalDuration("max_age"), messages));
+                    c.optionalDuration("max_age"), messages, c.optionalString("name"),
+                    c.optionalString("description"), tags));
         }
         return out;
     }

@@ -29,6 +29,8 @@ public final class Permissions {
             "email.blacklist",
             "subscription.status.set", "subscription.status.get", "subscription.groups.get",
             "sms.invalid_phone_numbers", "sms.invalid_phone_numbers.remove",
+            "templates.email.create", "templates.email.update", "templates.email.list", "templates.email.info",
+            "content_blocks.create", "content_blocks.update", "content_blocks.list", "content_blocks.info",
             HERALD_ADMIN);
 
     private Permissions() {

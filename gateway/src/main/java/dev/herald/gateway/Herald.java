@@ -7,12 +7,16 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.gateway.api.AdminEndpoints;
 import dev.herald.gateway.api.DeadEventsEndpoints;
 import dev.herald.gateway.api.DeadLetterEndpoints;
+import dev.herald.gateway.api.CatalogueEndpoints;
+import dev.herald.gateway.api.ContentBlockEndpoints;
+import dev.herald.gateway.api.EmailTemplateEndpoints;
 import dev.herald.gateway.api.DispatchStatusEndpoint;
 import dev.herald.gateway.api.Dispatching;
 import dev.herald.gateway.api.MessagesSendEndpoint;
 import dev.herald.gateway.api.ScheduleEndpoints;
 import dev.herald.gateway.api.SendsEndpoints;
 import dev.herald.gateway.api.SpecUpgrade;
+import dev.herald.gateway.api.StoredContent;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.api.TransactionalSendEndpoint;
 import dev.herald.gateway.api.TriggerEndpoints;
@@ -225,12 +229,14 @@ public final class Herald implements AutoCloseable {
             engine.wake();
             publisher.wake();
         });
-        var triggers = new TriggerEndpoints(() -> live.current().campaigns(), dispatching, config.delivery(), clock);
+        var content = new StoredContent(store);
+        var triggers = new TriggerEndpoints(() -> live.current().campaigns(), dispatching, content, config.delivery(),
+                clock);
         admin = new AdminEndpoints(live, reloadSource, blocking);
         var endpoints = new ArrayList<Endpoint>(List.of(
-                new MessagesSendEndpoint(dispatching, config.delivery(), clock).endpoint(),
-                new TransactionalSendEndpoint(() -> live.current().campaigns(), dispatching, store, config.delivery(),
-                        clock).endpoint(),
+                new MessagesSendEndpoint(dispatching, content, config.delivery(), clock).endpoint(),
+                new TransactionalSendEndpoint(() -> live.current().campaigns(), dispatching, content, store,
+                        config.delivery(), clock).endpoint(),
                 triggers.campaignSend(),
                 triggers.canvasSend(),
                 new DispatchStatusEndpoint(store, clock, engine::isSending).endpoint(),
@@ -240,7 +246,7 @@ public final class Herald implements AutoCloseable {
                 new UsersAliasNewEndpoint(store).endpoint(),
                 admin.reload(),
                 twilioCallbacks.endpoint()));
-        endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, store, config.delivery(), clock).endpoints());
+        endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, content, store, config.delivery(), clock).endpoints());
         endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
         endpoints.addAll(new DeadEventsEndpoints(store, clock, stream::replayed).endpoints());
         endpoints.addAll(new DeadLetterEndpoints(store, clock, config.delivery().maxAge(), engine::wake).endpoints());
@@ -248,6 +254,9 @@ public final class Herald implements AutoCloseable {
         endpoints.addAll(new EmailListEndpoints(store).endpoints());
         endpoints.addAll(new SubscriptionEndpoints(store).endpoints());
         endpoints.addAll(new InvalidPhoneEndpoints(store).endpoints());
+        endpoints.addAll(new EmailTemplateEndpoints(store, clock).endpoints());
+        endpoints.addAll(new ContentBlockEndpoints(store, clock).endpoints());
+        endpoints.addAll(new CatalogueEndpoints().endpoints());
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),
                 new Idempotency(store, clock), new StoreFailures(), clock);
 

@@ -72,7 +72,19 @@ final class ApiFuzzTests {
             "GET /subscription/status/get",
             "GET /subscription/user/status",
             "GET /sms/invalid_phone_numbers",
-            "POST /sms/invalid_phone_numbers/remove");
+            "POST /sms/invalid_phone_numbers/remove",
+            "POST /templates/email/create",
+            "POST /templates/email/update",
+            "GET /templates/email/list",
+            "GET /templates/email/info",
+            "POST /content_blocks/create",
+            "POST /content_blocks/update",
+            "GET /content_blocks/list",
+            "GET /content_blocks/info",
+            "GET /campaigns/list",
+            "GET /campaigns/details",
+            "GET /canvas/list",
+            "GET /canvas/details");
 
     private static Path dir;
     private static GatewayFixture gw;
@@ -83,7 +95,7 @@ final class ApiFuzzTests {
         dir = Files.createTempDirectory("herald-fuzz");
         String ws = """
                   - id: fuzz
-                    api_keys: [ { name: f, sha256: "%s", permissions: [messages.send, messages.schedule.create, messages.schedule.update, messages.schedule.delete, messages.schedule_broadcasts, campaigns.trigger.send, campaigns.trigger.schedule.create, campaigns.trigger.schedule.update, campaigns.trigger.schedule.delete, canvas.trigger.send, canvas.trigger.schedule.create, canvas.trigger.schedule.update, canvas.trigger.schedule.delete, transactional.send, users.track, users.delete, users.identify, users.alias.new, sends.id.create, sends.data_series, email.status, email.unsubscribe, email.hard_bounces, email.bounce.remove, email.spam.remove, email.blacklist, subscription.status.set, subscription.status.get, subscription.groups.get, sms.invalid_phone_numbers, sms.invalid_phone_numbers.remove] } ]
+                    api_keys: [ { name: f, sha256: "%s", permissions: [messages.send, messages.schedule.create, messages.schedule.update, messages.schedule.delete, messages.schedule_broadcasts, campaigns.trigger.send, campaigns.trigger.schedule.create, campaigns.trigger.schedule.update, campaigns.trigger.schedule.delete, canvas.trigger.send, canvas.trigger.schedule.create, canvas.trigger.schedule.update, canvas.trigger.schedule.delete, transactional.send, users.track, users.delete, users.identify, users.alias.new, sends.id.create, sends.data_series, email.status, email.unsubscribe, email.hard_bounces, email.bounce.remove, email.spam.remove, email.blacklist, subscription.status.set, subscription.status.get, subscription.groups.get, sms.invalid_phone_numbers, sms.invalid_phone_numbers.remove, templates.email.create, templates.email.update, templates.email.list, templates.email.info, content_blocks.create, content_blocks.update, content_blocks.list, content_blocks.info, campaigns.list, campaigns.details, canvas.list, canvas.details] } ]
                     email: { smtp: { host: 127.0.0.1, port: 9, starttls: disabled }, subscription_groups: [news] }
                     sms: { twilio: { account_sid: ACf, auth_token: t, api_base: "http://127.0.0.1:9" }, subscription_groups: { sg: { from: "+15005550006" } } }
                     campaigns:

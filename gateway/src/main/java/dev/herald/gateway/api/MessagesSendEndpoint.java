@@ -20,17 +20,20 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code POST /messages/send}: validates, then stores the dispatch and its deliveries in one durable
+ * {@code POST /messages/send}: brings in the email template and Content Blocks it names ({@link StoredContent}),
+ * validates, then stores the dispatch and its deliveries in one durable
  * write; answers 201 {@code {"dispatch_id", "message": "success"}} only after the fsync.
  */
 public final class MessagesSendEndpoint {
     private final Dispatching dispatching;
+    private final StoredContent content;
     private final DeliveryConfig delivery;
     private final Clock clock;
 
-    /** The endpoint. */
-    public MessagesSendEndpoint(Dispatching dispatching, DeliveryConfig delivery, Clock clock) {
+    /** The endpoint; {@code content} brings in email templates and Content Blocks the request names. */
+    public MessagesSendEndpoint(Dispatching dispatching, StoredContent content, DeliveryConfig delivery, Clock clock) {
         this.dispatching = dispatching;
+        this.content = content;
         this.delivery = delivery;
         this.clock = clock;
     }
@@ -41,7 +44,11 @@ public final class MessagesSendEndpoint {
     }
 
     CompletionStage<ApiResponse> handle(ApiCall call) {
-        DispatchSpec spec = SendRequestParser.parse(call.body(), call.principal().workspace());
+        return content.resolveBody(call.body(), call.principal().workspaceId()).thenCompose(body -> accept(call, body));
+    }
+
+    private CompletionStage<ApiResponse> accept(ApiCall call, com.fasterxml.jackson.databind.JsonNode resolved) {
+        DispatchSpec spec = SendRequestParser.parse(resolved, call.principal().workspace());
         Instant now = call.receivedAt();
         String id = Ids.dispatchId(clock);
         var dispatch = new NewDispatch(id, call.principal().workspaceId(), DispatchKind.MESSAGES_SEND, lane(call, spec),

@@ -3,7 +3,9 @@ package dev.herald.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.config.CampaignConfig;
 import dev.herald.config.DeliveryConfig;
+import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.braze.Schedule;
 import dev.herald.gateway.braze.SendRequestParser;
 import dev.herald.gateway.braze.TriggerRequest;
@@ -44,15 +46,17 @@ import java.util.concurrent.CompletionStage;
 public final class ScheduleEndpoints {
     private final TriggerEndpoints triggers;
     private final Dispatching dispatching;
+    private final StoredContent content;
     private final Store store;
     private final DeliveryConfig delivery;
     private final Clock clock;
 
-    /** The endpoints. */
-    public ScheduleEndpoints(TriggerEndpoints triggers, Dispatching dispatching, Store store, DeliveryConfig delivery,
-                             Clock clock) {
+    /** The endpoints; {@code content} brings in the email templates and Content Blocks scheduled messages name. */
+    public ScheduleEndpoints(TriggerEndpoints triggers, Dispatching dispatching, StoredContent content, Store store,
+                             DeliveryConfig delivery, Clock clock) {
         this.triggers = triggers;
         this.dispatching = dispatching;
+        this.content = content;
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
@@ -83,8 +87,14 @@ public final class ScheduleEndpoints {
     }
 
     private CompletionStage<ApiResponse> createMessages(ApiCall call) {
-        Schedule schedule = Schedule.parse(call.body().get("schedule"), call.receivedAt());
-        DispatchSpec spec = SendRequestParser.parse(call.body(), call.principal().workspace());
+        return content.resolveBody(call.body(), call.principal().workspaceId())
+                .thenCompose(body -> createMessages(call, body));
+    }
+
+    /** The template and blocks are taken as they are now: see {@link StoredContent}. */
+    private CompletionStage<ApiResponse> createMessages(ApiCall call, JsonNode resolved) {
+        Schedule schedule = Schedule.parse(resolved.get("schedule"), call.receivedAt());
+        DispatchSpec spec = SendRequestParser.parse(resolved, call.principal().workspace());
         String id = Ids.dispatchId(clock);
         var dispatch = new NewDispatch(id, call.principal().workspaceId(), DispatchKind.MESSAGES_SCHEDULE,
                 MessagesSendEndpoint.lane(call, spec), spec, schedule.notBefore(),
@@ -100,9 +110,11 @@ public final class ScheduleEndpoints {
         String id = Ids.dispatchId(clock);
         ObjectNode body = created(id);
         TriggerEndpoints.notice(target).ifPresent(n -> body.put("notice", n));
-        return dispatching.accept(call, triggers.dispatch(call, target, id, trigger, schedule.notBefore(),
+        // The template and blocks are taken as they are now: see StoredContent.
+        return triggers.messages(call, target).thenCompose(messages -> dispatching.accept(call,
+                triggers.dispatch(call, target, messages, id, trigger, schedule.notBefore(),
                         Optional.of(schedule.spec())),
-                tx -> trigger.writeAttributes(tx, call.principal().workspace(), call.receivedAt()), body);
+                tx -> trigger.writeAttributes(tx, call.principal().workspace(), call.receivedAt()), body));
     }
 
     private static ObjectNode created(String id) {
@@ -114,7 +126,11 @@ public final class ScheduleEndpoints {
     }
 
     private CompletionStage<ApiResponse> update(ApiCall call, Optional<String> targetField) {
-        JsonNode body = call.body();
+        return content.resolveBody(call.body(), call.principal().workspaceId())
+                .thenCompose(body -> update(call, body, targetField));
+    }
+
+    private CompletionStage<ApiResponse> update(ApiCall call, JsonNode body, Optional<String> targetField) {
         String id = Lenient.requiredString(body, "schedule_id", "schedule_id");
         Optional<Schedule> schedule = body.hasNonNull("schedule")
                 ? Optional.of(Schedule.parse(body.get("schedule"), call.receivedAt())) : Optional.empty();
@@ -185,12 +201,18 @@ public final class ScheduleEndpoints {
         return store.read(tx -> tx.dispatches().scheduled(call.principal().workspaceId(), limit, 1000)).thenApply(rows -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("scheduled_broadcasts");
+            WorkspaceConfig ws = call.principal().workspace();
             for (DispatchRow d : rows) {
+                // A configured campaign's or Canvas's name and tags, when the configuration gives them.
+                Optional<CampaignConfig> configured = d.campaignId().flatMap(c -> (d.kind().isCanvas() ? ws.canvases()
+                        : ws.campaigns()).stream().filter(x -> x.id().equals(c)).findFirst());
                 ObjectNode n = list.addObject();
-                n.put("name", d.campaignId().orElse("API send " + d.id()));
+                n.put("name", configured.flatMap(CampaignConfig::name)
+                        .orElse(d.campaignId().orElse("API send " + d.id())));
                 n.put("id", d.id());
                 n.put("type", d.kind().isCanvas() ? "Canvas" : "Campaign");
-                n.putArray("tags");
+                ArrayNode tags = n.putArray("tags");
+                configured.ifPresent(c -> c.tags().forEach(tags::add));
                 n.put("next_send_time", d.notBefore().toString());
                 n.put("schedule_type", d.inLocalTime() ? "local_time_zones" : "UTC");
             }

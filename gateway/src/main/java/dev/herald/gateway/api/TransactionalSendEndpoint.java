@@ -19,6 +19,7 @@ import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.Ids;
 import dev.herald.gateway.model.Lane;
+import dev.herald.gateway.model.MessageSpec;
 import dev.herald.gateway.model.Recipient;
 import dev.herald.gateway.model.RecipientSpec;
 import dev.herald.gateway.model.SubscriptionState;
@@ -57,15 +58,17 @@ public final class TransactionalSendEndpoint {
 
     private final Supplier<Campaigns> campaigns;
     private final Dispatching dispatching;
+    private final StoredContent content;
     private final Store store;
     private final DeliveryConfig delivery;
     private final Clock clock;
 
-    /** The endpoint. */
-    public TransactionalSendEndpoint(Supplier<Campaigns> campaigns, Dispatching dispatching, Store store,
-                                     DeliveryConfig delivery, Clock clock) {
+    /** The endpoint; {@code content} resolves the email template and Content Blocks a campaign's email names. */
+    public TransactionalSendEndpoint(Supplier<Campaigns> campaigns, Dispatching dispatching, StoredContent content,
+                                     Store store, DeliveryConfig delivery, Clock clock) {
         this.campaigns = campaigns;
         this.dispatching = dispatching;
+        this.content = content;
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
@@ -128,20 +131,22 @@ public final class TransactionalSendEndpoint {
                         "recipient.user_alias.alias_label"),
                         Lenient.identifier(given.path("user_alias").path("alias_name").asText(),
                                 "recipient.user_alias.alias_name"));
-        return send(call, ws, campaign, recipient, attributes, TriggerRequest.properties(body, "trigger_properties"),
-                externalSendId);
+        Map<String, Object> properties = TriggerRequest.properties(body, "trigger_properties");
+        return content.messagesOf(campaign, ws).thenCompose(messages -> send(call, ws, campaign, messages, recipient,
+                attributes, properties, externalSendId));
     }
 
     private CompletionStage<ApiResponse> send(ApiCall call, WorkspaceConfig ws, Campaigns.Compiled campaign,
-                                              Recipient recipient, Optional<JsonNode> attributes,
-                                              Map<String, Object> triggerProperties, Optional<String> externalSendId) {
+                                              List<MessageSpec> messages, Recipient recipient,
+                                              Optional<JsonNode> attributes, Map<String, Object> triggerProperties,
+                                              Optional<String> externalSendId) {
         Instant now = call.receivedAt();
         String campaignId = campaign.config().id();
         // Transactional email goes to unsubscribed users too.
         DispatchSpec spec = DispatchSpec.builder().recipients(List.of(RecipientSpec.of(recipient)))
                 .properties(new RecipientSpec.Properties(triggerProperties, Map.of()))
                 .campaignId(Optional.of(campaignId)).externalSendId(externalSendId)
-                .subscriptionState(SubscriptionState.ALL).messages(campaign.messages()).build();
+                .subscriptionState(SubscriptionState.ALL).messages(messages).build();
         String id = Ids.dispatchId(clock);
         Duration maxAge = campaign.config().maxAge().orElse(delivery.maxAge());
         var dispatch = new NewDispatch(id, ws.id(), DispatchKind.TRANSACTIONAL_SEND, Lane.TRANSACTIONAL, spec, now,

@@ -16,10 +16,12 @@ import dev.herald.gateway.live.Campaigns;
 import dev.herald.gateway.model.DispatchKind;
 import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.Ids;
+import dev.herald.gateway.model.MessageSpec;
 import dev.herald.gateway.model.ScheduleSpec;
 import dev.herald.gateway.store.NewDispatch;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,14 +49,16 @@ public final class TriggerEndpoints {
 
     private final Supplier<Campaigns> campaigns;
     private final Dispatching dispatching;
+    private final StoredContent content;
     private final DeliveryConfig delivery;
     private final Clock clock;
 
-    /** The endpoints. */
-    public TriggerEndpoints(Supplier<Campaigns> campaigns, Dispatching dispatching, DeliveryConfig delivery,
-                            Clock clock) {
+    /** The endpoints; {@code content} resolves the email templates and Content Blocks configured messages name. */
+    public TriggerEndpoints(Supplier<Campaigns> campaigns, Dispatching dispatching, StoredContent content,
+                            DeliveryConfig delivery, Clock clock) {
         this.campaigns = campaigns;
         this.dispatching = dispatching;
+        this.content = content;
         this.delivery = delivery;
         this.clock = clock;
     }
@@ -84,14 +88,20 @@ public final class TriggerEndpoints {
         }
         body.put("message", "success");
         Instant now = call.receivedAt();
-        return dispatching.accept(call, dispatch(call, target, id, trigger, now, Optional.empty()),
-                tx -> trigger.writeAttributes(tx, call.principal().workspace(), now), body);
+        return messages(call, target).thenCompose(messages -> dispatching.accept(call,
+                dispatch(call, target, messages, id, trigger, now, Optional.empty()),
+                tx -> trigger.writeAttributes(tx, call.principal().workspace(), now), body));
     }
 
-    /** The dispatch of a trigger: its recipients and properties with the target's messages. */
-    NewDispatch dispatch(ApiCall call, Target target, String id, TriggerRequest trigger, Instant notBefore,
-                         Optional<ScheduleSpec> schedule) {
-        DispatchSpec spec = trigger.spec(target.compiled().messages(),
+    /** The target's messages, with any email template and Content Blocks they name as they are now. */
+    CompletionStage<List<MessageSpec>> messages(ApiCall call, Target target) {
+        return content.messagesOf(target.compiled(), call.principal().workspace());
+    }
+
+    /** The dispatch of a trigger: its recipients and properties with the target's {@code messages}. */
+    NewDispatch dispatch(ApiCall call, Target target, List<MessageSpec> messages, String id, TriggerRequest trigger,
+                         Instant notBefore, Optional<ScheduleSpec> schedule) {
+        DispatchSpec spec = trigger.spec(messages,
                 target.canvas() ? Optional.empty() : Optional.of(target.id()),
                 target.canvas() ? Optional.of(target.id()) : Optional.empty());
         Instant now = call.receivedAt();

@@ -46,8 +46,9 @@ public final class EmailBinding implements ChannelBinding<EmailSpec, EmailMessag
     /**
      * {@code from} and {@code body} are required; {@code plaintext_body}, {@code preheader}, {@code reply_to}
      * ({@code NO_REPLY_TO} means none), {@code headers} and {@code extras} are kept; {@code app_id}, {@code bcc},
-     * {@code should_inline_css} and {@code message_variation_id} are accepted. Templates stored in Braze
-     * ({@code email_template_id}) and attachments are refused with a 400 rather than silently dropped.
+     * {@code should_inline_css} and {@code message_variation_id} are accepted. An {@code email_template_id} is
+     * merged into the object before it gets here (the API's {@code StoredContent}); one that reaches this parser
+     * (where no journal is at hand) and attachments are refused with a 400 rather than silently dropped.
      */
     @Override
     public EmailSpec parse(JsonNode e, Optional<WorkspaceConfig> workspace) {
@@ -58,8 +59,8 @@ public final class EmailBinding implements ChannelBinding<EmailSpec, EmailMessag
             throw ApiException.badRequest("messages.email: this workspace has no email relay configured (email.smtp)");
         }
         if (e.hasNonNull("email_template_id")) {
-            throw ApiException.badRequest("messages.email.email_template_id is not supported by Herald: send the body "
-                    + "(Liquid is rendered at send time)");
+            throw ApiException.badRequest("messages.email.email_template_id cannot be used here: give the subject and "
+                    + "body (Liquid is rendered at send time)");
         }
         if (e.hasNonNull("attachments") && !(e.get("attachments").isArray() && e.get("attachments").isEmpty())) {
             throw ApiException.badRequest("messages.email.attachments are not supported by Herald yet; nothing was sent");

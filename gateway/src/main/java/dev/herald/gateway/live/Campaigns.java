@@ -5,6 +5,7 @@ import dev.herald.config.CampaignConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.WorkspaceConfig;
+import dev.herald.gateway.braze.ContentReferences;
 import dev.herald.gateway.braze.SendRequestParser;
 import dev.herald.gateway.http.ApiException;
 import dev.herald.gateway.json.Json;
@@ -20,8 +21,16 @@ import java.util.Optional;
  * never when a password reset is triggered.
  */
 public final class Campaigns {
-    /** A campaign or Canvas with its validated messages. */
-    public record Compiled(CampaignConfig config, List<MessageSpec> messages) {
+    /**
+     * A campaign or Canvas with its validated messages.
+     *
+     * @param messages         what it sends, unless {@code resolvedWhenSent}
+     * @param resolvedWhenSent whether its messages name an email template or include Content Blocks, which live in
+     *                         the journal: then they are resolved from {@code raw} at each trigger (everything else
+     *                         in them was checked at load)
+     * @param raw              the messaging objects as configured
+     */
+    public record Compiled(CampaignConfig config, List<MessageSpec> messages, boolean resolvedWhenSent, JsonNode raw) {
         public Compiled {
             messages = List.copyOf(messages);
         }
@@ -63,8 +72,10 @@ public final class Campaigns {
         for (Map.Entry<String, JsonNode> m : c.messages().entrySet()) {
             raw.set(m.getKey(), Json.MAPPER.valueToTree(m.getValue()));
         }
+        boolean fromJournal = ContentReferences.any(raw);
         try {
-            return new Compiled(c, SendRequestParser.messages(raw, Optional.of(ws)));
+            return new Compiled(c, SendRequestParser.messages(ContentReferences.withoutTemplate(raw), Optional.of(ws)),
+                    fromJournal, raw);
         } catch (ApiException e) {
             throw new ConfigException("workspaces[" + ws.id() + "]." + kind + "[" + c.id() + "]: " + e.getMessage()
                     + (e.errors().isEmpty() ? "" : " (" + String.join("; ", e.errors()) + ")"));

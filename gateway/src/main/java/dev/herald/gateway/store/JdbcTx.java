@@ -21,6 +21,8 @@ public final class JdbcTx implements StoreTx {
     private final Keys keys;
     private final HeldReceipts heldReceipts;
     private final Usage usage;
+    private final EmailTemplates emailTemplates;
+    private final ContentBlocks contentBlocks;
     private final Claims claims;
 
     /**
@@ -41,6 +43,8 @@ public final class JdbcTx implements StoreTx {
         this.streamEvents = new StreamEvents(sql);
         this.keys = new Keys(sql);
         this.heldReceipts = new HeldReceipts(sql);
+        this.emailTemplates = new EmailTemplates(sql);
+        this.contentBlocks = new ContentBlocks(sql);
         this.claims = claims.apply(this); // last: the claims may use the tables
     }
 
@@ -102,6 +106,16 @@ public final class JdbcTx implements StoreTx {
     @Override
     public Usage usage() {
         return usage;
+    }
+
+    @Override
+    public EmailTemplates emailTemplates() {
+        return emailTemplates;
+    }
+
+    @Override
+    public ContentBlocks contentBlocks() {
+        return contentBlocks;
     }
 
     @Override

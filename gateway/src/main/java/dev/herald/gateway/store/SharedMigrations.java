@@ -100,7 +100,37 @@ public final class SharedMigrations {
                       detail TEXT NOT NULL,
                       detected_at BIGINT NOT NULL,
                       PRIMARY KEY (workspace, phone))""",
-                    "CREATE INDEX invalid_phone_detected ON invalid_phone (workspace, detected_at)"));
+                    "CREATE INDEX invalid_phone_detected ON invalid_phone (workspace, detected_at)"),
+            // Email templates and Content Blocks created over Braze's template API. Names are unique per workspace
+            // (Braze refuses a second one); updated_at serves the lists' modified_after / modified_before.
+            List.of("""
+                    CREATE TABLE email_template (
+                      id TEXT PRIMARY KEY,
+                      workspace TEXT NOT NULL,
+                      name TEXT NOT NULL,
+                      subject TEXT NOT NULL,
+                      body TEXT NOT NULL,
+                      plaintext_body TEXT,
+                      preheader TEXT,
+                      should_inline_css INTEGER,
+                      tags TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      updated_at BIGINT NOT NULL)""",
+                    "CREATE UNIQUE INDEX email_template_name ON email_template (workspace, name)",
+                    "CREATE INDEX email_template_updated ON email_template (workspace, updated_at)",
+                    """
+                    CREATE TABLE content_block (
+                      id TEXT PRIMARY KEY,
+                      workspace TEXT NOT NULL,
+                      name TEXT NOT NULL,
+                      description TEXT,
+                      content TEXT NOT NULL,
+                      state TEXT NOT NULL,
+                      tags TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      updated_at BIGINT NOT NULL)""",
+                    "CREATE UNIQUE INDEX content_block_name ON content_block (workspace, name)",
+                    "CREATE INDEX content_block_updated ON content_block (workspace, updated_at)"));
 
     /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
     public static List<String> spelled(List<String> migration, String sequenceKey) {

@@ -38,6 +38,12 @@ public interface StoreTx {
     /** Usage counts per workspace, channel and hour. */
     Usage usage();
 
+    /** Email templates created over the template API. */
+    EmailTemplates emailTemplates();
+
+    /** Content Blocks created over the API. */
+    ContentBlocks contentBlocks();
+
     /** Claims on due deliveries and their outcomes (writes only). */
     Claims claims();
 }

@@ -8,6 +8,7 @@ import dev.herald.config.StoreConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.api.Dispatching;
 import dev.herald.gateway.api.MessagesSendEndpoint;
+import dev.herald.gateway.api.StoredContent;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.Expander;
@@ -108,7 +109,8 @@ final class IdempotencyRaceTest {
         Clock clock = Clock.systemUTC();
         var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { });
         var authenticator = new ApiKeyAuthenticator(List.of(ws));
-        return new ApiPipeline(List.of(new MessagesSendEndpoint(dispatching, DeliveryConfig.defaults(), clock).endpoint()),
+        var send = new MessagesSendEndpoint(dispatching, new StoredContent(store), DeliveryConfig.defaults(), clock);
+        return new ApiPipeline(List.of(send.endpoint()),
                 () -> authenticator, IngressGate.open(), new Idempotency(store, clock), new StoreFailures(), clock);
     }
 

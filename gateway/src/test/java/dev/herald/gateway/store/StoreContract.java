@@ -584,6 +584,57 @@ public abstract class StoreContract {
     }
 
     @Test
+    void emailTemplatesAreKeptPerWorkspaceWithUniqueNamesAndListedByModification() throws Exception {
+        var welcome = new EmailTemplateRow("t-1", "acme", "welcome", "Hi {{${first_name}}}", "<p>b</p>",
+                Optional.of("b"), Optional.empty(), Optional.of(true), List.of("x", "y"), NOW, NOW);
+        assertTrue(store.writeIngress(tx -> tx.emailTemplates().insert(welcome)).get());
+        var twin = new EmailTemplateRow("t-2", "acme", "welcome", "s", "b", Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), NOW, NOW);
+        assertFalse(store.writeIngress(tx -> tx.emailTemplates().insert(twin)).get(), "a name is unique in a workspace");
+        var elsewhere = new EmailTemplateRow("t-3", "other", "welcome", "s", "b", Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), NOW, NOW);
+        assertTrue(store.writeIngress(tx -> tx.emailTemplates().insert(elsewhere)).get(), "another workspace may");
+        assertEquals(Optional.of(welcome), store.read(tx -> tx.emailTemplates().find("acme", "t-1")).get());
+        assertEquals(Optional.empty(), store.read(tx -> tx.emailTemplates().find("other", "t-1")).get());
+
+        var renamed = new EmailTemplateRow("t-1", "acme", "hello", "s2", "b2", Optional.empty(), Optional.of("p"),
+                Optional.empty(), List.of(), NOW, NOW.plusSeconds(60));
+        store.writeIngress(tx -> {
+            tx.emailTemplates().update(renamed);
+            return null;
+        }).get();
+        assertEquals(Optional.of(renamed), store.read(tx -> tx.emailTemplates().findByName("acme", "hello")).get());
+        var recent = new ModifiedWindow(Optional.of(NOW.plusSeconds(1)), Optional.empty(), 10, 0);
+        assertEquals(List.of("t-1"), store.read(tx -> tx.emailTemplates().list("acme", recent)).get().stream()
+                .map(EmailTemplateRow::id).toList());
+        var old = new ModifiedWindow(Optional.empty(), Optional.of(NOW), 10, 0);
+        assertEquals(List.of(), store.read(tx -> tx.emailTemplates().list("acme", old)).get());
+    }
+
+    @Test
+    void contentBlocksAreKeptPerWorkspaceWithUniqueNamesAndPaged() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            var b = new ContentBlockRow("b-" + i, "acme", "block" + i, Optional.of("d"), "content " + i, "active",
+                    List.of(), NOW.plusSeconds(i), NOW.plusSeconds(i));
+            assertTrue(store.writeIngress(tx -> tx.contentBlocks().insert(b)).get());
+        }
+        var dup = new ContentBlockRow("b-9", "acme", "block1", Optional.empty(), "c", "draft", List.of(), NOW, NOW);
+        assertFalse(store.writeIngress(tx -> tx.contentBlocks().insert(dup)).get());
+        assertEquals("content 3", store.read(tx -> tx.contentBlocks().findByName("acme", "block3")).get()
+                .orElseThrow().content());
+        var page = new ModifiedWindow(Optional.empty(), Optional.empty(), 2, 1);
+        assertEquals(List.of("b-1", "b-2"), store.read(tx -> tx.contentBlocks().list("acme", page)).get().stream()
+                .map(ContentBlockRow::id).toList());
+        var edited = new ContentBlockRow("b-0", "acme", "block0", Optional.empty(), "new", "active", List.of("t"),
+                NOW, NOW.plusSeconds(99));
+        store.writeIngress(tx -> {
+            tx.contentBlocks().update(edited);
+            return null;
+        }).get();
+        assertEquals(Optional.of(edited), store.read(tx -> tx.contentBlocks().find("acme", "b-0")).get());
+    }
+
+    @Test
     void writesAfterCloseFailCleanly() throws Exception {
         store.close();
         var e = assertThrows(ExecutionException.class, () -> store.writeIngress(tx -> null).get());

@@ -9,6 +9,7 @@ import dev.herald.config.StoreConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.api.Dispatching;
 import dev.herald.gateway.api.MessagesSendEndpoint;
+import dev.herald.gateway.api.StoredContent;
 import dev.herald.gateway.api.StoreFailures;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.gateway.delivery.Expander;
@@ -48,7 +49,7 @@ final class IngressDurabilityTest {
                 Set.of("messages.send"))));
         Clock clock = Clock.systemUTC();
         var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { });
-        var endpoint = new MessagesSendEndpoint(dispatching, DeliveryConfig.defaults(), clock);
+        var endpoint = new MessagesSendEndpoint(dispatching, new StoredContent(store), DeliveryConfig.defaults(), clock);
         var authenticator = new ApiKeyAuthenticator(List.of(ws));
         return new ApiPipeline(List.of(endpoint.endpoint()), () -> authenticator, IngressGate.open(),
                 new Idempotency(store, clock), new StoreFailures(), clock);
