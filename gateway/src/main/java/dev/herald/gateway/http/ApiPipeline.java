@@ -68,7 +68,7 @@ public final class ApiPipeline implements RequestProcessor {
 
     private CompletionStage<ApiResponse> dispatch(Endpoint endpoint, Map<String, String> params, ApiRequest request) {
         try {
-            if (endpoint.access() instanceof Access.Unauthenticated) {
+            if (endpoint.access() instanceof Access.Unauthenticated || endpoint.access() instanceof Access.Public) {
                 return endpoint.rawHandler().handle(request, params);
             }
             JsonNode body = null;
