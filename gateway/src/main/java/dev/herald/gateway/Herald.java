@@ -42,6 +42,8 @@ import dev.herald.gateway.idempotency.Idempotency;
 import dev.herald.gateway.ingress.IngressKey;
 import dev.herald.gateway.ingress.RateLimitGate;
 import dev.herald.gateway.live.LiveConfig;
+import dev.herald.gateway.openapi.OpenApiDocument;
+import dev.herald.gateway.openapi.OpenApiEndpoint;
 import dev.herald.gateway.ops.OpsRoutes;
 import dev.herald.gateway.store.Purger;
 import dev.herald.gateway.store.Store;
@@ -137,6 +139,7 @@ public final class Herald implements AutoCloseable {
     private EventLoopGroup opsLoop;
     private NettyServer api;
     private NettyServer ops;
+    private List<Endpoint> endpoints = List.of();
 
     private Herald(HeraldConfig config) {
         this.config = config;
@@ -257,6 +260,8 @@ public final class Herald implements AutoCloseable {
         endpoints.addAll(new EmailTemplateEndpoints(store, clock).endpoints());
         endpoints.addAll(new ContentBlockEndpoints(store, clock).endpoints());
         endpoints.addAll(new CatalogueEndpoints().endpoints());
+        endpoints.add(new OpenApiEndpoint(OpenApiDocument.load()).endpoint());
+        this.endpoints = List.copyOf(endpoints);
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),
                 new Idempotency(store, clock), new StoreFailures(), clock);
 
@@ -317,7 +322,6 @@ public final class Herald implements AutoCloseable {
         return ops.port();
     }
 
-    /** The journal (tests insert work the API cannot express yet). */
     /** Why Herald should not get traffic now, if it should not: starting or stopping, or a journal that cannot write. */
     private java.util.Optional<String> notReady() {
         if (!ready.get()) {
@@ -327,8 +331,14 @@ public final class Herald implements AutoCloseable {
         return s == null ? java.util.Optional.of("starting") : s.writeProblem();
     }
 
+    /** The journal (tests insert work the API cannot express yet). */
     Store store() {
         return store;
+    }
+
+    /** The routes the API port serves, in registration order (the OpenAPI test checks each is documented). */
+    List<Endpoint> endpoints() {
+        return endpoints;
     }
 
     /** Tells the scheduler and the event publisher to look for due work now (tests that move a fake clock). */
