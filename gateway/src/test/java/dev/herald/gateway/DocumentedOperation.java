@@ -54,6 +54,12 @@ record DocumentedOperation(String method, String path, DocumentPointer pointer) 
         return out;
     }
 
+    /** Whether the operation documents the {@code Idempotency-Key} header: then it must honour it. */
+    boolean takesIdempotencyKey() {
+        return parameters().stream().anyMatch(p -> p.node().path("in").asText().equals("header")
+                && p.node().path("name").asText().equalsIgnoreCase("Idempotency-Key"));
+    }
+
     /** The documented response for {@code status}, resolved, if there is one. */
     Optional<DocumentPointer> response(int status) {
         DocumentPointer r = pointer.at("responses").at(Integer.toString(status));

@@ -72,6 +72,11 @@ record ExampleRequest(DocumentedOperation operation, String name, String path, M
         return out;
     }
 
+    /** The same request with another body (of the same media type). */
+    ExampleRequest withBody(String other) {
+        return new ExampleRequest(operation, name, path, query, contentType, Optional.of(other));
+    }
+
     /** The path and query as sent. */
     String target() {
         StringBuilder q = new StringBuilder();

@@ -44,9 +44,14 @@ final class OpenApiContract {
     /** Keys of swagger-request-validator's messages that come from its 3.0-only schema checks (see above). */
     private static final List<String> SCHEMA_BLIND = List.of(".schema.", "validation.request.parameter.collection.");
 
-    /** A request as sent and Herald's answer to it. */
-    record Exchange(ExampleRequest request, boolean withKey, int status, Map<String, List<String>> headers,
-                    String body) {
+    /**
+     * A request as sent and Herald's answer to it.
+     *
+     * @param key            the API key sent as a bearer token, if any
+     * @param requestHeaders other headers sent (an {@code Idempotency-Key})
+     */
+    record Exchange(ExampleRequest request, Optional<String> key, Map<String, String> requestHeaders, int status,
+                    Map<String, List<String>> headers, String body) {
     }
 
     private final JsonNode document;
@@ -76,7 +81,17 @@ final class OpenApiContract {
         request.body().ifPresent(body -> request.contentType().filter(t -> t.equals("application/json")).ifPresent(
                 t -> problems.addAll(schemaProblems("request body", op.pointer().at("requestBody").resolved()
                         .at("content").at(t).at("schema"), Json.parseOrEmpty(body)))));
-        Optional<DocumentPointer> response = op.response(exchange.status());
+        problems.addAll(answerProblems(exchange));
+        return problems;
+    }
+
+    /**
+     * What the document does not say about Herald's answer alone: for requests that are wrong on purpose (no key, a
+     * body that is not JSON), whose refusal must still be documented.
+     */
+    List<String> answerProblems(Exchange exchange) {
+        List<String> problems = new ArrayList<>();
+        Optional<DocumentPointer> response = exchange.request().operation().response(exchange.status());
         if (response.isEmpty()) {
             problems.add("status " + exchange.status() + " is not documented");
             return problems;
@@ -95,9 +110,8 @@ final class OpenApiContract {
         ExampleRequest r = exchange.request();
         var request = new SimpleRequest.Builder(Request.Method.valueOf(r.operation().method()), r.path());
         r.query().forEach((name, values) -> request.withQueryParam(name, values));
-        if (exchange.withKey()) {
-            request.withAuthorization("Bearer " + DocumentedWorkspace.KEY);
-        }
+        exchange.key().ifPresent(key -> request.withAuthorization("Bearer " + key));
+        exchange.requestHeaders().forEach(request::withHeader);
         r.contentType().ifPresent(request::withContentType);
         r.body().ifPresent(request::withBody);
         var response = SimpleResponse.Builder.status(exchange.status()).withBody(exchange.body());

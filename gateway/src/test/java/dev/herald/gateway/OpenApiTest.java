@@ -7,7 +7,6 @@ import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Permissions;
 import dev.herald.config.SecretResolver;
-import dev.herald.gateway.http.Access;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.json.Json;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -17,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +27,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /herald/v1/openapi.json} tells the truth, so it cannot drift from the code: the document parses without
- * a single message; it documents exactly the routes Herald serves, each with the permission its route asks for; and
- * every operation's example, replayed against a running Herald in the document's order, gets the status the
- * document expects, with a request and an answer (body and headers) that the document describes.
+ * a single message; it documents exactly the routes Herald serves, each with the permission its route asks for; every
+ * operation's example, replayed against a running Herald in the document's order, gets the status the document
+ * expects, with a request and an answer (body and headers) that the document describes; and so do the refusals every
+ * operation can meet (no key, a key without the permission, a body that is not JSON, a used-up rate limit, a repeated
+ * or reused {@code Idempotency-Key}).
  *
- * <p>A new endpoint fails the second test until it is documented in {@code openapi.yaml} (the one place to do it)
- * with an example that the third test can replay.
+ * <p>A new endpoint fails the drift test until it is documented in {@code openapi.yaml} (the one place to do it),
+ * with an example the replay can send.
  */
 final class OpenApiTest {
     private static Path dir;
@@ -42,8 +45,12 @@ final class OpenApiTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("herald-openapi");
-        HeraldConfig running = config(List.copyOf(new TreeSet<>(Permissions.KNOWN))); // a key that may call anything
-        gw = GatewayFixture.start(dir, running, Herald.Overrides.none(), () -> running);
+        List<String> everything = List.copyOf(new TreeSet<>(Permissions.KNOWN)); // keys that may call anything
+        String workspaces = DocumentedWorkspace.DOCS.yaml(everything) + DocumentedWorkspace.PROBE.yaml(everything)
+                + DocumentedWorkspace.TINY.yaml(everything);
+        HeraldConfig config = ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces),
+                SecretResolver.withEnvironment(Map.of()));
+        gw = GatewayFixture.start(dir, config, Herald.Overrides.none(), () -> config); // reload re-reads the same
         served = gw.get("/herald/v1/openapi.json", null);
         contract = new OpenApiContract(served.raw());
     }
@@ -54,12 +61,6 @@ final class OpenApiTest {
             gw.close();
         }
     }
-
-    private static HeraldConfig config(List<String> permissions) {
-        return ConfigLoader.parse(GatewayFixture.yaml(dir, DocumentedWorkspace.yaml(permissions)),
-                SecretResolver.withEnvironment(Map.of()));
-    }
-
 
     @Test
     void isServedToAnyoneAsJson() {
@@ -79,21 +80,21 @@ final class OpenApiTest {
 
     @Test
     void documentsExactlyTheServedRoutesWithTheirPermissions() {
-        var routes = new TreeSet<String>();
-        List<String> problems = new ArrayList<>();
-        var documented = new java.util.HashMap<String, DocumentedOperation>();
+        Map<String, DocumentedOperation> documented = new HashMap<>();
         DocumentedOperation.all(contract.document()).forEach(op -> documented.put(op.route(), op));
+        var served = new TreeSet<String>();
+        List<String> problems = new ArrayList<>();
         for (Endpoint e : gw.herald.endpoints()) {
             String route = e.method() + " " + e.pattern();
-            routes.add(route);
+            served.add(route);
             DocumentedOperation op = documented.get(route);
             if (op == null) {
                 problems.add(route + " is served but not documented in openapi.yaml");
-                continue;
+            } else {
+                problems.addAll(OperationAccess.problems(e.access(), op));
             }
-            problems.addAll(OperationAccess.problems(e.access(), op));
         }
-        documented.keySet().stream().filter(r -> !routes.contains(r)).sorted()
+        documented.keySet().stream().filter(r -> !served.contains(r)).sorted()
                 .forEach(r -> problems.add(r + " is documented but Herald does not serve it"));
         assertEquals(List.of(), problems);
     }
@@ -103,38 +104,120 @@ final class OpenApiTest {
         var ids = new ServerIds();
         List<String> problems = new ArrayList<>();
         int replayed = 0;
-        for (DocumentedOperation op : DocumentedOperation.all(contract.document())) {
+        for (DocumentedOperation op : operations()) {
             for (ExampleRequest request : ExampleRequest.of(op, ids)) {
-                OpenApiContract.Exchange exchange = send(request);
+                Optional<String> key = op.needsKey() ? Optional.of(DocumentedWorkspace.DOCS.key()) : Optional.empty();
+                OpenApiContract.Exchange exchange = send(request, key, Map.of());
                 replayed++;
                 ids.remember(Json.parseOrEmpty(exchange.body()));
-                String where = op.route() + " [" + request.name() + "] " + request.target();
                 if (exchange.status() != op.exampleStatus()) {
-                    problems.add(where + ": expected " + op.exampleStatus() + ", got " + exchange.status() + " "
-                            + exchange.body());
+                    problems.add(where(exchange) + ": expected " + op.exampleStatus() + ", got " + exchange.status()
+                            + " " + exchange.body());
                 }
-                contract.problems(exchange).forEach(p -> problems.add(where + ": " + p + "\n    answer: "
-                        + abbreviate(exchange.body())));
+                contract.problems(exchange).forEach(p -> problems.add(where(exchange) + ": " + p));
             }
         }
-        assertTrue(replayed > 0);
+        assertTrue(replayed >= operations().size());
         assertEquals("", String.join("\n", problems));
     }
 
-    private static OpenApiContract.Exchange send(ExampleRequest request) throws Exception {
-        var b = HttpRequest.newBuilder(gw.url(request.target())).timeout(Duration.ofSeconds(30));
-        boolean withKey = request.operation().needsKey();
-        if (withKey) {
-            b.header("Authorization", "Bearer " + DocumentedWorkspace.KEY);
+    @Test
+    void everyRefusalIsDocumented() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (DocumentedOperation op : operations()) {
+            if (!op.needsKey()) {
+                continue;
+            }
+            ExampleRequest example = ExampleRequest.of(op, new ServerIds()).getFirst();
+            expect(401, send(example, Optional.empty(), Map.of()), problems);
+            if (!(op.node().path("x-braze-permission").asText().equals("users.track")
+                    || op.node().has("x-herald-access"))) {
+                expect(403, send(example, Optional.of(GatewayFixture.RO_KEY), Map.of()), problems);
+            }
+            if (example.contentType().filter("application/json"::equals).isPresent()) {
+                expect(400, send(example.withBody("{\"truncated\": "), Optional.of(DocumentedWorkspace.PROBE.key()),
+                        Map.of()), problems);
+            }
         }
+        assertEquals("", String.join("\n", problems));
+    }
+
+    @Test
+    void idempotentReplaysAndReusedKeysAreDocumented() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (DocumentedOperation op : operations()) {
+            if (!op.takesIdempotencyKey()) {
+                continue;
+            }
+            ExampleRequest example = ExampleRequest.of(op, new ServerIds()).getFirst();
+            Optional<String> key = Optional.of(DocumentedWorkspace.PROBE.key());
+            Map<String, String> idempotency = Map.of("Idempotency-Key", "openapi-" + op.operationId());
+            OpenApiContract.Exchange first = send(example, key, idempotency);
+            OpenApiContract.Exchange again = send(example, key, idempotency);
+            answerProblems(first, problems);
+            answerProblems(again, problems);
+            if (first.status() < 300) { // only a success is remembered: a refusal may be retried with a fixed body
+                boolean replayed = again.headers().getOrDefault("idempotent-replayed", List.of()).contains("true");
+                if (again.status() != first.status() || !replayed) {
+                    problems.add(where(again) + ": a repeated Idempotency-Key should be answered from the store");
+                }
+                String other = example.body().map(b -> b.equals("{}") ? "{\"probe\": 1}" : "{}").orElse("{}");
+                expect(422, send(example.withBody(other), key, idempotency), problems);
+            }
+        }
+        assertEquals("", String.join("\n", problems));
+    }
+
+    @Test
+    void rateLimitedAnswersAreDocumented() throws Exception {
+        List<String> problems = new ArrayList<>();
+        int limited = 0;
+        for (DocumentedOperation op : operations()) {
+            if (!op.needsKey()) {
+                continue;
+            }
+            ExampleRequest example = ExampleRequest.of(op, new ServerIds()).getFirst();
+            for (int i = 0; i < 2; i++) { // every limit of the workspace is 1: the second of each class is refused
+                OpenApiContract.Exchange exchange = send(example, Optional.of(DocumentedWorkspace.TINY.key()), Map.of());
+                limited += exchange.status() == 429 ? 1 : 0;
+                answerProblems(exchange, problems);
+            }
+        }
+        assertTrue(limited > operations().size(), "most requests should have been refused, " + limited + " were");
+        assertEquals("", String.join("\n", problems));
+    }
+
+    private static List<DocumentedOperation> operations() {
+        return DocumentedOperation.all(contract.document());
+    }
+
+    private static void expect(int status, OpenApiContract.Exchange exchange, List<String> problems) {
+        if (exchange.status() != status) {
+            problems.add(where(exchange) + ": expected " + status + ", got " + exchange.status() + " "
+                    + exchange.body());
+        }
+        answerProblems(exchange, problems);
+    }
+
+    private static void answerProblems(OpenApiContract.Exchange exchange, List<String> problems) {
+        contract.answerProblems(exchange).forEach(p -> problems.add(where(exchange) + ": " + p));
+    }
+
+    private static OpenApiContract.Exchange send(ExampleRequest request, Optional<String> key,
+                                                 Map<String, String> headers) throws Exception {
+        var b = HttpRequest.newBuilder(gw.url(request.target())).timeout(Duration.ofSeconds(30));
+        key.ifPresent(k -> b.header("Authorization", "Bearer " + k));
         request.contentType().ifPresent(t -> b.header("Content-Type", t));
+        headers.forEach(b::header);
         b.method(request.operation().method(), request.body().map(HttpRequest.BodyPublishers::ofString)
                 .orElse(HttpRequest.BodyPublishers.noBody()));
         GatewayFixture.Response r = gw.send(b.build());
-        return new OpenApiContract.Exchange(request, withKey, r.status(), r.headers().map(), r.raw());
+        return new OpenApiContract.Exchange(request, key, headers, r.status(), r.headers().map(), r.raw());
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 400 ? s : s.substring(0, 400) + "...";
+    private static String where(OpenApiContract.Exchange e) {
+        String answer = e.body().length() <= 400 ? e.body() : e.body().substring(0, 400) + "...";
+        return e.request().operation().route() + " [" + e.request().name() + "] " + e.request().target()
+                + " (key " + e.key().orElse("none") + ", answered " + e.status() + " " + answer + ")";
     }
 }
