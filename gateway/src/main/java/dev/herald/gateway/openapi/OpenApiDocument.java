@@ -9,23 +9,30 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Herald's OpenAPI document, read from the YAML resource {@value #RESOURCE} and kept as JSON bytes. YAML is for the
- * people who maintain it (comments, anchors-free but readable); JSON is what clients and generators fetch.
+ * Herald's OpenAPI document, read from the YAML resource {@value #RESOURCE} beside this class and kept as JSON bytes:
+ * YAML for the people who maintain it (comments, less punctuation), JSON for the clients and generators that fetch it.
  */
 public final class OpenApiDocument {
     /** The classpath resource, beside this class. */
     public static final String RESOURCE = "openapi.yaml";
 
-    private final JsonNode tree;
     private final byte[] json;
 
     private OpenApiDocument(JsonNode tree) {
-        this.tree = tree;
         this.json = Json.bytes(tree);
     }
 
-    /** Reads the bundled document; a missing or malformed file is a build error, so it fails loudly at start. */
+    /** The bundled document, read once per process: it cannot change while Herald runs, and tests start many. */
+    private static final class Bundled {
+        static final OpenApiDocument DOCUMENT = read();
+    }
+
+    /** The bundled document; a missing or malformed file is a build error, so it fails loudly at start. */
     public static OpenApiDocument load() {
+        return Bundled.DOCUMENT;
+    }
+
+    private static OpenApiDocument read() {
         try (InputStream in = OpenApiDocument.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the OpenAPI document " + RESOURCE + " is not on the classpath");
@@ -43,10 +50,5 @@ public final class OpenApiDocument {
     /** The document as JSON, ready to write. Callers must not modify the array. */
     byte[] json() {
         return json;
-    }
-
-    /** The document as a tree (a copy: the served bytes never change). */
-    public JsonNode tree() {
-        return tree.deepCopy();
     }
 }

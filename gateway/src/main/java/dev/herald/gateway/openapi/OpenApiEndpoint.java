@@ -4,7 +4,6 @@ import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.http.Endpoint;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /herald/v1/openapi.json}: the API's OpenAPI 3.1 description, to anyone, without a key. It describes
@@ -24,6 +23,6 @@ public final class OpenApiEndpoint {
     /** The route. */
     public Endpoint endpoint() {
         CompletableFuture<ApiResponse> done = CompletableFuture.completedFuture(answer);
-        return Endpoint.publicGet(PATH, (request, params) -> (CompletionStage<ApiResponse>) done);
+        return Endpoint.publicGet(PATH, (request, params) -> done);
     }
 }
