@@ -54,19 +54,13 @@ final class OpenApiContract {
                     Map<String, List<String>> headers, String body) {
     }
 
-    private final JsonNode document;
     private final OpenApiInteractionValidator interactions;
     private final SchemaRegistry schemas;
 
     OpenApiContract(String documentJson) {
-        this.document = Json.parseOrEmpty(documentJson);
         this.interactions = OpenApiInteractionValidator.createForInlineApiSpecification(documentJson).build();
         this.schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 b -> b.schemas(Map.of(BASE, documentJson)));
-    }
-
-    JsonNode document() {
-        return document;
     }
 
     /** Everything about {@code exchange} that the document does not say, one line each; empty when it agrees. */

@@ -37,9 +37,14 @@ import org.junit.jupiter.api.Test;
  * with an example the replay can send.
  */
 final class OpenApiTest {
+    private static final String DOCUMENT_SOURCE = "gateway/src/main/resources/dev/herald/gateway/openapi/openapi.yaml";
     private static Path dir;
     private static GatewayFixture gw;
     private static GatewayFixture.Response served;
+    /**
+     * Made when first needed: swagger-request-validator refuses a document that does not parse, and the parse test
+     * should be the one to say why.
+     */
     private static OpenApiContract contract;
 
     @BeforeAll
@@ -52,7 +57,13 @@ final class OpenApiTest {
                 SecretResolver.withEnvironment(Map.of()));
         gw = GatewayFixture.start(dir, config, Herald.Overrides.none(), () -> config); // reload re-reads the same
         served = gw.get("/herald/v1/openapi.json", null);
-        contract = new OpenApiContract(served.raw());
+    }
+
+    private static synchronized OpenApiContract contract() {
+        if (contract == null) {
+            contract = new OpenApiContract(served.raw());
+        }
+        return contract;
     }
 
     @AfterAll
@@ -63,8 +74,9 @@ final class OpenApiTest {
     }
 
     @Test
-    void isServedToAnyoneAsJson() {
+    void isServedToAnyoneAsJson() throws Exception {
         assertEquals(200, served.status(), served.raw());
+        assertEquals(200, gw.get("/herald/v1/openapi.json", "not-a-key").status(), "a public route ignores keys");
         assertTrue(served.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertEquals("3.1.0", served.json().path("openapi").asText());
     }
@@ -81,20 +93,20 @@ final class OpenApiTest {
     @Test
     void documentsExactlyTheServedRoutesWithTheirPermissions() {
         Map<String, DocumentedOperation> documented = new HashMap<>();
-        DocumentedOperation.all(contract.document()).forEach(op -> documented.put(op.route(), op));
-        var served = new TreeSet<String>();
+        DocumentedOperation.all(served.json()).forEach(op -> documented.put(op.route(), op));
+        var routes = new TreeSet<String>();
         List<String> problems = new ArrayList<>();
         for (Endpoint e : gw.herald.endpoints()) {
             String route = e.method() + " " + e.pattern();
-            served.add(route);
+            routes.add(route);
             DocumentedOperation op = documented.get(route);
             if (op == null) {
-                problems.add(route + " is served but not documented in openapi.yaml");
+                problems.add(route + " is served but not documented in " + DOCUMENT_SOURCE);
             } else {
                 problems.addAll(OperationAccess.problems(e.access(), op));
             }
         }
-        documented.keySet().stream().filter(r -> !served.contains(r)).sorted()
+        documented.keySet().stream().filter(r -> !routes.contains(r)).sorted()
                 .forEach(r -> problems.add(r + " is documented but Herald does not serve it"));
         assertEquals(List.of(), problems);
     }
@@ -114,7 +126,7 @@ final class OpenApiTest {
                     problems.add(where(exchange) + ": expected " + op.exampleStatus() + ", got " + exchange.status()
                             + " " + exchange.body());
                 }
-                contract.problems(exchange).forEach(p -> problems.add(where(exchange) + ": " + p));
+                contract().problems(exchange).forEach(p -> problems.add(where(exchange) + ": " + p));
             }
         }
         assertTrue(replayed >= operations().size());
@@ -188,7 +200,7 @@ final class OpenApiTest {
     }
 
     private static List<DocumentedOperation> operations() {
-        return DocumentedOperation.all(contract.document());
+        return DocumentedOperation.all(served.json());
     }
 
     private static void expect(int status, OpenApiContract.Exchange exchange, List<String> problems) {
@@ -200,7 +212,7 @@ final class OpenApiTest {
     }
 
     private static void answerProblems(OpenApiContract.Exchange exchange, List<String> problems) {
-        contract.answerProblems(exchange).forEach(p -> problems.add(where(exchange) + ": " + p));
+        contract().answerProblems(exchange).forEach(p -> problems.add(where(exchange) + ": " + p));
     }
 
     private static OpenApiContract.Exchange send(ExampleRequest request, Optional<String> key,
