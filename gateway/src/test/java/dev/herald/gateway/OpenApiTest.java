@@ -155,6 +155,21 @@ final class OpenApiTest {
     }
 
     @Test
+    void examplesNamingWhatAWorkspaceLacksGetDocumentedAnswers() throws Exception {
+        // The probe workspace has none of the dispatches, schedules, templates or Content Blocks the examples name
+        // (the document's illustrative ids are sent as they are): whatever Herald answers must be documented.
+        List<String> problems = new ArrayList<>();
+        for (DocumentedOperation op : operations()) {
+            if (op.needsKey()) {
+                for (ExampleRequest example : ExampleRequest.of(op, new ServerIds())) {
+                    answerProblems(send(example, Optional.of(DocumentedWorkspace.PROBE.key()), Map.of()), problems);
+                }
+            }
+        }
+        assertEquals("", String.join("\n", problems));
+    }
+
+    @Test
     void idempotentReplaysAndReusedKeysAreDocumented() throws Exception {
         List<String> problems = new ArrayList<>();
         for (DocumentedOperation op : operations()) {
