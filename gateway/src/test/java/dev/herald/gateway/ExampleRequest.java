@@ -47,7 +47,7 @@ record ExampleRequest(DocumentedOperation operation, String name, String path, M
                 }
             }
         }
-        JsonNode content = operation.node().path("requestBody").path("content");
+        JsonNode content = operation.pointer().at("requestBody").resolved().node().path("content");
         List<ExampleRequest> out = new ArrayList<>();
         for (var media : content.properties()) {
             JsonNode examples = media.getValue().path("examples");
