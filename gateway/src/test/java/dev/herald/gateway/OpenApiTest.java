@@ -11,6 +11,7 @@ import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.json.Json;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,18 @@ final class OpenApiTest {
                 SecretResolver.withEnvironment(Map.of()));
         gw = GatewayFixture.start(dir, config, Herald.Overrides.none(), () -> config); // reload re-reads the same
         served = gw.get("/herald/v1/openapi.json", null);
+        deadLetterToList();
+    }
+
+    /**
+     * A webhook that fails for good (a sandbox fails hosts ending {@code .fail}), so the dead-letter examples list one
+     * and replay it: the replay then checks a listed dead letter against the document, not only an empty list.
+     */
+    private static void deadLetterToList() throws Exception {
+        String key = DocumentedWorkspace.DOCS.key();
+        String dispatch = gw.accept(key, GatewayFixture.webhookSend("dead-letter-user",
+                URI.create("https://hooks.example.fail/orders"), "{}"));
+        gw.awaitStatus(key, dispatch, status -> GatewayFixture.allDeliveries(status, "failed"));
     }
 
     private static synchronized OpenApiContract contract() {

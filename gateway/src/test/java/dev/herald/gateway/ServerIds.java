@@ -8,20 +8,30 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The ids Herald makes up (a dispatch's, a schedule's, a template's, a Content Block's), as it answered them during a
- * replay. An example that names one of them by field or parameter name gets the latest real one instead of the
+ * The ids Herald makes up (a dispatch's, a schedule's, a template's, a Content Block's, a dead letter's), as it
+ * answered them during a replay. An example that names one of them by field or parameter name gets the latest real one instead of the
  * document's illustrative value, so reading a dispatch or updating a template finds something.
  */
 final class ServerIds {
     /** Fields whose values only Herald can invent; client-chosen ids (campaign_id, send_id) are left as written. */
-    static final Set<String> NAMES = Set.of("dispatch_id", "schedule_id", "email_template_id", "content_block_id");
+    static final Set<String> NAMES = Set.of("dispatch_id", "schedule_id", "email_template_id", "content_block_id",
+            "delivery_id");
 
     private final Map<String, String> latest = new HashMap<>();
 
-    /** Remembers the ids at the top level of an answer. */
+    /** Remembers the ids at the top level of an answer, and in the first item of its lists (a listed dead letter). */
     void remember(JsonNode answer) {
+        answer.properties().forEach(field -> {
+            if (field.getValue().isArray() && !field.getValue().isEmpty()) {
+                rememberFields(field.getValue().get(0));
+            }
+        });
+        rememberFields(answer);
+    }
+
+    private void rememberFields(JsonNode object) {
         for (String name : NAMES) {
-            JsonNode v = answer.get(name);
+            JsonNode v = object.get(name);
             if (v != null && v.isTextual() && !v.asText().isEmpty()) {
                 latest.put(name, v.asText());
             }
