@@ -155,6 +155,7 @@ final class OpenApiTest {
             }
             ExampleRequest example = ExampleRequest.of(op, new ServerIds()).getFirst();
             expect(401, send(example, Optional.empty(), Map.of()), problems);
+            // The fixture's read-only key (workspace acme) carries users.track only; any-key routes take it.
             if (!(op.node().path("x-braze-permission").asText().equals("users.track")
                     || op.node().has("x-herald-access"))) {
                 expect(403, send(example, Optional.of(GatewayFixture.RO_KEY), Map.of()), problems);
