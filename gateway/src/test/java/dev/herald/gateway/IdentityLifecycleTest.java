@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.channel.testkit.HttpPeer;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
+import dev.herald.testkit.Eventually;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 final class IdentityLifecycleTest {
     static final String KEY = "test-key-identity";
     static final String LIMITED_KEY = "test-key-identity-limited";
+    static final String WEBHOOK_KEY = "test-key-identity-webhook";
     static final String PERMISSIONS = "[messages.send, users.track, users.delete, users.alias.new, users.alias.update, "
             + "users.merge, users.external_ids.rename, users.external_ids.remove, users.export.ids, email.status]";
 
@@ -47,8 +51,11 @@ final class IdentityLifecycleTest {
                     sandbox: true
                     api_keys: [ { name: l, sha256: "%s", permissions: %s } ]
                     limits: { users_export_per_minute: 2, users_identity_per_minute: 2, external_ids_per_minute: 1 }
+                  - id: idw
+                    api_keys: [ { name: w, sha256: "%s", permissions: %s } ]
                 """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), PERMISSIONS,
-                ApiKeyAuthenticator.sha256Hex(LIMITED_KEY), PERMISSIONS);
+                ApiKeyAuthenticator.sha256Hex(LIMITED_KEY), PERMISSIONS, ApiKeyAuthenticator.sha256Hex(WEBHOOK_KEY),
+                PERMISSIONS);
         gw = GatewayFixture.start(dir, ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces),
                 SecretResolver.withEnvironment(Map.of())), Herald.Overrides.none());
     }
@@ -152,6 +159,29 @@ final class IdentityLifecycleTest {
         assertEquals(201, post("/users/delete", "{\"external_ids\":[\"fk\"]}").status());
         assertEquals(0, GatewayFixture.count(dir, "SELECT COUNT(*) FROM delivery WHERE dispatch_id = '" + id + "' "
                 + "AND user_id IS NOT NULL"));
+    }
+
+    @Test
+    void aPendingDeliveryOfTheMergedUserIsRenderedAgainstTheKeptUser() throws Exception {
+        try (var peer = new HttpPeer()) {
+            peer.answer(503, Map.of(), "busy");
+            assertEquals(201, gw.post("/users/track", WEBHOOK_KEY, "{\"attributes\":[{\"external_id\":\"pm\","
+                    + "\"first_name\":\"Pia\"},{\"external_id\":\"pk\",\"first_name\":\"Kit\"}]}").status());
+            String id = gw.accept(WEBHOOK_KEY, "{\"external_user_ids\":[\"pm\"],\"messages\":{\"webhook\":{\"url\":"
+                    + gw.json(peer.url("/hook").toString()) + ",\"request_method\":\"POST\",\"body\":"
+                    + "\"hi {{${first_name}}}\"}}}");
+            Eventually.until(Duration.ofSeconds(30), "a first, refused attempt", () -> !peer.received().isEmpty());
+            assertEquals("hi Pia", peer.received().get(0).body());
+            var merged = gw.post("/users/merge", WEBHOOK_KEY, "{\"merge_updates\":[{\"identifier_to_merge\":"
+                    + "{\"external_id\":\"pm\"},\"identifier_to_keep\":{\"external_id\":\"pk\"}}]}");
+            assertEquals(202, merged.status(), merged.raw());
+            // A retry after the merge is rendered against the kept profile (an attempt already under way when the
+            // merge committed may still carry the old text, so the test waits for the new one rather than the next).
+            Eventually.until(Duration.ofSeconds(30), "a retry with the kept user's name",
+                    () -> peer.received().stream().anyMatch(r -> r.body().equals("hi Kit")));
+            peer.answer(200, Map.of(), "ok");
+            gw.awaitStatus(WEBHOOK_KEY, id, s -> GatewayFixture.allDeliveries(s, "delivered"));
+        }
     }
 
     @Test
