@@ -51,9 +51,13 @@ import dev.herald.gateway.subscriptions.EmailListEndpoints;
 import dev.herald.gateway.subscriptions.InvalidPhoneEndpoints;
 import dev.herald.gateway.subscriptions.SubscriptionEndpoints;
 import dev.herald.gateway.template.TemplateEngine;
+import dev.herald.gateway.users.ExternalIdEndpoints;
 import dev.herald.gateway.users.UsersAliasNewEndpoint;
+import dev.herald.gateway.users.UsersAliasUpdateEndpoint;
 import dev.herald.gateway.users.UsersDeleteEndpoint;
+import dev.herald.gateway.users.UsersExportIdsEndpoint;
 import dev.herald.gateway.users.UsersIdentifyEndpoint;
+import dev.herald.gateway.users.UsersMergeEndpoint;
 import dev.herald.gateway.users.UsersTrackEndpoint;
 import dev.herald.ratelimit.RateLimiter;
 import dev.herald.ratelimit.RateLimiters;
@@ -247,9 +251,13 @@ public final class Herald implements AutoCloseable {
                 new UsersDeleteEndpoint(store).endpoint(),
                 new UsersIdentifyEndpoint(store).endpoint(),
                 new UsersAliasNewEndpoint(store).endpoint(),
+                new UsersAliasUpdateEndpoint(store).endpoint(),
+                new UsersMergeEndpoint(store).endpoint(),
+                new UsersExportIdsEndpoint(store).endpoint(),
                 admin.reload(),
                 twilioCallbacks.endpoint()));
         endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, content, store, config.delivery(), clock).endpoints());
+        endpoints.addAll(new ExternalIdEndpoints(store).endpoints());
         endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
         endpoints.addAll(new DeadEventsEndpoints(store, clock, stream::replayed).endpoints());
         endpoints.addAll(new DeadLetterEndpoints(store, clock, config.delivery().maxAge(), engine::wake).endpoints());

@@ -130,7 +130,18 @@ public final class SharedMigrations {
                       created_at BIGINT NOT NULL,
                       updated_at BIGINT NOT NULL)""",
                     "CREATE UNIQUE INDEX content_block_name ON content_block (workspace, name)",
-                    "CREATE INDEX content_block_updated ON content_block (workspace, updated_at)"));
+                    "CREATE INDEX content_block_updated ON content_block (workspace, updated_at)"),
+            // External ids deprecated by /users/external_ids/rename: each still finds its profile (sends, track,
+            // export) until /users/external_ids/remove takes it away. Unique per workspace; the code keeps an id from
+            // being both primary (app_user.external_id) and deprecated.
+            List.of("""
+                    CREATE TABLE deprecated_external_id (
+                      workspace TEXT NOT NULL,
+                      external_id TEXT NOT NULL,
+                      user_id BIGINT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      PRIMARY KEY (workspace, external_id))""",
+                    "CREATE INDEX deprecated_external_id_user ON deprecated_external_id (user_id)"));
 
     /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
     public static List<String> spelled(List<String> migration, String sequenceKey) {
