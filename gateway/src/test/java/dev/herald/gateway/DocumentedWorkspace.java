@@ -19,7 +19,8 @@ record DocumentedWorkspace(String id, String key, String limits) {
     /** A workspace whose every limit is 1, so that a second request of any class is refused with 429. */
     static final DocumentedWorkspace TINY = new DocumentedWorkspace("tiny", "test-key-tiny-all-permissions",
             "limits: { hourly: 1, burst_per_second: 1, users_track_per_3s: 1, broadcast_per_minute: 1, "
-                    + "transactional_per_second: 1, subscription_per_minute: 1 }");
+                    + "transactional_per_second: 1, subscription_per_minute: 1, users_export_per_minute: 1, "
+                    + "users_identity_per_minute: 1, external_ids_per_minute: 1 }");
 
     /** The workspace's YAML (an entry of {@code workspaces}), its key allowed {@code permissions}. */
     String yaml(Collection<String> permissions) {
