@@ -35,8 +35,8 @@ record ExampleRequest(DocumentedOperation operation, String name, String path, M
             Optional<JsonNode> example = example(param);
             switch (param.path("in").asText()) {
                 case "path" -> {
-                    String value = ids.get(name).orElseGet(() -> example.map(JsonNode::asText).orElseThrow(
-                            () -> new AssertionError(operation.route() + ": path parameter " + name + " has no example")));
+                    String value = ids.get(name).orElseGet(() -> example.map(JsonNode::asText).orElseThrow(() ->
+                            new AssertionError(operation.route() + ": path parameter " + name + " has no example")));
                     path = path.replace("{" + name + "}", URLEncoder.encode(value, StandardCharsets.UTF_8));
                 }
                 case "query" -> example.ifPresent(e -> query.put(name,

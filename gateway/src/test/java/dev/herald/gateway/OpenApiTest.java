@@ -219,7 +219,7 @@ final class OpenApiTest {
             }
             ExampleRequest example = ExampleRequest.of(op, new ServerIds()).getFirst();
             for (int i = 0; i < 2; i++) { // every limit of the workspace is 1: the second of each class is refused
-                OpenApiContract.Exchange exchange = send(example, Optional.of(DocumentedWorkspace.TINY.key()), Map.of());
+                var exchange = send(example, Optional.of(DocumentedWorkspace.TINY.key()), Map.of());
                 limited += exchange.status() == 429 ? 1 : 0;
                 answerProblems(exchange, problems);
             }

@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * The ids Herald makes up (a dispatch's, a schedule's, a template's, a Content Block's, a dead letter's), as it
- * answered them during a replay. An example that names one of them by field or parameter name gets the latest real one instead of the
- * document's illustrative value, so reading a dispatch or updating a template finds something.
+ * answered them during a replay. An example that names one of them by field or parameter name gets the latest real
+ * one instead of the document's illustrative value, so reading a dispatch or updating a template finds something.
  */
 final class ServerIds {
     /** Fields whose values only Herald can invent; client-chosen ids (campaign_id, send_id) are left as written. */

@@ -20,7 +20,7 @@ public record Endpoint(String method, String pattern, Access access, boolean jso
         CompletionStage<ApiResponse> handle(ApiCall call);
     }
 
-    /** Handles a request without an API key: signed callbacks (which verify the caller themselves) and public documents. */
+    /** Handles a request without an API key: a signed callback (it verifies the caller itself) or a public document. */
     @FunctionalInterface
     public interface RawHandler {
         CompletionStage<ApiResponse> handle(ApiRequest request, Map<String, String> pathParams);
