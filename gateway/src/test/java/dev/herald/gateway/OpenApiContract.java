@@ -113,7 +113,8 @@ final class OpenApiContract {
         ValidationReport report = interactions.validate(request.build(), response.build());
         for (ValidationReport.Message m : report.getMessages()) {
             boolean blind = SCHEMA_BLIND.stream().anyMatch(m.getKey()::contains);
-            boolean serious = m.getLevel() == ValidationReport.Level.ERROR || m.getLevel() == ValidationReport.Level.WARN;
+            ValidationReport.Level level = m.getLevel();
+            boolean serious = level == ValidationReport.Level.ERROR || level == ValidationReport.Level.WARN;
             if (serious && !blind) {
                 problems.add("swagger-request-validator " + m.getKey() + ": " + m.getMessage());
             }
