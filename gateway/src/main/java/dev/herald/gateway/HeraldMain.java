@@ -99,7 +99,7 @@ public final class HeraldMain {
             reloadOnHangup(running);
         }
         logger.info("Herald ready: API on {}:{}, ops on {}:{}, store {}", config.server().bindAddress(),
-                running.apiPort(), config.server().bindAddress(), running.opsPort(), config.store().postgres()
+                running.apiPort(), config.server().opsBindAddress(), running.opsPort(), config.store().postgres()
                         .map(StoreConfig.PostgresConfig::displayUrl).orElse(config.store().path().toString()));
         stopped.await();
     }

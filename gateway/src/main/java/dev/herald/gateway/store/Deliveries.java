@@ -166,6 +166,21 @@ public final class Deliveries {
     }
 
     /**
+     * How many of a workspace's deliveries wait in a lane, counted up to {@code cap} (a huge backlog is "more than
+     * cap" to an operator, and counting it all would hold a read connection). Reads the due index only.
+     */
+    public long queuedCount(String workspace, Lane lane, long cap) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM delivery WHERE status = 'queued' "
+                + "AND lane = ? AND workspace = ? LIMIT ?) q");
+        ps.setString(1, lane.dbName());
+        ps.setString(2, workspace);
+        ps.setLong(3, cap);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
      * The workspaces with queued deliveries in a lane, in id order: a skip-scan of the due index, one seek per
      * workspace however long its backlog is.
      */
