@@ -347,26 +347,40 @@
     out.replaceChildren(el('p', { class: 'hint' }, 'Looking up…'));
     try {
       const r = await call('GET', '/herald/v1/admin/messages?' + new URLSearchParams({ [by]: value }));
-      const dispatches = r.json.dispatches || [];
-      if (!dispatches.length) {
+      const found = (r.json.dispatches || []).slice(0, 20);
+      if (!found.length) {
         out.replaceChildren(el('p', { class: 'panel' }, 'No messages found for ' + by + ' ' + value + '.'));
         return;
       }
-      out.replaceChildren(...dispatches.map((d) => el('div', { class: 'panel', 'data-dispatch-result': d.dispatch_id },
-        el('h3', {}, 'Dispatch ', el('span', { class: 'mono' }, d.dispatch_id), ' ', badge(d.status)),
-        el('p', { class: 'hint' }, 'created ' + time(d.created_at)
-          + (d.campaign_id ? ' · campaign ' + d.campaign_id : '') + (d.canvas_id ? ' · Canvas ' + d.canvas_id : '')
-          + (d.external_send_id ? ' · external_send_id ' + d.external_send_id : '')),
-        el('div', { class: 'scroll' }, table(el('table', { class: 'grid' }),
-          ['channel', 'recipient', 'address', 'status', 'attempts', 'last error', 'updated'],
-          d.deliveries.map((x) => el('tr', { 'data-delivery': x.delivery_id },
-            el('td', {}, x.channel), el('td', { class: 'mono' }, x.recipient), el('td', { class: 'mono' }, x.address),
-            el('td', {}, badge(x.status)), el('td', { class: 'num' }, x.attempts),
-            el('td', { class: 'err' }, x.last_error || ''), el('td', { class: 'nowrap' }, time(x.updated_at)))))),
-        d.more ? el('p', { class: 'hint' }, 'Only the first deliveries are shown.') : null)));
+      // Each dispatch's whole state comes from the status API, as a client would read it.
+      const states = await Promise.all(found.map((d) => call('GET', '/herald/v1/dispatches/'
+        + encodeURIComponent(d.dispatch_id)).then((s) => s.json, () => null)));
+      out.replaceChildren(...found.map((d, i) => renderDispatch(d, states[i])));
     } catch (e) {
       if (e.status !== 401 && e.status !== 403) out.replaceChildren(el('p', { class: 'panel error' }, e.message));
     }
+  }
+
+  function renderDispatch(d, state) {
+    const matched = new Set((d.matched || []).map((m) => m.delivery_id));
+    const deliveries = state ? state.deliveries : d.matched;
+    const about = ['created ' + time(d.created_at), d.kind];
+    if (d.campaign_id) about.push('campaign ' + d.campaign_id);
+    if (d.canvas_id) about.push('Canvas ' + d.canvas_id);
+    if (d.send_id) about.push('send_id ' + d.send_id);
+    if (d.external_send_id) about.push('external_send_id ' + d.external_send_id);
+    if (state && state.counts) about.push(Object.entries(state.counts).map(([k, n]) => n + ' ' + k).join(', '));
+    return el('div', { class: 'panel', 'data-dispatch-result': d.dispatch_id },
+      el('h3', {}, 'Dispatch ', el('span', { class: 'mono' }, d.dispatch_id), ' ', state ? badge(state.status) : null),
+      el('p', { class: 'hint' }, about.filter(Boolean).join(' · ')),
+      el('div', { class: 'scroll' }, table(el('table', { class: 'grid' }),
+        ['channel', 'recipient', 'address', 'status', 'attempts', 'last error', 'updated'],
+        deliveries.map((x) => el('tr', { 'data-delivery': x.id || x.delivery_id,
+          class: matched.has(x.id || x.delivery_id) ? 'matched' : '' },
+        el('td', {}, x.channel), el('td', { class: 'mono' }, x.recipient), el('td', { class: 'mono' }, x.address),
+        el('td', {}, badge(x.status)), el('td', { class: 'num' }, x.attempts),
+        el('td', { class: 'err' }, x.last_error || ''), el('td', { class: 'nowrap' }, time(x.updated_at)))))),
+      state && state.next_after ? el('p', { class: 'hint' }, 'The first 1,000 deliveries are shown.') : null);
   }
 
   // ---- configuration -------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ import dev.herald.gateway.events.Postbacks;
 import dev.herald.config.Permissions;
 import dev.herald.gateway.console.ConsoleAssets;
 import dev.herald.gateway.console.ConsoleRoutes;
+import dev.herald.gateway.console.MessagesEndpoint;
 import dev.herald.gateway.console.OverviewEndpoint;
 import dev.herald.gateway.http.Access;
 import dev.herald.gateway.http.ApiPipeline;
@@ -264,6 +265,7 @@ public final class Herald implements AutoCloseable {
         endpoints.addAll(new ContentBlockEndpoints(store, clock).endpoints());
         endpoints.addAll(new CatalogueEndpoints().endpoints());
         endpoints.add(new OverviewEndpoint(store, clock, engine::inFlight).endpoint());
+        endpoints.add(new MessagesEndpoint(store).endpoint());
         IngressGate gate = ingressGate(clock, nanoTime);
         var idempotency = new Idempotency(store, clock);
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), gate, idempotency,

@@ -166,6 +166,37 @@ public final class Deliveries {
     }
 
     /**
+     * A workspace's {@code limit} newest deliveries whose {@code recipient} (an id such as {@code external_id:u1}) or
+     * {@code address} (an email address, phone number, push token or webhook URL) is {@code value}, newest first.
+     */
+    public List<DeliveryRow> latestFor(String workspace, LookupColumn column, String value, int limit)
+            throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE workspace = ? AND "
+                + column.sql + " = ? ORDER BY created_at DESC LIMIT ?");
+        ps.setString(1, workspace);
+        ps.setString(2, value);
+        ps.setInt(3, limit);
+        List<DeliveryRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The columns a delivery can be looked up by, each with an index that starts with the workspace. */
+    public enum LookupColumn {
+        RECIPIENT("recipient"), ADDRESS("address");
+
+        private final String sql;
+
+        LookupColumn(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /**
      * How many of a workspace's deliveries wait in a lane, counted up to {@code cap} (a huge backlog is "more than
      * cap" to an operator, and counting it all would hold a read connection). Reads the due index only.
      */
