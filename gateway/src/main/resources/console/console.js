@@ -387,6 +387,8 @@
 
   async function loadConfig() {
     const r = await call('GET', '/herald/v1/admin/config');
+    $('reload').disabled = !r.json.reloadable;
+    $('reload').title = r.json.reloadable ? '' : 'Herald runs on the embedded default: there is no file to reload';
     $('config-body').replaceChildren(renderValue(r.json.config));
   }
 

@@ -36,6 +36,8 @@ import dev.herald.gateway.events.Postbacks;
 import dev.herald.config.Permissions;
 import dev.herald.gateway.console.ConsoleAssets;
 import dev.herald.gateway.console.ConsoleRoutes;
+import dev.herald.gateway.console.ConfigEndpoint;
+import dev.herald.gateway.console.EgressEndpoint;
 import dev.herald.gateway.console.MessagesEndpoint;
 import dev.herald.gateway.console.OverviewEndpoint;
 import dev.herald.gateway.http.Access;
@@ -266,6 +268,8 @@ public final class Herald implements AutoCloseable {
         endpoints.addAll(new CatalogueEndpoints().endpoints());
         endpoints.add(new OverviewEndpoint(store, clock, engine::inFlight).endpoint());
         endpoints.add(new MessagesEndpoint(store).endpoint());
+        endpoints.add(new EgressEndpoint(governor::health).endpoint());
+        endpoints.add(new ConfigEndpoint(() -> live.current().config(), reloadSource.isPresent()).endpoint());
         IngressGate gate = ingressGate(clock, nanoTime);
         var idempotency = new Idempotency(store, clock);
         var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), gate, idempotency,

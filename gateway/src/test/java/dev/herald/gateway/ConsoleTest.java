@@ -42,8 +42,14 @@ final class ConsoleTest {
 
     @BeforeEach
     void start() throws Exception {
-        peer = new HttpPeer().answer(ex -> HttpPeer.reply(ex,
-                ex.getRequestURI().getPath().startsWith("/gone") && gone.get() ? 410 : 200, Map.of(), "{}"));
+        peer = new HttpPeer().answer(ex -> {
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith("/slow")) {
+                HttpPeer.reply(ex, 429, Map.of("Retry-After", "120"), "{}");
+            } else {
+                HttpPeer.reply(ex, path.startsWith("/gone") && gone.get() ? 410 : 200, Map.of(), "{}");
+            }
+        });
         gw = GatewayFixture.start(dir, ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces()),
                 SecretResolver.withEnvironment(Map.of())), GatewayFixture.clock(java.time.Clock.systemUTC()));
     }
@@ -54,6 +60,9 @@ final class ConsoleTest {
                     api_keys:
                       - { name: admin, sha256: "%s", permissions: [herald.admin, messages.send] }
                       - { name: send, sha256: "%s", permissions: [messages.send] }
+                    sms: { twilio: { account_sid: ACconsole, auth_token: "tw-console-secret" }, subscription_groups: { sg-1: { from: "+15005550006" } } }
+                    canvases:
+                      - { id: welcome, name: Welcome, webhook: { url: "https://hooks.example.test/w", request_method: POST, body: "hi" } }
                   - id: console2
                     api_keys: [ { name: admin, sha256: "%s", permissions: [herald.admin, messages.send] } ]
                 """.formatted(ApiKeyAuthenticator.sha256Hex(ADMIN), ApiKeyAuthenticator.sha256Hex(SENDER),
@@ -133,5 +142,102 @@ final class ConsoleTest {
         String delivery = dead.get(0).path("delivery_id").asText();
         assertEquals(202, ops("POST", "/herald/v1/dead_letters/" + delivery + "/replay", ADMIN).statusCode());
         gw.awaitStatus(ADMIN, id, s -> GatewayFixture.allDeliveries(s, "delivered"));
+    }
+
+    private JsonNode adminJson(String path, String key) throws Exception {
+        var r = ops("GET", path, key);
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        JsonNode n = Json.parse(r.body());
+        assertEquals("success", n.path("message").asText());
+        return n;
+    }
+
+    @Test
+    void egressShowsTheWorkspacesKeysWithBreakerPauseAndLastError() throws Exception {
+        String failed = gw.accept(ADMIN, GatewayFixture.webhookSend("u1", peer.url("/gone"), "x"));
+        gw.awaitStatus(ADMIN, failed, GatewayFixture::settled);
+        String host = peer.url("/").getHost() + ":" + peer.url("/").getPort();
+        // A 429 pauses the key: another workspace's sends to the same host go on.
+        gw.accept(OTHER_ADMIN, GatewayFixture.webhookSend("u2", peer.url("/slow"), "x"));
+
+        JsonNode other = dev.herald.testkit.Eventually.await(() -> {
+            try {
+                return adminJson("/herald/v1/admin/egress", OTHER_ADMIN);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, n -> n.path("egress").size() == 1 && !n.path("egress").get(0).path("paused_until").isNull());
+        JsonNode slow = other.path("egress").get(0);
+        assertEquals("webhook:console2/" + host, slow.path("egress_key").asText());
+        assertTrue(slow.path("pause_reason").asText().startsWith("throttled"), slow.toString());
+        assertTrue(slow.path("last_error").asText().contains("429"), slow.toString());
+
+        JsonNode mine = adminJson("/herald/v1/admin/egress", ADMIN).path("egress");
+        assertEquals(1, mine.size(), mine.toString());
+        JsonNode key = mine.get(0);
+        assertEquals("webhook:console/" + host, key.path("egress_key").asText());
+        assertEquals("closed", key.path("breaker").asText());
+        assertTrue(key.path("paused_until").isNull(), key.toString());
+        assertEquals(0, key.path("in_flight").asInt());
+        assertEquals(32, key.path("concurrency").asInt());
+        assertTrue(key.path("last_error").asText().contains("410"), key.toString());
+        assertFalse(key.path("last_error_at").isNull());
+    }
+
+    @Test
+    void theConfigurationShowsTheCallersWorkspaceWithSecretsOnlyAsSetOrUnset() throws Exception {
+        var r = ops("GET", "/herald/v1/admin/config", ADMIN);
+        assertEquals(200, r.statusCode(), r.body());
+        assertFalse(r.body().contains("tw-console-secret"), "a secret's value");
+        assertFalse(r.body().contains(ApiKeyAuthenticator.sha256Hex(ADMIN)), "a key's hash");
+        assertFalse(r.body().contains("console2"), "another workspace");
+        JsonNode c = Json.parse(r.body()).path("config");
+        assertEquals(0, c.path("server").path("port").asInt());
+        assertEquals("console", c.path("workspace").path("id").asText());
+        assertEquals("set", c.path("workspace").path("sms").path("twilio").path("auth_token").path("secret").asText());
+        assertEquals("unset", c.path("workspace").path("events").path("signing_secret").path("secret").asText(),
+                c.path("workspace").path("events").toString());
+        JsonNode key = c.path("workspace").path("api_keys").get(0);
+        assertEquals("admin", key.path("name").asText());
+        assertEquals("set", key.path("sha256").path("secret").asText());
+        assertEquals("welcome", c.path("workspace").path("canvases").get(0).path("id").asText());
+
+        // Herald started without a file: the reload says so, in Braze's envelope.
+        var reload = ops("POST", "/herald/v1/admin/reload", ADMIN);
+        assertEquals(400, reload.statusCode());
+        assertTrue(Json.parse(reload.body()).path("message").asText().contains("embedded default"), reload.body());
+    }
+
+    @Test
+    void messagesAreFoundByDispatchUserOrAddressInTheCallersWorkspaceOnly() throws Exception {
+        URI ok = peer.url("/ok");
+        String id = gw.accept(ADMIN, GatewayFixture.webhookSend("ana", ok, "x"));
+        gw.awaitStatus(ADMIN, id, GatewayFixture::settled);
+
+        JsonNode byId = adminJson("/herald/v1/admin/messages?dispatch_id=" + id, ADMIN).path("dispatches");
+        assertEquals(1, byId.size());
+        assertEquals(id, byId.get(0).path("dispatch_id").asText());
+        assertEquals("messages.send", byId.get(0).path("kind").asText());
+
+        JsonNode byUser = adminJson("/herald/v1/admin/messages?user_id=ana", ADMIN).path("dispatches");
+        assertEquals(id, byUser.get(0).path("dispatch_id").asText());
+        JsonNode matched = byUser.get(0).path("matched").get(0);
+        assertEquals("external_id:ana", matched.path("recipient").asText());
+        assertEquals("delivered", matched.path("status").asText());
+        assertEquals(1, matched.path("attempts").asInt());
+
+        String address = java.net.URLEncoder.encode(ok.toString(), java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode byAddress = adminJson("/herald/v1/admin/messages?address=" + address, ADMIN).path("dispatches");
+        assertEquals(id, byAddress.get(0).path("dispatch_id").asText());
+
+        assertEquals(0, adminJson("/herald/v1/admin/messages?dispatch_id=" + id, OTHER_ADMIN).path("dispatches").size());
+        assertEquals(0, adminJson("/herald/v1/admin/messages?user_id=ana", OTHER_ADMIN).path("dispatches").size());
+        assertEquals(0, adminJson("/herald/v1/admin/messages?external_send_id=nope", ADMIN).path("dispatches").size());
+
+        var none = ops("GET", "/herald/v1/admin/messages", ADMIN);
+        assertEquals(400, none.statusCode());
+        assertTrue(Json.parse(none.body()).path("message").asText().startsWith("give exactly one of"), none.body());
+        assertEquals(400, ops("GET", "/herald/v1/admin/messages?user_id=a&address=b", ADMIN).statusCode());
+        assertEquals(400, ops("GET", "/herald/v1/admin/messages?user_id=a&limit=0", ADMIN).statusCode());
     }
 }
