@@ -38,6 +38,7 @@ import dev.herald.gateway.console.ConsoleAssets;
 import dev.herald.gateway.console.ConsoleRoutes;
 import dev.herald.gateway.console.ConfigEndpoint;
 import dev.herald.gateway.console.EgressEndpoint;
+import dev.herald.gateway.console.ExportEndpoints;
 import dev.herald.gateway.console.MessagesEndpoint;
 import dev.herald.gateway.console.OverviewEndpoint;
 import dev.herald.gateway.http.Access;
@@ -269,6 +270,7 @@ public final class Herald implements AutoCloseable {
         endpoints.add(new OverviewEndpoint(store, clock, engine::inFlight).endpoint());
         endpoints.add(new MessagesEndpoint(store).endpoint());
         endpoints.add(new EgressEndpoint(governor::health).endpoint());
+        endpoints.addAll(new ExportEndpoints(store, clock).endpoints());
         endpoints.add(new ConfigEndpoint(() -> live.current().config(), reloadSource.isPresent()).endpoint());
         IngressGate gate = ingressGate(clock, nanoTime);
         var idempotency = new Idempotency(store, clock);

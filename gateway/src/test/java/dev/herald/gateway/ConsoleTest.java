@@ -32,6 +32,7 @@ final class ConsoleTest {
     static final String ADMIN = "test-key-console-admin";
     static final String SENDER = "test-key-console-sender";
     static final String OTHER_ADMIN = "test-key-console-other";
+    static final String SANDBOX_ADMIN = "test-key-console-sandbox";
 
     @TempDir
     Path dir;
@@ -65,8 +66,11 @@ final class ConsoleTest {
                       - { id: welcome, name: Welcome, webhook: { url: "https://hooks.example.test/w", request_method: POST, body: "hi" } }
                   - id: console2
                     api_keys: [ { name: admin, sha256: "%s", permissions: [herald.admin, messages.send] } ]
+                  - id: console-sb
+                    sandbox: true
+                    api_keys: [ { name: admin, sha256: "%s", permissions: [herald.admin, messages.send] } ]
                 """.formatted(ApiKeyAuthenticator.sha256Hex(ADMIN), ApiKeyAuthenticator.sha256Hex(SENDER),
-                ApiKeyAuthenticator.sha256Hex(OTHER_ADMIN));
+                ApiKeyAuthenticator.sha256Hex(OTHER_ADMIN), ApiKeyAuthenticator.sha256Hex(SANDBOX_ADMIN));
     }
 
     @AfterEach
@@ -239,5 +243,70 @@ final class ConsoleTest {
         assertTrue(Json.parse(none.body()).path("message").asText().startsWith("give exactly one of"), none.body());
         assertEquals(400, ops("GET", "/herald/v1/admin/messages?user_id=a&address=b", ADMIN).statusCode());
         assertEquals(400, ops("GET", "/herald/v1/admin/messages?user_id=a&limit=0", ADMIN).statusCode());
+    }
+
+    @Test
+    void exportsStreamUsagePerDayAndEveryMessagesResultInChunks() throws Exception {
+        int requests = 21;
+        int perRequest = 50; // 1,050 deliveries: more than one page of the message export
+        for (int i = 0; i < requests; i++) {
+            StringBuilder users = new StringBuilder();
+            for (int u = 0; u < perRequest; u++) {
+                users.append(u == 0 ? "" : ",").append("\"u").append(i).append('-').append(u).append('"');
+            }
+            gw.accept(SANDBOX_ADMIN, """
+                    {"external_user_ids":[%s],"messages":{"webhook":{"url":"https://%s/hook",
+                     "request_method":"POST","body":"x"}}}""".formatted(users, i == 0 ? "hooks.fail" : "hooks.test"));
+        }
+        int total = requests * perRequest;
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        dev.herald.testkit.Eventually.await(() -> {
+            try {
+                return adminJson("/herald/v1/usage?from=" + today, SANDBOX_ADMIN);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, u -> u.path("usage").size() > 0 && sum(u, "delivered") + sum(u, "failed") == total);
+
+        var messages = ops("GET", "/herald/v1/admin/export/messages.csv?from=" + today + "&to=" + today,
+                SANDBOX_ADMIN);
+        assertEquals(200, messages.statusCode(), messages.body());
+        assertTrue(messages.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        assertEquals("chunked", messages.headers().firstValue("Transfer-Encoding").orElse(""));
+        String[] lines = messages.body().split("\r\n");
+        assertEquals("dispatch_id,delivery_id,recipient,channel,status,attempts,created_at,updated_at,last_error",
+                lines[0]);
+        assertEquals(total + 1, lines.length);
+        assertEquals(total, java.util.Arrays.stream(lines).skip(1).map(l -> l.split(",")[1]).distinct().count(),
+                "each delivery once");
+        assertEquals(perRequest, java.util.Arrays.stream(lines).filter(l -> l.contains(",webhook,failed,")).count());
+
+        var usage = ops("GET", "/herald/v1/admin/export/usage.csv?from=" + today + "&to=" + today, SANDBOX_ADMIN);
+        assertEquals(200, usage.statusCode(), usage.body());
+        String[] days = usage.body().split("\r\n");
+        assertTrue(days[0].startsWith("day,channel,accepted,sent,delivered"), days[0]);
+        assertEquals(2, days.length, usage.body());
+        assertTrue(days[1].startsWith(today + ",webhook," + total + ","), days[1]);
+
+        // Another workspace's export is its own (empty), and bad ranges are JSON 400s.
+        assertEquals(1, ops("GET", "/herald/v1/admin/export/messages.csv?from=" + today, ADMIN).body()
+                .split("\r\n").length);
+        var bad = ops("GET", "/herald/v1/admin/export/usage.csv?from=2026-13-01", SANDBOX_ADMIN);
+        assertEquals(400, bad.statusCode());
+        assertTrue(Json.parse(bad.body()).path("message").asText().startsWith("from must be a UTC date"), bad.body());
+        assertEquals(400, ops("GET", "/herald/v1/admin/export/usage.csv?from=2024-01-01&to=2026-01-01",
+                SANDBOX_ADMIN).statusCode());
+        assertEquals(400, ops("GET", "/herald/v1/admin/export/usage.csv?from=2026-02-01&to=2026-01-01",
+                SANDBOX_ADMIN).statusCode());
+        // The connection that streamed is still good for the next request.
+        assertEquals(200, ops("GET", "/herald/v1/admin/overview", SANDBOX_ADMIN).statusCode());
+    }
+
+    private static long sum(JsonNode usage, String column) {
+        long n = 0;
+        for (JsonNode r : usage.path("usage")) {
+            n += r.path(column).asLong();
+        }
+        return n;
     }
 }

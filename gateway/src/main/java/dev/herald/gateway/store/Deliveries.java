@@ -185,6 +185,32 @@ public final class Deliveries {
         return out;
     }
 
+    /**
+     * Up to {@code limit} of a workspace's deliveries that left {@code queued} (sent or ended) with their last change in
+     * [{@code from}, {@code until}), after the cursor ({@code afterUpdated}, {@code afterId}) in (updated_at, id)
+     * order: one page of an export, read along the finished-deliveries index.
+     */
+    public List<DeliveryRow> finishedPage(String workspace, Instant from, Instant until, Instant afterUpdated,
+                                          String afterId, int limit) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE status NOT IN ('queued', "
+                + "'sending') AND updated_at >= ? AND updated_at < ? AND workspace = ? "
+                + "AND (updated_at > ? OR (updated_at = ? AND id > ?)) ORDER BY updated_at, id LIMIT ?");
+        ps.setLong(1, Rows.millis(from));
+        ps.setLong(2, Rows.millis(until));
+        ps.setString(3, workspace);
+        ps.setLong(4, Rows.millis(afterUpdated));
+        ps.setLong(5, Rows.millis(afterUpdated));
+        ps.setString(6, afterId);
+        ps.setInt(7, limit);
+        List<DeliveryRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
     /** The columns a delivery can be looked up by, each with an index that starts with the workspace. */
     public enum LookupColumn {
         RECIPIENT("recipient"), ADDRESS("address");
