@@ -1,8 +1,8 @@
 # Herald in a container. Not built by CI (our machines have no Docker engine); keep it as simple as bin/herald.
 #   docker build -t herald .
-#   docker run -p 8080:8080 -p 8081:8081 -v herald-data:/data herald                  # embedded default
+#   docker run -p 8080:8080 -v herald-data:/data herald       # embedded default (its ops port stays on loopback)
 #   docker run -e HERALD_CONFIG=/config/herald.yaml -v $PWD/herald.yaml:/config/herald.yaml:ro \
-#              -v herald-data:/data -p 8080:8080 -p 8081:8081 herald
+#              -v herald-data:/data -p 8080:8080 -p 127.0.0.1:8081:8081 herald   # with server.ops_bind: 0.0.0.0
 #   docker run --rm -v $PWD/herald.yaml:/h.yaml:ro herald check --config /h.yaml     # validate a config
 #   docker run --rm herald key --name backend --permissions messages.send             # make an API key
 FROM maven:3.9-eclipse-temurin-25 AS build

@@ -95,7 +95,7 @@ public final class ConfigLoader {
 
     private static ServerConfig server(ConfigNode n) {
         n.allowOnly("bind", "port", "ops_port", "max_body", "public_url", "shutdown_timeout", "idle_timeout",
-                "request_timeout", "max_connections");
+                "request_timeout", "max_connections", "ops_bind", "console");
         var d = ServerConfig.defaults();
         int port = n.integer("port", d.port(), 0, 65535);
         int ops = n.integer("ops_port", d.opsPort(), 0, 65535);
@@ -103,11 +103,13 @@ public final class ConfigLoader {
             throw new ConfigException(n.keyPath("ops_port") + ": must differ from server.port, both are " + port);
         }
         Optional<URI> publicUrl = n.optionalString("public_url").map(s -> uri(n.keyPath("public_url"), s));
-        return new ServerConfig(n.string("bind", d.bindAddress()), port, ops,
+        String bind = n.string("bind", d.bindAddress());
+        return new ServerConfig(bind, port, ops,
                 n.size("max_body", d.maxBodyBytes(), 1024, 256L * 1024 * 1024),
                 publicUrl, n.duration("shutdown_timeout", d.shutdownTimeout()),
                 n.duration("idle_timeout", d.idleTimeout()), n.duration("request_timeout", d.requestTimeout()),
-                n.integer("max_connections", d.maxConnections(), 1, 1_000_000));
+                n.integer("max_connections", d.maxConnections(), 1, 1_000_000), n.string("ops_bind", bind),
+                n.bool("console", d.console()));
     }
 
     private static URI uri(String path, String text) {

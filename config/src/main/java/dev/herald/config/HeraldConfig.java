@@ -36,7 +36,8 @@ public record HeraldConfig(ServerConfig server, StoreConfig store, WebhookConfig
                 new AppConfig("android", AppConfig.Platform.ANDROID, Optional.empty(), Optional.empty()));
         var workspace = new WorkspaceConfig("default", true, List.of(key), LimitsConfig.defaults(), apps,
                 Optional.empty(), Optional.empty(), List.of(), List.of(), EventsConfig.none());
-        return new HeraldConfig(ServerConfig.defaults(), StoreConfig.defaults(), WebhookConfig.defaults(),
+        // The ops port serves the operator console and admin calls: on a developer's machine, to this machine only.
+        return new HeraldConfig(ServerConfig.defaults().withOpsBindAddress("127.0.0.1"), StoreConfig.defaults(), WebhookConfig.defaults(),
                 DeliveryConfig.defaults(), RateLimitConfig.defaults(), List.of(workspace), LogConfig.defaults());
     }
 }

@@ -18,10 +18,14 @@ import java.util.Optional;
  *                        requests); not counted while Herald is still answering a request
  * @param requestTimeout  how long a request may take to arrive, from its first byte to the end of its body (408)
  * @param maxConnections  open API connections at most; more are closed as soon as they are accepted
+ * @param opsBindAddress  address the ops listener (health, metrics, the operator console) binds to; by default the
+ *                        same as {@code bindAddress}, so it can be kept on loopback or a private interface alone
+ * @param console         whether the ops listener serves the operator console ({@code /console/}) and the admin JSON
+ *                        endpoints it calls
  */
 public record ServerConfig(String bindAddress, int port, int opsPort, long maxBodyBytes, Optional<URI> publicUrl,
                            Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout,
-                           int maxConnections) {
+                           int maxConnections, String opsBindAddress, boolean console) {
     /** Braze's documented payload limit. */
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
     /** Long enough for clients' keep-alive pools (most reuse within seconds), short enough to free idle sockets. */
@@ -33,6 +37,7 @@ public record ServerConfig(String bindAddress, int port, int opsPort, long maxBo
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(opsBindAddress, "opsBindAddress");
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -48,6 +53,19 @@ public record ServerConfig(String bindAddress, int port, int opsPort, long maxBo
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
         }
+    }
+
+    /** Listeners whose ops port binds where the API does and serves the console. */
+    public ServerConfig(String bindAddress, int port, int opsPort, long maxBodyBytes, Optional<URI> publicUrl,
+                        Duration shutdownTimeout, Duration idleTimeout, Duration requestTimeout, int maxConnections) {
+        this(bindAddress, port, opsPort, maxBodyBytes, publicUrl, shutdownTimeout, idleTimeout, requestTimeout,
+                maxConnections, bindAddress, true);
+    }
+
+    /** The same listeners with the ops port bound to {@code address}. */
+    public ServerConfig withOpsBindAddress(String address) {
+        return new ServerConfig(bindAddress, port, opsPort, maxBodyBytes, publicUrl, shutdownTimeout, idleTimeout,
+                requestTimeout, maxConnections, address, console);
     }
 
     /** Listeners with the default idle and request timeouts and connection limit. */

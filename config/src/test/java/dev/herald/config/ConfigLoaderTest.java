@@ -88,6 +88,20 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void theOpsPortBindsWhereTheApiDoesAndServesTheConsoleUnlessToldOtherwise() {
+        var defaults = parse(minimal("server: { bind: 10.0.0.5 }")).server();
+        assertEquals("10.0.0.5", defaults.opsBindAddress());
+        assertTrue(defaults.console());
+        var set = parse(minimal("server: { bind: 0.0.0.0, ops_bind: 127.0.0.1, console: false }")).server();
+        assertEquals("0.0.0.0", set.bindAddress());
+        assertEquals("127.0.0.1", set.opsBindAddress());
+        assertFalse(set.console());
+        assertEquals("127.0.0.1", HeraldConfig.embeddedDefault(SHA).server().opsBindAddress(),
+                "the embedded default keeps the console to this machine");
+        assertTrue(error(minimal("server: { console: maybe }")).startsWith("server.console: "));
+    }
+
+    @Test
     void namesABadValueWithItsPath() {
         assertEquals("server.port: must be between 0 and 65535, was 70000", error(minimal("server: { port: 70000 }")));
         assertEquals("server.port: must be a whole number, was \"eighty\"",

@@ -33,7 +33,17 @@ import dev.herald.gateway.events.CurrentsStream;
 import dev.herald.gateway.delivery.UsageMetrics;
 import dev.herald.gateway.events.EventPublisher;
 import dev.herald.gateway.events.Postbacks;
+import dev.herald.config.Permissions;
+import dev.herald.gateway.console.ConsoleAssets;
+import dev.herald.gateway.console.ConsoleRoutes;
+import dev.herald.gateway.console.ConfigEndpoint;
+import dev.herald.gateway.console.EgressEndpoint;
+import dev.herald.gateway.console.ExportEndpoints;
+import dev.herald.gateway.console.MessagesEndpoint;
+import dev.herald.gateway.console.OverviewEndpoint;
+import dev.herald.gateway.http.Access;
 import dev.herald.gateway.http.ApiPipeline;
+import dev.herald.gateway.http.RequestProcessor;
 import dev.herald.gateway.http.ConnectionLimits;
 import dev.herald.gateway.http.Endpoint;
 import dev.herald.gateway.http.IngressGate;
@@ -268,9 +278,21 @@ public final class Herald implements AutoCloseable {
         endpoints.addAll(new EmailTemplateEndpoints(store, clock).endpoints());
         endpoints.addAll(new ContentBlockEndpoints(store, clock).endpoints());
         endpoints.addAll(new CatalogueEndpoints().endpoints());
+        endpoints.add(new OverviewEndpoint(store, clock, engine::inFlight).endpoint());
+        endpoints.add(new MessagesEndpoint(store).endpoint());
+        endpoints.add(new EgressEndpoint(governor::health).endpoint());
+        endpoints.addAll(new ExportEndpoints(store, clock).endpoints());
+        endpoints.add(new ConfigEndpoint(() -> live.current().config(), reloadSource.isPresent()).endpoint());
         endpoints.add(new OpenApiEndpoint(OpenApiDocument.load()).endpoint());
-        pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), ingressGate(clock, nanoTime),
-                new Idempotency(store, clock), new StoreFailures(), clock);
+        IngressGate gate = ingressGate(clock, nanoTime);
+        var idempotency = new Idempotency(store, clock);
+        pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), gate, idempotency,
+                new StoreFailures(), clock);
+        // The console's calls: the same handlers, keys, limits and idempotency as the API port's, herald.admin only.
+        Optional<RequestProcessor> console = config.server().console()
+                ? Optional.of(new ConsoleRoutes(ConsoleAssets.load(), new ApiPipeline(adminOnly(endpoints),
+                        () -> live.current().authenticator(), gate, idempotency, new StoreFailures(), clock)))
+                : Optional.empty();
 
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One I/O thread per core: more only adds context switches on the small machines Herald targets.
@@ -281,12 +303,25 @@ public final class Herald implements AutoCloseable {
         var apiLimits = new ConnectionLimits(server.idleTimeout(), server.requestTimeout(), server.maxConnections());
         api = NettyServer.start(boss, workers, server.bindAddress(), server.port(), server.maxBodyBytes(), apiLimits,
                 pipeline);
-        ops = NettyServer.start(opsLoop, opsLoop, server.bindAddress(), server.opsPort(), 64 * 1024,
+        ops = NettyServer.start(opsLoop, opsLoop, server.opsBindAddress(), server.opsPort(), 64 * 1024,
                 new ConnectionLimits(server.idleTimeout(), server.requestTimeout(), OPS_MAX_CONNECTIONS),
-                new OpsRoutes(this::notReady, metrics::scrape));
+                new OpsRoutes(this::notReady, metrics::scrape, console));
         bindConnectionMetrics("api", api);
         bindConnectionMetrics("ops", ops);
         ready.set(true);
+    }
+
+    /**
+     * The endpoints the ops port serves the console: Herald's own {@code /herald/v1/} calls (dead letters, usage, status,
+     * reload, the console's views), each requiring {@code herald.admin} there, even those any key may call on the API
+     * port; the signed provider callbacks stay on the API port.
+     */
+    private static List<Endpoint> adminOnly(List<Endpoint> endpoints) {
+        Access admin = Access.permission(Permissions.HERALD_ADMIN);
+        return endpoints.stream()
+                .filter(e -> e.pattern().startsWith("/herald/v1/") && !(e.access() instanceof Access.Unauthenticated))
+                .map(e -> new Endpoint(e.method(), e.pattern(), admin, e.jsonBody(), e.handler(), null))
+                .toList();
     }
 
     private void bindConnectionMetrics(String listener, NettyServer server) {

@@ -98,8 +98,13 @@ public final class HeraldMain {
         if (file != null) {
             reloadOnHangup(running);
         }
+        if (config.server().console()) {
+            logger.info("operator console: http://{}:{}/console/ (sign in with a herald.admin key)",
+                    config.server().opsBindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.server().opsBindAddress(),
+                    running.opsPort());
+        }
         logger.info("Herald ready: API on {}:{}, ops on {}:{}, store {}", config.server().bindAddress(),
-                running.apiPort(), config.server().bindAddress(), running.opsPort(), config.store().postgres()
+                running.apiPort(), config.server().opsBindAddress(), running.opsPort(), config.store().postgres()
                         .map(StoreConfig.PostgresConfig::displayUrl).orElse(config.store().path().toString()));
         stopped.await();
     }

@@ -197,6 +197,28 @@ public final class EgressGovernor {
                 : java.util.Optional.of(s.pausedUntil);
     }
 
+    /**
+     * Every key the governor holds state for (keys idle for an hour are dropped), in key order: a read-only snapshot
+     * for the operator console.
+     */
+    public List<EgressHealth> health() {
+        Instant now = clock.instant();
+        return keys.values().stream().sorted(java.util.Comparator.comparing(s -> s.key)).map(s -> {
+            boolean paused = now.isBefore(s.pausedUntil);
+            ErrorSeen error = s.lastError;
+            return new EgressHealth(s.key, s.breaker.getState().name().toLowerCase(java.util.Locale.ROOT),
+                    paused ? java.util.Optional.of(s.pausedUntil) : java.util.Optional.empty(),
+                    paused ? java.util.Optional.ofNullable(s.pauseReason) : java.util.Optional.empty(),
+                    s.inFlight.get(), s.limit,
+                    error == null ? java.util.Optional.empty() : java.util.Optional.of(error.reason()),
+                    error == null ? java.util.Optional.empty() : java.util.Optional.of(error.at()));
+        }).toList();
+    }
+
+    /** A provider answer that was not a success, kept per key for the operator. */
+    private record ErrorSeen(String reason, Instant at) {
+    }
+
     /** Sends of a key in flight now. */
     public int inFlight(String egressKey) {
         KeyState s = keys.get(egressKey);
@@ -263,6 +285,8 @@ public final class EgressGovernor {
         volatile @Nullable Limit rate;
         final List<Meter> meters = new ArrayList<>();
         volatile Instant pausedUntil = Instant.MIN;
+        volatile @Nullable String pauseReason;
+        volatile @Nullable ErrorSeen lastError;
         volatile long rateBlockedUntil;
         volatile long sharedRateBlockedUntil;
         volatile long lastUsedNanos;
@@ -357,6 +381,7 @@ public final class EgressGovernor {
                     return;
                 }
                 pausedUntil = until;
+                pauseReason = why;
             }
             logger.warn("egress {} paused until {}: {}", key, until, why);
             parks.add(new Park(key, until));
@@ -401,6 +426,17 @@ public final class EgressGovernor {
             }
             long elapsed = Math.max(0, nanoTime.getAsLong() - startNanos);
             CircuitBreaker breaker = state.breaker;
+            String error = switch (outcome) {
+                case SendOutcome.Retry r -> r.reason();
+                case SendOutcome.Failed f -> f.reason();
+                case SendOutcome.Throttled t -> "throttled: " + t.reason();
+                // An accepted send or a dead address says nothing about the key's health.
+                case SendOutcome.Accepted a -> null;
+                case SendOutcome.AddressInvalid a -> null;
+            };
+            if (error != null) {
+                state.lastError = new ErrorSeen(error, clock.instant());
+            }
             switch (outcome) {
                 case SendOutcome.Retry r when r.scope() == SendOutcome.Retry.Scope.PROVIDER ->
                         breaker.onError(elapsed, TimeUnit.NANOSECONDS, new ProviderTrouble(r.reason()));

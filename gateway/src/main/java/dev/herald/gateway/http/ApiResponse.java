@@ -5,13 +5,26 @@ import dev.herald.gateway.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A response: a status, extra headers and a JSON body (every response has one).
+ * A response: a status, extra headers and a JSON body (every response has one), or a body streamed in chunks.
  *
  * @param headers extra headers, in order; {@code Content-Type} and {@code Content-Length} are added on write
+ * @param stream  when present the body is written from it in chunks ({@code Transfer-Encoding: chunked}) and
+ *                {@code body} is unused
  */
-public record ApiResponse(int status, Map<String, String> headers, byte[] body) {
+public record ApiResponse(int status, Map<String, String> headers, byte[] body, @Nullable ChunkSource stream) {
+
+    /** A response with its whole body. */
+    public ApiResponse(int status, Map<String, String> headers, byte[] body) {
+        this(status, headers, body, null);
+    }
+
+    /** A response whose body {@code stream} produces a chunk at a time; {@code headers} should name its type. */
+    public static ApiResponse streamed(int status, Map<String, String> headers, ChunkSource stream) {
+        return new ApiResponse(status, headers, new byte[0], stream);
+    }
 
     /** A JSON response. */
     public static ApiResponse json(int status, JsonNode body) {
@@ -31,7 +44,7 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
     public ApiResponse withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
-        return new ApiResponse(status, Map.copyOf(h), body);
+        return new ApiResponse(status, Map.copyOf(h), body, stream);
     }
 
     /** The same response with more headers. */
@@ -41,6 +54,6 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
         }
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.putAll(more);
-        return new ApiResponse(status, Map.copyOf(h), body);
+        return new ApiResponse(status, Map.copyOf(h), body, stream);
     }
 }

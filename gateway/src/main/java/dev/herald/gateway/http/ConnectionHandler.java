@@ -1,17 +1,20 @@
 package dev.herald.gateway.http;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayDeque;
@@ -39,6 +42,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final InFlightRequests inFlight;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private boolean closing; // the connection closes once the answers owed are written
+    private boolean streaming; // a chunked body is being written: the answers after it wait for its end
 
     ConnectionHandler(RequestProcessor processor, InFlightRequests inFlight) {
         this.processor = processor;
@@ -95,7 +99,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         switch (evt) {
             case IdleStateEvent idle -> {
-                if (pending.isEmpty()) {
+                if (pending.isEmpty() && !streaming) {
                     logger.debug("closing idle connection from {}", ctx.channel().remoteAddress());
                     ctx.close();
                 }
@@ -125,15 +129,27 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
     /** Closes once the answers owed are written; nothing the client sends afterwards is run. */
     private void closeAfterAnswers(ChannelHandlerContext ctx) {
         closing = true;
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !streaming) {
             ctx.close();
         }
     }
 
     private void flushReady(ChannelHandlerContext ctx) {
-        while (!pending.isEmpty() && pending.peekFirst().response().isDone()) {
+        while (!streaming && !pending.isEmpty() && pending.peekFirst().response().isDone()) {
             Pending p = pending.pollFirst();
-            var response = Responses.toNetty(p.response().join());
+            ApiResponse answer = p.response().join();
+            if (answer.stream() != null) {
+                boolean last = !p.keepAlive() || closing && pending.isEmpty();
+                streaming = true;
+                if (last) {
+                    pending.clear();
+                    closing = true;
+                }
+                ctx.writeAndFlush(Responses.streamedHead(answer, last));
+                pump(ctx, answer.stream(), last);
+                return;
+            }
+            var response = Responses.toNetty(answer);
             if (!p.keepAlive() || closing && pending.isEmpty()) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -143,6 +159,50 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             ctx.writeAndFlush(response);
         }
+    }
+
+    /**
+     * Writes a streamed body: asks the source for a chunk only once the previous one is on the socket, so at most one
+     * chunk is in memory, and stops asking when the client has gone. A source that fails after the headers were sent
+     * can only close the connection: the client sees a truncated body.
+     */
+    private void pump(ChannelHandlerContext ctx, ChunkSource source, boolean last) {
+        CompletionStage<byte[]> next;
+        try {
+            next = source.next();
+        } catch (RuntimeException e) {
+            next = CompletableFuture.failedFuture(e);
+        }
+        next.whenComplete((chunk, failure) -> ctx.executor().execute(() -> {
+            if (failure != null) {
+                logger.warn("a streamed answer failed after its headers were sent; closing the connection: {}",
+                        ApiErrors.unwrap(failure).toString());
+                ctx.close();
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            if (chunk.length == 0) {
+                var end = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                streaming = false;
+                if (last) {
+                    end.addListener(ChannelFutureListener.CLOSE);
+                } else if (closing && pending.isEmpty()) {
+                    ctx.close();
+                } else {
+                    flushReady(ctx);
+                }
+                return;
+            }
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk))).addListener(written -> {
+                if (written.isSuccess()) {
+                    pump(ctx, source, last);
+                } else {
+                    ctx.close();
+                }
+            });
+        }));
     }
 
     @Override

@@ -17,12 +17,15 @@ import java.util.function.Supplier;
 /**
  * {@code GET /healthz} (the process answers), {@code GET /readyz} (it accepts traffic: 503 with a reason while
  * starting or stopping, or while the journal cannot write) and {@code GET /metrics} (Prometheus text format), on the ops port.
+ * Any other path goes to the {@code others} processor when there is one (the operator console and the admin calls it
+ * makes, which check an API key themselves), else it is a 404.
  */
 public final class OpsRoutes implements RequestProcessor {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<Optional<String>> notReady;
     private final Supplier<String> metrics;
+    private final Optional<RequestProcessor> others;
 
     /** Routes reporting readiness from {@code ready}, without metrics. */
     public OpsRoutes(BooleanSupplier ready) {
@@ -39,12 +42,25 @@ public final class OpsRoutes implements RequestProcessor {
      * a journal that cannot write), which {@code /readyz} answers with its 503.
      */
     public OpsRoutes(Supplier<Optional<String>> notReady, Supplier<String> metrics) {
+        this(notReady, metrics, Optional.empty());
+    }
+
+    /** Routes as above, handing every other path to {@code others} when present. */
+    public OpsRoutes(Supplier<Optional<String>> notReady, Supplier<String> metrics, Optional<RequestProcessor> others) {
         this.notReady = notReady;
         this.metrics = metrics;
+        this.others = others;
     }
 
     @Override
     public CompletionStage<ApiResponse> process(ApiRequest request) {
+        boolean own = switch (request.path()) {
+            case "/healthz", "/readyz", "/metrics" -> true;
+            default -> false;
+        };
+        if (!own && others.isPresent()) {
+            return others.get().process(request);
+        }
         ApiResponse response = switch (request.path()) {
             case "/healthz" -> request.method().equals("GET") ? status(200, "ok") : notAllowed(request);
             case "/readyz" -> !request.method().equals("GET") ? notAllowed(request)

@@ -116,6 +116,24 @@ public final class DeadLetters {
     }
 
     /**
+     * A workspace's {@code limit} most recent dead letters, the latest end first: the operator's "what just failed",
+     * read backwards along the same partial index.
+     */
+    public List<DeliveryRow> newest(String workspace, int limit) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE workspace = ? AND " + DEAD
+                + " ORDER BY updated_at DESC, id DESC LIMIT ?");
+        ps.setString(1, workspace);
+        ps.setInt(2, limit);
+        List<DeliveryRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(Deliveries.row(rs));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Queues one of a workspace's dead letters again (see the class comment).
      *
      * @param maxAge the fresh age limit, from now

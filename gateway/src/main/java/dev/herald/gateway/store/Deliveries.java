@@ -166,6 +166,78 @@ public final class Deliveries {
     }
 
     /**
+     * A workspace's {@code limit} newest deliveries whose {@code recipient} (an id such as {@code external_id:u1}) or
+     * {@code address} (an email address, phone number, push token or webhook URL) is {@code value}, newest first.
+     */
+    public List<DeliveryRow> latestFor(String workspace, LookupColumn column, String value, int limit)
+            throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE workspace = ? AND "
+                + column.sql + " = ? ORDER BY created_at DESC LIMIT ?");
+        ps.setString(1, workspace);
+        ps.setString(2, value);
+        ps.setInt(3, limit);
+        List<DeliveryRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Up to {@code limit} of a workspace's deliveries that left {@code queued} (sent or ended) with their last change in
+     * [{@code from}, {@code until}), after the cursor ({@code afterUpdated}, {@code afterId}) in (updated_at, id)
+     * order: one page of an export, read along the finished-deliveries index.
+     */
+    public List<DeliveryRow> finishedPage(String workspace, Instant from, Instant until, Instant afterUpdated,
+                                          String afterId, int limit) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE status NOT IN ('queued', "
+                + "'sending') AND updated_at >= ? AND updated_at < ? AND workspace = ? "
+                + "AND (updated_at > ? OR (updated_at = ? AND id > ?)) ORDER BY updated_at, id LIMIT ?");
+        ps.setLong(1, Rows.millis(from));
+        ps.setLong(2, Rows.millis(until));
+        ps.setString(3, workspace);
+        ps.setLong(4, Rows.millis(afterUpdated));
+        ps.setLong(5, Rows.millis(afterUpdated));
+        ps.setString(6, afterId);
+        ps.setInt(7, limit);
+        List<DeliveryRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The columns a delivery can be looked up by, each with an index that starts with the workspace. */
+    public enum LookupColumn {
+        RECIPIENT("recipient"), ADDRESS("address");
+
+        private final String sql;
+
+        LookupColumn(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /**
+     * How many of a workspace's deliveries wait in a lane, counted up to {@code cap} (a huge backlog is "more than
+     * cap" to an operator, and counting it all would hold a read connection). Reads the due index only.
+     */
+    public long queuedCount(String workspace, Lane lane, long cap) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM delivery WHERE status = 'queued' "
+                + "AND lane = ? AND workspace = ? LIMIT ?) q");
+        ps.setString(1, lane.dbName());
+        ps.setString(2, workspace);
+        ps.setLong(3, cap);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
      * The workspaces with queued deliveries in a lane, in id order: a skip-scan of the due index, one seek per
      * workspace however long its backlog is.
      */

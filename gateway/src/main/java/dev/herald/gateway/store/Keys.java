@@ -71,6 +71,21 @@ public final class Keys {
         }
     }
 
+    /** The dispatches an {@code external_send_id} produced in a workspace, by campaign (kept 24 hours). */
+    public java.util.Map<String, String> externalSends(String workspace, String externalSendId) throws SQLException {
+        PreparedStatement ps = sql.prepare("SELECT campaign_id, dispatch_id FROM external_send WHERE workspace = ? "
+                + "AND external_send_id = ? ORDER BY created_at DESC");
+        ps.setString(1, workspace);
+        ps.setString(2, externalSendId);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
     /** Records the dispatch of an {@code external_send_id} (replacing an expired record). */
     public void putExternalSend(String workspace, String campaignId, String externalSendId, String dispatchId,
                                 Instant now) throws SQLException {

@@ -141,7 +141,13 @@ public final class SharedMigrations {
                       user_id BIGINT NOT NULL,
                       created_at BIGINT NOT NULL,
                       PRIMARY KEY (workspace, external_id))""",
-                    "CREATE INDEX deprecated_external_id_user ON deprecated_external_id (user_id)"));
+                    "CREATE INDEX deprecated_external_id_user ON deprecated_external_id (user_id)"),
+            // The operator console's message lookup: a workspace's deliveries to one recipient (external id, alias)
+            // or one address (email, phone, push token, webhook URL), newest first, and the dispatches an
+            // external_send_id produced whatever the campaign, each one index seek.
+            List.of("CREATE INDEX delivery_recipient ON delivery (workspace, recipient, created_at)",
+                    "CREATE INDEX delivery_address ON delivery (workspace, address, created_at)",
+                    "CREATE INDEX external_send_lookup ON external_send (workspace, external_send_id)"));
 
     /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
     public static List<String> spelled(List<String> migration, String sequenceKey) {
