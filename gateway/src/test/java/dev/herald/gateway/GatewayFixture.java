@@ -3,6 +3,7 @@ package dev.herald.gateway;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.SecretResolver;
@@ -163,7 +164,19 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     Response send(HttpRequest request) throws IOException, InterruptedException {
+        return send(request, true);
+    }
+
+    /**
+     * Sends; unless {@code jsonOnly}, an answer whose {@code Content-Type} is not JSON (a CSV export) is kept as
+     * text, with a missing {@code json}. An answer said to be JSON, or of no type, must parse either way.
+     */
+    Response send(HttpRequest request, boolean jsonOnly) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (!jsonOnly && !r.headers().firstValue("Content-Type").map(t -> t.startsWith("application/json"))
+                .orElse(true)) {
+            return new Response(r.statusCode(), r.headers(), MissingNode.getInstance(), r.body());
+        }
         JsonNode json;
         try {
             json = Json.parse(r.body());

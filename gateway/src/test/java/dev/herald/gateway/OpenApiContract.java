@@ -33,6 +33,8 @@ import java.util.Optional;
  *       2020-12 validator (networknt), OpenAPI 3.1's own dialect, against the document itself: {@code $ref}s resolve
  *       inside it exactly as a client's tools resolve them.</li>
  * </ul>
+ * <p>An answer that is not JSON (the CSV exports) has no schema to check: its media type must be documented for its
+ * status, and its first line must be that of the documented example, if there is one.
  */
 final class OpenApiContract {
     /** Where the document is said to live, so the schema validator can resolve references inside it. */
@@ -90,14 +92,48 @@ final class OpenApiContract {
             problems.add("status " + exchange.status() + " is not documented");
             return problems;
         }
-        DocumentPointer json = response.get().at("content").at("application/json").at("schema");
-        if (!json.exists()) {
-            problems.add("response " + exchange.status() + " documents no application/json schema");
+        String type = first(exchange.headers(), "content-type").map(OpenApiContract::mediaType)
+                .orElse("application/json");
+        if (!type.equals("application/json")) {
+            nonJsonProblems(response.get().at("content").at(type), type, exchange, problems);
         } else {
-            problems.addAll(schemaProblems("response " + exchange.status(), json, Json.parseOrEmpty(exchange.body())));
+            DocumentPointer json = response.get().at("content").at("application/json").at("schema");
+            if (!json.exists()) {
+                problems.add("response " + exchange.status() + " documents no application/json schema");
+            } else {
+                problems.addAll(schemaProblems("response " + exchange.status(), json,
+                        Json.parseOrEmpty(exchange.body())));
+            }
         }
         headerProblems(response.get().at("headers"), exchange, problems);
         return problems;
+    }
+
+    /**
+     * An answer that is not JSON (a CSV export): its media type must be documented for its status, and when the
+     * document shows an example, the answer's first line (a CSV's header line) must be the example's.
+     */
+    private static void nonJsonProblems(DocumentPointer media, String type, Exchange exchange, List<String> problems) {
+        if (!media.exists()) {
+            problems.add("response " + exchange.status() + " is " + type + ", which the document does not list");
+            return;
+        }
+        JsonNode example = media.node().path("example");
+        if (example.isTextual() && !firstLine(exchange.body()).equals(firstLine(example.asText()))) {
+            problems.add("response " + exchange.status() + " begins " + firstLine(exchange.body())
+                    + ", its documented example " + firstLine(example.asText()));
+        }
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return (end < 0 ? text : text.substring(0, end)).strip();
+    }
+
+    /** {@code text/csv; charset=utf-8} as {@code text/csv}. */
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     private void interactionProblems(Exchange exchange, List<String> problems) {
