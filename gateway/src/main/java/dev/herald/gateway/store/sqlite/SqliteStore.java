@@ -453,6 +453,9 @@ public final class SqliteStore implements Store {
             return;
         }
         lastProbeNanos = System.nanoTime();
+        // A fresh connection for every probe: one that saw SQLITE_FULL or an I/O error may keep state (a cached page
+        // count, a statement mid-step) that fails the next real write after the probe's one-page write succeeded.
+        resetWriteConnection();
         try (Statement s = writeConnection.createStatement()) {
             int version;
             try (var rs = s.executeQuery("PRAGMA user_version")) {
