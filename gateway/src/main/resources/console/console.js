@@ -80,7 +80,7 @@
       else if (k.startsWith('on')) e.addEventListener(k.substring(2), v);
       else e.setAttribute(k, v === true ? '' : v);
     });
-    children.flat().forEach((c) => {
+    children.flat(Infinity).forEach((c) => {
       if (c === null || c === undefined) return;
       e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     });
@@ -157,12 +157,16 @@
       call('GET', '/herald/v1/usage?from=' + encodeURIComponent(since)),
     ]);
     const o = overview.json;
-    $('workspace').replaceChildren(...[el('span', {}, o.workspace), o.sandbox ? badge('sandbox', 'info') : null]
-      .filter(Boolean));
+    showWorkspace(o);
     renderCards(o, overview.headers);
     renderUsage(usage.json.usage || []);
     renderDead(o.recent_dead_letters || []);
     await renderReplayed();
+  }
+
+  function showWorkspace(o) {
+    $('workspace').replaceChildren(...[el('span', {}, o.workspace), o.sandbox ? badge('sandbox', 'info') : null]
+      .filter(Boolean));
   }
 
   function card(label, value, note) {
@@ -398,7 +402,8 @@
     const r = await call('GET', '/herald/v1/admin/config');
     $('reload').disabled = !r.json.reloadable;
     $('reload').title = r.json.reloadable ? '' : 'Herald runs on the embedded default: there is no file to reload';
-    $('config-body').replaceChildren(renderValue(r.json.config));
+    $('config-body').replaceChildren(...Object.entries(r.json.config).map(([section, value]) =>
+      el('section', { class: 'cfg-section', 'data-section': section }, el('h3', {}, section), renderValue(value))));
   }
 
   // Nested objects as definition lists, arrays of scalars inline: the structure of the YAML file.
@@ -475,6 +480,8 @@
     $('nav').hidden = false;
     $('logout').hidden = false;
     show();
+    // Whichever view opened first, the bar names the workspace the key belongs to.
+    call('GET', '/herald/v1/admin/overview').then((r) => showWorkspace(r.json), () => {});
   }
 
   document.addEventListener('DOMContentLoaded', () => {
