@@ -25,7 +25,8 @@ final class ChannelConfigs {
 
     static LimitsConfig limits(ConfigNode n) {
         n.allowOnly("hourly", "burst_per_second", "users_track_per_3s", "broadcast_per_minute",
-                "transactional_per_second", "subscription_per_minute");
+                "transactional_per_second", "subscription_per_minute", "users_export_per_minute",
+                "users_identity_per_minute", "external_ids_per_minute");
         var d = LimitsConfig.defaults();
         long max = 1_000_000_000L;
         return new LimitsConfig(n.longValue("hourly", d.hourly(), 1, max),
@@ -33,7 +34,10 @@ final class ChannelConfigs {
                 n.longValue("users_track_per_3s", d.usersTrackPer3s(), 1, max),
                 n.longValue("broadcast_per_minute", d.broadcastPerMinute(), 1, max),
                 n.longValue("transactional_per_second", d.transactionalPerSecond(), 1, max),
-                n.longValue("subscription_per_minute", d.subscriptionPerMinute(), 1, max));
+                n.longValue("subscription_per_minute", d.subscriptionPerMinute(), 1, max),
+                n.longValue("users_export_per_minute", d.usersExportPerMinute(), 1, max),
+                n.longValue("users_identity_per_minute", d.usersIdentityPerMinute(), 1, max),
+                n.longValue("external_ids_per_minute", d.externalIdsPerMinute(), 1, max));
     }
 
     static List<AppConfig> apps(ConfigNode ws, boolean sandbox) {

@@ -52,6 +52,19 @@ final class SubscriptionConfigTest {
     }
 
     @Test
+    void theUserExportIdentityAndExternalIdLimitsDefaultToBrazes() {
+        var defaults = parse("").limits();
+        assertEquals(250, defaults.usersExportPerMinute());
+        assertEquals(20_000, defaults.usersIdentityPerMinute());
+        assertEquals(1_000, defaults.externalIdsPerMinute());
+        var set = parse("    limits: { users_export_per_minute: 2, users_identity_per_minute: 3, "
+                + "external_ids_per_minute: 4 }\n").limits();
+        assertEquals(2, set.usersExportPerMinute());
+        assertEquals(3, set.usersIdentityPerMinute());
+        assertEquals(4, set.externalIdsPerMinute());
+    }
+
+    @Test
     void acceptsTheAddressListPermissions() {
         assertTrue(parse("").apiKeys().get(0).permissions().contains("sms.invalid_phone_numbers.remove"));
     }

@@ -52,6 +52,8 @@ import dev.herald.gateway.idempotency.Idempotency;
 import dev.herald.gateway.ingress.IngressKey;
 import dev.herald.gateway.ingress.RateLimitGate;
 import dev.herald.gateway.live.LiveConfig;
+import dev.herald.gateway.openapi.OpenApiDocument;
+import dev.herald.gateway.openapi.OpenApiEndpoint;
 import dev.herald.gateway.ops.OpsRoutes;
 import dev.herald.gateway.store.Purger;
 import dev.herald.gateway.store.Store;
@@ -59,9 +61,13 @@ import dev.herald.gateway.subscriptions.EmailListEndpoints;
 import dev.herald.gateway.subscriptions.InvalidPhoneEndpoints;
 import dev.herald.gateway.subscriptions.SubscriptionEndpoints;
 import dev.herald.gateway.template.TemplateEngine;
+import dev.herald.gateway.users.ExternalIdEndpoints;
 import dev.herald.gateway.users.UsersAliasNewEndpoint;
+import dev.herald.gateway.users.UsersAliasUpdateEndpoint;
 import dev.herald.gateway.users.UsersDeleteEndpoint;
+import dev.herald.gateway.users.UsersExportIdsEndpoint;
 import dev.herald.gateway.users.UsersIdentifyEndpoint;
+import dev.herald.gateway.users.UsersMergeEndpoint;
 import dev.herald.gateway.users.UsersTrackEndpoint;
 import dev.herald.ratelimit.RateLimiter;
 import dev.herald.ratelimit.RateLimiters;
@@ -147,6 +153,7 @@ public final class Herald implements AutoCloseable {
     private EventLoopGroup opsLoop;
     private NettyServer api;
     private NettyServer ops;
+    private ApiPipeline pipeline;
 
     private Herald(HeraldConfig config) {
         this.config = config;
@@ -254,9 +261,13 @@ public final class Herald implements AutoCloseable {
                 new UsersDeleteEndpoint(store).endpoint(),
                 new UsersIdentifyEndpoint(store).endpoint(),
                 new UsersAliasNewEndpoint(store).endpoint(),
+                new UsersAliasUpdateEndpoint(store).endpoint(),
+                new UsersMergeEndpoint(store).endpoint(),
+                new UsersExportIdsEndpoint(store).endpoint(),
                 admin.reload(),
                 twilioCallbacks.endpoint()));
         endpoints.addAll(new ScheduleEndpoints(triggers, dispatching, content, store, config.delivery(), clock).endpoints());
+        endpoints.addAll(new ExternalIdEndpoints(store).endpoints());
         endpoints.addAll(new SendsEndpoints(store, clock).endpoints());
         endpoints.addAll(new DeadEventsEndpoints(store, clock, stream::replayed).endpoints());
         endpoints.addAll(new DeadLetterEndpoints(store, clock, config.delivery().maxAge(), engine::wake).endpoints());
@@ -272,9 +283,10 @@ public final class Herald implements AutoCloseable {
         endpoints.add(new EgressEndpoint(governor::health).endpoint());
         endpoints.addAll(new ExportEndpoints(store, clock).endpoints());
         endpoints.add(new ConfigEndpoint(() -> live.current().config(), reloadSource.isPresent()).endpoint());
+        endpoints.add(new OpenApiEndpoint(OpenApiDocument.load()).endpoint());
         IngressGate gate = ingressGate(clock, nanoTime);
         var idempotency = new Idempotency(store, clock);
-        var pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), gate, idempotency,
+        pipeline = new ApiPipeline(endpoints, () -> live.current().authenticator(), gate, idempotency,
                 new StoreFailures(), clock);
         // The console's calls: the same handlers, keys, limits and idempotency as the API port's, herald.admin only.
         Optional<RequestProcessor> console = config.server().console()
@@ -352,7 +364,6 @@ public final class Herald implements AutoCloseable {
         return ops.port();
     }
 
-    /** The journal (tests insert work the API cannot express yet). */
     /** Why Herald should not get traffic now, if it should not: starting or stopping, or a journal that cannot write. */
     private java.util.Optional<String> notReady() {
         if (!ready.get()) {
@@ -362,8 +373,14 @@ public final class Herald implements AutoCloseable {
         return s == null ? java.util.Optional.of("starting") : s.writeProblem();
     }
 
+    /** The journal (tests insert work the API cannot express yet). */
     Store store() {
         return store;
+    }
+
+    /** The routes the API port serves, as its pipeline has them (the OpenAPI test checks each is documented). */
+    List<Endpoint> endpoints() {
+        return pipeline.endpoints();
     }
 
     /** Tells the scheduler and the event publisher to look for due work now (tests that move a fake clock). */

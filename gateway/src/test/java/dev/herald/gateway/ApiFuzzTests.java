@@ -84,7 +84,12 @@ final class ApiFuzzTests {
             "GET /campaigns/list",
             "GET /campaigns/details",
             "GET /canvas/list",
-            "GET /canvas/details");
+            "GET /canvas/details",
+            "POST /users/merge",
+            "POST /users/alias/update",
+            "POST /users/external_ids/rename",
+            "POST /users/external_ids/remove",
+            "POST /users/export/ids");
 
     private static Path dir;
     private static GatewayFixture gw;
@@ -95,7 +100,7 @@ final class ApiFuzzTests {
         dir = Files.createTempDirectory("herald-fuzz");
         String ws = """
                   - id: fuzz
-                    api_keys: [ { name: f, sha256: "%s", permissions: [messages.send, messages.schedule.create, messages.schedule.update, messages.schedule.delete, messages.schedule_broadcasts, campaigns.trigger.send, campaigns.trigger.schedule.create, campaigns.trigger.schedule.update, campaigns.trigger.schedule.delete, canvas.trigger.send, canvas.trigger.schedule.create, canvas.trigger.schedule.update, canvas.trigger.schedule.delete, transactional.send, users.track, users.delete, users.identify, users.alias.new, sends.id.create, sends.data_series, email.status, email.unsubscribe, email.hard_bounces, email.bounce.remove, email.spam.remove, email.blacklist, subscription.status.set, subscription.status.get, subscription.groups.get, sms.invalid_phone_numbers, sms.invalid_phone_numbers.remove, templates.email.create, templates.email.update, templates.email.list, templates.email.info, content_blocks.create, content_blocks.update, content_blocks.list, content_blocks.info, campaigns.list, campaigns.details, canvas.list, canvas.details] } ]
+                    api_keys: [ { name: f, sha256: "%s", permissions: [messages.send, messages.schedule.create, messages.schedule.update, messages.schedule.delete, messages.schedule_broadcasts, campaigns.trigger.send, campaigns.trigger.schedule.create, campaigns.trigger.schedule.update, campaigns.trigger.schedule.delete, canvas.trigger.send, canvas.trigger.schedule.create, canvas.trigger.schedule.update, canvas.trigger.schedule.delete, transactional.send, users.track, users.delete, users.identify, users.alias.new, sends.id.create, sends.data_series, email.status, email.unsubscribe, email.hard_bounces, email.bounce.remove, email.spam.remove, email.blacklist, subscription.status.set, subscription.status.get, subscription.groups.get, sms.invalid_phone_numbers, sms.invalid_phone_numbers.remove, templates.email.create, templates.email.update, templates.email.list, templates.email.info, content_blocks.create, content_blocks.update, content_blocks.list, content_blocks.info, campaigns.list, campaigns.details, canvas.list, canvas.details, users.merge, users.alias.update, users.external_ids.rename, users.external_ids.remove, users.export.ids] } ]
                     email: { smtp: { host: 127.0.0.1, port: 9, starttls: disabled }, subscription_groups: [news] }
                     sms: { twilio: { account_sid: ACf, auth_token: t, api_base: "http://127.0.0.1:9" }, subscription_groups: { sg: { from: "+15005550006" } } }
                     campaigns:

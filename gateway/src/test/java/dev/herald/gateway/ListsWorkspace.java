@@ -31,6 +31,11 @@ final class ListsWorkspace {
      * {@code limits} (YAML flow mapping or empty) its rate limits.
      */
     static HeraldConfig config(Path dir, int smtpPort, String twilioBase, String limits) {
+        return config(dir, smtpPort, twilioBase, limits, "");
+    }
+
+    /** {@link #config(Path, int, String, String)} with more workspaces ({@code extraWorkspaces}: YAML list items). */
+    static HeraldConfig config(Path dir, int smtpPort, String twilioBase, String limits, String extraWorkspaces) {
         String sms = twilioBase == null ? "" : """
                     sms:
                       twilio: { account_sid: %s, auth_token: "%s", api_base: "%s" }
@@ -52,6 +57,7 @@ final class ListsWorkspace {
                 """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), PERMISSIONS, ApiKeyAuthenticator.sha256Hex(BARE_KEY),
                 limits.isEmpty() ? "" : "limits: " + limits, smtpPort, sms, ApiKeyAuthenticator.sha256Hex(SB_KEY),
                 PERMISSIONS);
-        return ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces), SecretResolver.withEnvironment(Map.of()));
+        return ConfigLoader.parse(GatewayFixture.yaml(dir, workspaces + extraWorkspaces),
+                SecretResolver.withEnvironment(Map.of()));
     }
 }

@@ -14,7 +14,7 @@ import java.util.Locale;
  * limiter's cost, {@link LimitsBenchmark}), {@code Bench push} with them, {@code [--store sqlite|postgres]} and
  * {@code [--users N] [--recipients N] [--in-flight N]} (end-to-end push beside raw Pushy, {@link PushBenchmark}), or
  * {@code Bench webhook} with the common options and {@code [--users N] [--recipients N] [--in-flight N]
- * [--currents on]} (end-to-end webhooks beside the JDK's HttpClient, optionally with the event stream on,
+ * [--currents on|compare]} (end-to-end webhooks beside the JDK's HttpClient, optionally with the event stream on,
  * {@link EgressBenchmark}), {@code Bench smtp} likewise (email through an SMTP relay beside raw Angus Mail),
  * {@code Bench backlog [--deliveries N] [--seconds S]} (memory with N deliveries queued for a host that is down,
  * {@link BacklogBenchmark}), or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
@@ -51,7 +51,7 @@ public final class Bench {
                     + "       loadtest/bench push ... [--store sqlite|postgres] [--users 10000] [--recipients 50] "
                     + "[--in-flight 1000]\n"
                     + "       loadtest/bench webhook ... [--users 10000] [--recipients 50] [--in-flight 256] "
-                    + "[--currents off|on]\n"
+                    + "[--currents off|on|compare]\n"
                     + "       loadtest/bench smtp ... [--users 10000] [--recipients 50] [--in-flight 8]\n"
                     + "       loadtest/bench backlog [--deliveries 100000] [--seconds 60]\n"
                     + "       loadtest/bench ratelimit");
@@ -72,7 +72,7 @@ public final class Bench {
         int deliveries = 100_000;
         HeraldStore.Kind store = HeraldStore.Kind.SQLITE;
         int nodes = 1;
-        boolean currents = false;
+        WebhookEgress.Stream currents = WebhookEgress.Stream.OFF;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
@@ -91,9 +91,10 @@ public final class Bench {
                 case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
                 case "--deliveries" -> deliveries = Integer.parseInt(args[i + 1]);
                 case "--currents" -> currents = switch (args[i + 1]) {
-                    case "on" -> true;
-                    case "off" -> false;
-                    default -> throw new IllegalArgumentException("--currents on or off, not " + args[i + 1]);
+                    case "on" -> WebhookEgress.Stream.ON;
+                    case "off" -> WebhookEgress.Stream.OFF;
+                    case "compare" -> WebhookEgress.Stream.COMPARE;
+                    default -> throw new IllegalArgumentException("--currents on, off or compare, not " + args[i + 1]);
                 };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }

@@ -48,6 +48,19 @@ final class EgressBenchmark {
             return "";
         }
 
+        /**
+         * The workspace keys of a second Herald run beside the first, interleaved round by round, when the benchmark
+         * compares a feature on against off in the same run (e.g. the event stream).
+         */
+        default java.util.Optional<String> comparedWorkspaceYaml() {
+            return java.util.Optional.empty();
+        }
+
+        /** Requests a compared feature made to a sink of its own so far (e.g. event batches), to wait for it. */
+        default long sideTraffic() {
+            return 0;
+        }
+
         /** A line more for the report, if the egress has something to add. */
         default String report() {
             return "";
@@ -62,16 +75,22 @@ final class EgressBenchmark {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<CeilingLoop.Result> raw = new ArrayList<>();
         List<EndToEnd.HeraldRound> rounds = new ArrayList<>();
+        List<EndToEnd.HeraldRound> comparedRounds = new ArrayList<>();
         String benchRss;
         String heraldRss;
-        try (egress; var gateway = AcceptBenchmark.startWith(o, java, dir.resolve("herald"), """
-                workspaces:
-                  - id: hooks
-                    api_keys: [ { name: hooks, sha256: "%s", permissions: [messages.send, users.track] } ]
-                    limits: { hourly: 1000000000, burst_per_second: 1000000000, users_track_per_3s: 1000000000 }
-                """.formatted(ApiKeyAuthenticator.sha256Hex(KEY)) + egress.workspaceYaml() + egress.yaml())) {
+        String comparedRss = "";
+        AcceptBenchmark.Running compared = null;
+        try (egress; var gateway = AcceptBenchmark.startWith(o, java, dir.resolve("herald"),
+                workspace(egress.workspaceYaml()) + egress.yaml())) {
+            if (egress.comparedWorkspaceYaml().isPresent()) {
+                compared = AcceptBenchmark.startWith(o, java, dir.resolve("herald-compared"),
+                        workspace(egress.comparedWorkspaceYaml().get()) + egress.yaml());
+            }
             DeliverySink sink = egress.sink();
             egress.prepare(gateway.port(), users);
+            if (compared != null) {
+                egress.prepare(compared.port(), users);
+            }
             List<String> bodies = IntStream.range(0, Math.max(1, users / perRequest))
                     .mapToObj(i -> egress.sendBody(i * perRequest, perRequest, users)).toList();
             System.out.println("warming up");
@@ -83,11 +102,10 @@ final class EgressBenchmark {
                     2 * rawWarm.accepted() / perRequest));
             var herald = new AcceptBenchmark.Options(o.connections(), o.warmup(), o.measure(), offered, o.rounds(),
                     o.heraldJar());
-            long base = sink.accepted();
-            var warm = new LoadGenerator(gateway.port(), o.connections(), "/messages/send", KEY, bodies)
-                    .run(Duration.ZERO, o.warmup(), offered);
-            if (!sink.awaitAccepted(base + warm.accepted() * perRequest, EndToEnd.DRAIN_LIMIT)) {
-                System.out.println("(warm-up deliveries not all made within " + EndToEnd.DRAIN_LIMIT + ")");
+            warm(sink, gateway, o, offered, bodies, perRequest);
+            if (compared != null) {
+                warm(sink, compared, o, offered, bodies, perRequest);
+                settle(egress);
             }
             System.out.printf("herald is offered %d requests (%d %s) per round%n", offered, offered * perRequest,
                     egress.unit());
@@ -96,25 +114,89 @@ final class EgressBenchmark {
                 raw.add(r);
                 System.out.printf("round %d %-16s %10.0f %s/s  p99 %.2f ms  failed %d%n", round, egress.ceilingName(),
                         r.throughput(), egress.unit(), r.p99Micros() / 1000, r.failed());
-                var h = EndToEnd.herald(sink, gateway, null, herald, KEY, bodies, perRequest);
-                rounds.add(h);
-                System.out.printf("round %d %-16s %10.0f %s/s  %8.0f req/s  p99 %.2f ms  errors %d  delivered %d of "
-                                + "%d  drain %.1f s%s  cpu: herald %.2f + bench %.2f cores%n", round, "herald",
-                        h.deliveriesPerSecond(), egress.unit(), h.load().throughput(), h.load().p99Micros() / 1000,
-                        h.load().errors(), h.delivered(), h.expected(), h.drain().toMillis() / 1000.0,
-                        h.drained() ? "" : " (drain limit hit)", h.heraldCores(), h.benchCores());
+                rounds.add(heraldRound(round, "herald", egress, sink, gateway, herald, bodies, perRequest));
+                if (compared != null) {
+                    comparedRounds.add(heraldRound(round, "herald compared", egress, sink, compared, herald, bodies,
+                            perRequest));
+                    // The compared feature's own traffic (events still streaming) must not run into the next round.
+                    settle(egress);
+                }
             }
             benchRss = ChildProcess.rss(ProcessHandle.current().pid());
             heraldRss = gateway.child().rss();
+            if (compared != null) {
+                comparedRss = compared.child().rss();
+            }
             for (var round : rounds) {
                 if (!round.load().errorSamples().isEmpty()) {
                     System.out.println("herald error answers (first distinct ones): " + round.load().errorSamples());
                 }
             }
+        } finally {
+            if (compared != null) {
+                compared.close();
+            }
         }
         var rawMedian = raw.stream().sorted(Comparator.comparingDouble(CeilingLoop.Result::throughput)).toList()
                 .get(raw.size() / 2);
         print(o, egress, perRequest, rawMedian, EndToEnd.median(rounds), benchRss, heraldRss);
+        if (!comparedRounds.isEmpty()) {
+            var off = EndToEnd.median(rounds);
+            var on = EndToEnd.median(comparedRounds);
+            System.out.printf("%-26s %11.0f %10.0f %9.2f %9.2f %8d  %s (herald compared)%n", "herald compared",
+                    on.deliveriesPerSecond(), on.load().throughput(), on.load().p50Micros() / 1000,
+                    on.load().p99Micros() / 1000, on.load().errors(), comparedRss);
+            double paired = rounds.size() == comparedRounds.size() ? EndToEnd.medianRatio(comparedRounds, rounds)
+                    : on.deliveriesPerSecond() / off.deliveriesPerSecond();
+            System.out.printf("compared / herald: %.2f of the throughput (median of the per-round ratios), i.e. the "
+                    + "compared feature costs %.0f %%%n", paired, 100 * (1 - paired));
+        }
+    }
+
+    private static String workspace(String more) {
+        return """
+                workspaces:
+                  - id: hooks
+                    api_keys: [ { name: hooks, sha256: "%s", permissions: [messages.send, users.track] } ]
+                    limits: { hourly: 1000000000, burst_per_second: 1000000000, users_track_per_3s: 1000000000 }
+                """.formatted(ApiKeyAuthenticator.sha256Hex(KEY)) + more;
+    }
+
+    private static void warm(DeliverySink sink, AcceptBenchmark.Running gateway, AcceptBenchmark.Options o,
+                             long offered, List<String> bodies, int perRequest) throws Exception {
+        long base = sink.accepted();
+        var warm = new LoadGenerator(gateway.port(), o.connections(), "/messages/send", KEY, bodies)
+                .run(Duration.ZERO, o.warmup(), offered);
+        if (!sink.awaitAccepted(base + warm.accepted() * perRequest, EndToEnd.DRAIN_LIMIT)) {
+            System.out.println("(warm-up deliveries not all made within " + EndToEnd.DRAIN_LIMIT + ")");
+        }
+    }
+
+    private static EndToEnd.HeraldRound heraldRound(int round, String name, Egress egress, DeliverySink sink,
+                                                    AcceptBenchmark.Running gateway, AcceptBenchmark.Options herald,
+                                                    List<String> bodies, int perRequest) throws Exception {
+        var h = EndToEnd.herald(sink, gateway, null, herald, KEY, bodies, perRequest);
+        System.out.printf("round %d %-16s %10.0f %s/s  %8.0f req/s  p99 %.2f ms  errors %d  delivered %d of "
+                        + "%d  drain %.1f s%s  cpu: herald %.2f + bench %.2f cores%n", round, name,
+                h.deliveriesPerSecond(), egress.unit(), h.load().throughput(), h.load().p99Micros() / 1000,
+                h.load().errors(), h.delivered(), h.expected(), h.drain().toMillis() / 1000.0,
+                h.drained() ? "" : " (drain limit hit)", h.heraldCores(), h.benchCores());
+        return h;
+    }
+
+    /** Waits until the egress's side traffic has been quiet for two seconds (bounded by the drain limit). */
+    private static void settle(Egress egress) throws InterruptedException {
+        long deadline = System.nanoTime() + EndToEnd.DRAIN_LIMIT.toNanos();
+        long last = egress.sideTraffic();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
+            Thread.sleep(200);
+            long now = egress.sideTraffic();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     private static void print(AcceptBenchmark.Options o, Egress egress, int perRequest, CeilingLoop.Result raw,

@@ -65,4 +65,14 @@ final class EndToEnd {
         sorted.sort(Comparator.comparingDouble(HeraldRound::deliveriesPerSecond));
         return sorted.get(sorted.size() / 2);
     }
+
+    /** The median of {@code a[i] / b[i]} delivery rates: paired rounds, so load that hit both rounds of a pair cancels. */
+    static double medianRatio(List<HeraldRound> a, List<HeraldRound> b) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            ratios.add(a.get(i).deliveriesPerSecond() / b.get(i).deliveriesPerSecond());
+        }
+        ratios.sort(Comparator.naturalOrder());
+        return ratios.get(ratios.size() / 2);
+    }
 }

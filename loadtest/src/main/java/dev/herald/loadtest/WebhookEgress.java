@@ -7,7 +7,8 @@ import java.time.Duration;
  * {@code 200}), beside the JDK's {@code HttpClient} sending the same requests ({@link HttpClientCeiling}). The
  * workspace sets {@code webhook.allow_private_networks} so Herald may reach 127.0.0.1. With {@code --currents on}
  * the workspace also streams every message event to a second loopback sink (batches of 100), so two runs show
- * what the event stream costs.
+ * what the event stream costs; {@code --currents compare} runs a second Herald with the stream on beside one without,
+ * interleaved round by round in the same run, which is what makes the difference worth reading on a busy machine.
  */
 final class WebhookEgress implements EgressBenchmark.Egress {
     private static final String PATH = "/hook";
@@ -16,25 +17,50 @@ final class WebhookEgress implements EgressBenchmark.Egress {
     private final HttpSink sink;
     private final HttpClientCeiling client;
     private final int maxInFlight;
+    private final Stream stream;
     private final HttpSink events;
 
-    WebhookEgress(int maxInFlight, boolean currents) throws InterruptedException {
+    /** Whether Herald streams its message events ({@code --currents off|on|compare}). */
+    enum Stream { OFF, ON, COMPARE }
+
+    WebhookEgress(int maxInFlight, Stream stream) throws InterruptedException {
         this.sink = new HttpSink();
         this.client = new HttpClientCeiling(sink, PATH, PAYLOAD, maxInFlight);
         this.maxInFlight = maxInFlight;
-        this.events = currents ? new HttpSink() : null;
+        this.stream = stream;
+        this.events = stream == Stream.OFF ? null : new HttpSink();
     }
 
     @Override
     public String workspaceYaml() {
-        return events == null ? "" : "    events: { currents: { url: \"http://127.0.0.1:" + events.port()
+        return stream == Stream.ON ? streamYaml() : "";
+    }
+
+    @Override
+    public java.util.Optional<String> comparedWorkspaceYaml() {
+        return stream == Stream.COMPARE ? java.util.Optional.of(streamYaml()) : java.util.Optional.empty();
+    }
+
+    @Override
+    public long sideTraffic() {
+        return events == null ? 0 : events.accepted();
+    }
+
+    private String streamYaml() {
+        return "    events: { currents: { url: \"http://127.0.0.1:" + events.port()
                 + "/currents\", token: bench-token, batch_size: 100, flush_interval: 1s } }\n";
     }
 
     @Override
     public String report() {
-        return events == null ? "event stream: off (--currents on streams every event to a second sink)"
-                : "event stream: on; " + events.accepted() + " batches of up to 100 events taken by the events sink";
+        return switch (stream) {
+            case OFF -> "event stream: off (--currents on streams every event to a second sink; --currents compare "
+                    + "runs Herald with and without it in the same run)";
+            case ON -> "event stream: on; " + events.accepted() + " batches of up to 100 events taken by the events "
+                    + "sink";
+            case COMPARE -> "event stream: compared; " + events.accepted() + " batches of up to 100 events taken by "
+                    + "the events sink from the second Herald";
+        };
     }
 
     @Override

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Publishes each workspace's stream to its connector: a batch of up to {@code batch_size} events, oldest first, once
  * it is full or its oldest event has waited {@code flush_interval}; one batch at a time per workspace, so the
  * connector sees events in the order they happened. A workspace's stream is leased to one node at a time in the
- * journal. A batch the connector does not answer with a 2xx is sent again after a backoff (1 s doubling to 5 min, or
+ * journal; the node keeps the lease while batches succeed (each success renews it in the transaction that deletes
+ * the published events), so the single writer does one small transaction per batch and the batch itself is read on
+ * a reader connection. A lease is given up on a failure, at a stop, or lapses {@link #LEASE} after a node dies. A batch the connector does not answer with a 2xx is sent again after a backoff (1 s doubling to 5 min, or
  * the connector's {@code Retry-After}, up to an hour), which survives a restart; each event is retried until its age
  * limit ({@link CurrentsEvents#MAX_AGE}) and then kept as dead for replay (and deleted a week later). Publishing
  * runs on its own thread and sender: a slow or dead connector never holds up a delivery.
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class CurrentsPublisher implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(CurrentsPublisher.class);
     static final Duration LEASE = Duration.ofSeconds(30);
+    /** A held lease is renewed in the journal before it has less than this left. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     static final Duration DEAD_KEPT = Duration.ofDays(7);
@@ -56,6 +60,8 @@ final class CurrentsPublisher implements AutoCloseable {
     private final Set<String> sending = ConcurrentHashMap.newKeySet();
     /** When a workspace's connector may be tried next, as far as this node knows (the journal has the truth). */
     private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
+    /** Workspaces whose stream this node leases, and until when (as written in the journal). */
+    private final Map<String, Instant> leasedUntil = new ConcurrentHashMap<>();
     private final Thread loop;
     private volatile boolean running = true;
     private Instant nextRecount = Instant.MIN;
@@ -134,30 +140,40 @@ final class CurrentsPublisher implements AutoCloseable {
 
     /** The next batch, leased to this node, if one is due. */
     private Optional<StreamBatch> take(String workspace, CurrentsConfig c, Instant now) throws Exception {
-        List<StreamEventRow> peek = store.read(tx -> tx.streamEvents().oldestPending(workspace, c.batchSize()))
-                .get(30, TimeUnit.SECONDS);
+        List<StreamEventRow> peek = pending(workspace, c);
         if (peek.isEmpty() || peek.size() < c.batchSize()
                 && now.isBefore(peek.get(0).createdAt().plus(c.flushInterval()))) {
             return Optional.empty();
         }
-        Taken taken = store.write(tx -> {
-            if (tx.streamEvents().lease(workspace, owner, now, now.plus(LEASE))) {
-                return new Taken(tx.streamEvents().oldestPending(workspace, c.batchSize()), now);
+        Instant held = leasedUntil.get(workspace);
+        if (held == null || !now.plus(LEASE_MARGIN).isBefore(held)) {
+            Instant until = now.plus(LEASE);
+            Instant lookAgainAt = store.write(tx -> {
+                if (tx.streamEvents().lease(workspace, owner, now, until)) {
+                    return null;
+                }
+                // Another node has it, or its backoff (perhaps from before a restart) is not over: look again then.
+                Instant backoffEnds = tx.streamEvents().connector(workspace).map(StreamConnector::nextAttemptAt)
+                        .orElse(now);
+                return backoffEnds.isAfter(now) ? backoffEnds : now.plusSeconds(1);
+            }).get(30, TimeUnit.SECONDS);
+            if (lookAgainAt != null) {
+                leasedUntil.remove(workspace);
+                notBefore.put(workspace, lookAgainAt);
+                return Optional.empty();
             }
-            // Another node has it, or its backoff (perhaps from before a restart) is not over: look again then.
-            Instant backoffEnds = tx.streamEvents().connector(workspace).map(StreamConnector::nextAttemptAt)
-                    .orElse(now);
-            return new Taken(List.of(), backoffEnds.isAfter(now) ? backoffEnds : now.plusSeconds(1));
-        }).get(30, TimeUnit.SECONDS);
-        if (taken.events().isEmpty()) {
-            notBefore.put(workspace, taken.lookAgainAt());
-            return Optional.empty();
+            leasedUntil.put(workspace, until);
+            // Read again under the lease: another node may have published what the first look saw.
+            peek = pending(workspace, c);
+            if (peek.isEmpty()) {
+                return Optional.empty();
+            }
         }
-        return Optional.of(new StreamBatch(workspace, taken.events()));
+        return Optional.of(new StreamBatch(workspace, peek));
     }
 
-    /** What a lease attempt got: the batch, or when to look again. */
-    private record Taken(List<StreamEventRow> events, Instant lookAgainAt) {
+    private List<StreamEventRow> pending(String workspace, CurrentsConfig c) throws Exception {
+        return store.read(tx -> tx.streamEvents().oldestPending(workspace, c.batchSize())).get(30, TimeUnit.SECONDS);
     }
 
     private void send(StreamBatch batch, CurrentsConfig c) {
@@ -204,11 +220,16 @@ final class CurrentsPublisher implements AutoCloseable {
         Instant now = clock.instant();
         String ws = batch.workspace();
         if (outcome instanceof SendOutcome.Accepted) {
-            return store.<Void>write(tx -> {
+            Instant until = now.plus(LEASE);
+            return store.<Boolean>write(tx -> {
                 tx.streamEvents().published(batch.events());
-                tx.streamEvents().release(ws, owner, Optional.empty(), now);
-                return null;
-            }).thenRun(() -> {
+                return tx.streamEvents().renew(ws, owner, until);
+            }).thenAccept(renewed -> {
+                if (renewed) {
+                    leasedUntil.put(ws, until);
+                } else {
+                    leasedUntil.remove(ws);
+                }
                 backlog.published(ws, batch.events().size());
                 notBefore.remove(ws);
             });
@@ -219,6 +240,7 @@ final class CurrentsPublisher implements AutoCloseable {
             Instant next = now.plus(backoff(failures, outcome));
             int dead = tx.streamEvents().failed(batch.events(), error, now);
             tx.streamEvents().release(ws, owner, Optional.of(error), next);
+            leasedUntil.remove(ws);
             notBefore.put(ws, next);
             if (failures == 1 || dead > 0) {
                 logger.warn("workspace {}: the events connector refused a batch of {} ({}); trying again at {}{}", ws,
@@ -251,8 +273,28 @@ final class CurrentsPublisher implements AutoCloseable {
         LockSupport.unpark(loop);
         try {
             loop.join(TimeUnit.SECONDS.toMillis(5));
+            releaseLeases();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Gives back the leases this node holds, so another node takes the streams over at once. */
+    private void releaseLeases() throws InterruptedException {
+        for (String ws : List.copyOf(leasedUntil.keySet())) {
+            if (sending.contains(ws)) {
+                continue; // its batch's outcome releases or renews it; a stop lets the lease lapse
+            }
+            try {
+                store.<Void>write(tx -> {
+                    tx.streamEvents().giveBack(ws, owner);
+                    return null;
+                }).get(5, TimeUnit.SECONDS);
+                leasedUntil.remove(ws);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                     | RuntimeException e) {
+                logger.warn("could not give back the event stream lease of workspace {}: {}", ws, e.toString());
+            }
         }
     }
 }

@@ -19,6 +19,14 @@ public sealed interface Access {
     record Unauthenticated() implements Access {
     }
 
+    /**
+     * No credentials at all, and none checked: only for documents that are the same for every caller and reveal
+     * nothing of any workspace (the API's OpenAPI description). Never rate limited, as there is no workspace to
+     * charge.
+     */
+    record Public() implements Access {
+    }
+
     /** Shorthand for {@link Permission}. */
     static Access permission(String name) {
         return new Permission(name);

@@ -31,6 +31,7 @@ public final class ApiPipeline implements RequestProcessor {
     static final String AUTH_FAILED = "Error authenticating credentials";
     static final String FORBIDDEN = "You do not have permission to access this resource";
 
+    private final List<Endpoint> endpoints;
     private final Router router;
     private final Supplier<ApiKeyAuthenticator> authenticator;
     private final IngressGate gate;
@@ -46,12 +47,18 @@ public final class ApiPipeline implements RequestProcessor {
      */
     public ApiPipeline(List<Endpoint> endpoints, Supplier<ApiKeyAuthenticator> authenticator, IngressGate gate,
                        CallInterceptor interceptor, FailureMapping failures, Clock clock) {
-        this.router = new Router(endpoints);
+        this.endpoints = List.copyOf(endpoints);
+        this.router = new Router(this.endpoints);
         this.authenticator = authenticator;
         this.gate = gate;
         this.interceptor = interceptor;
         this.failures = failures;
         this.clock = clock;
+    }
+
+    /** The routes this pipeline serves, in the order they are matched (what the API documentation must cover). */
+    public List<Endpoint> endpoints() {
+        return endpoints;
     }
 
     @Override
@@ -68,7 +75,7 @@ public final class ApiPipeline implements RequestProcessor {
 
     private CompletionStage<ApiResponse> dispatch(Endpoint endpoint, Map<String, String> params, ApiRequest request) {
         try {
-            if (endpoint.access() instanceof Access.Unauthenticated) {
+            if (endpoint.access() instanceof Access.Unauthenticated || endpoint.access() instanceof Access.Public) {
                 return endpoint.rawHandler().handle(request, params);
             }
             JsonNode body = null;

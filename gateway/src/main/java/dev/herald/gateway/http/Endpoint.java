@@ -20,7 +20,7 @@ public record Endpoint(String method, String pattern, Access access, boolean jso
         CompletionStage<ApiResponse> handle(ApiCall call);
     }
 
-    /** Handles an unauthenticated request (signed callbacks verify the caller themselves). */
+    /** Handles a request without an API key: a signed callback (it verifies the caller itself) or a public document. */
     @FunctionalInterface
     public interface RawHandler {
         CompletionStage<ApiResponse> handle(ApiRequest request, Map<String, String> pathParams);
@@ -45,5 +45,10 @@ public record Endpoint(String method, String pattern, Access access, boolean jso
     /** An endpoint outside API-key authentication. */
     public static Endpoint unauthenticated(String method, String pattern, RawHandler handler) {
         return new Endpoint(method, pattern, new Access.Unauthenticated(), false, null, handler);
+    }
+
+    /** A {@code GET} anyone may call, with no key: see {@link Access.Public} for what may be served so. */
+    public static Endpoint publicGet(String pattern, RawHandler handler) {
+        return new Endpoint("GET", pattern, new Access.Public(), false, null, handler);
     }
 }

@@ -25,7 +25,23 @@ public enum RateClass {
      * {@code POST /subscription/status/set} and {@code /v2/subscription/status/set}: {@code subscription_per_minute},
      * one bucket for both (Braze: 5,000 per minute shared).
      */
-    SUBSCRIPTION;
+    SUBSCRIPTION,
+    /** {@code POST /users/export/ids}: {@code users_export_per_minute} (Braze: 250 per minute). */
+    USERS_EXPORT,
+    /**
+     * {@code POST /users/delete}, {@code /users/alias/new}, {@code /users/alias/update}, {@code /users/identify} and
+     * {@code /users/merge}: {@code users_identity_per_minute}, one bucket for all five (Braze: 20,000 per minute
+     * shared).
+     */
+    USERS_IDENTITY,
+    /**
+     * {@code POST /users/external_ids/rename} and {@code /users/external_ids/remove}: {@code external_ids_per_minute},
+     * one bucket for both (Braze documents 1,000 per minute on one shared page for the two).
+     */
+    EXTERNAL_IDS;
+
+    private static final java.util.Set<String> IDENTITY_PATHS = java.util.Set.of("/users/delete", "/users/alias/new",
+            "/users/alias/update", "/users/identify", "/users/merge");
 
     /** The name in metrics and Redis keys. */
     public String wireName() {
@@ -44,6 +60,15 @@ public enum RateClass {
         if (pattern.equals("/subscription/status/set") || pattern.equals("/v2/subscription/status/set")) {
             return SUBSCRIPTION;
         }
+        if (pattern.equals("/users/export/ids")) {
+            return USERS_EXPORT;
+        }
+        if (IDENTITY_PATHS.contains(pattern)) {
+            return USERS_IDENTITY;
+        }
+        if (pattern.startsWith("/users/external_ids/")) {
+            return EXTERNAL_IDS;
+        }
         if (isMessaging(pattern) && isBroadcast(body)) {
             return BROADCAST;
         }
@@ -59,6 +84,12 @@ public enum RateClass {
             case BROADCAST -> Limit.of(new Policy("broadcast", limits.broadcastPerMinute(), Duration.ofMinutes(1)));
             case TRANSACTIONAL -> Limit.of(Policy.perSecond("transactional", limits.transactionalPerSecond()));
             case SUBSCRIPTION -> Limit.of(new Policy("subscription", limits.subscriptionPerMinute(),
+                    Duration.ofMinutes(1)));
+            case USERS_EXPORT -> Limit.of(new Policy("users_export", limits.usersExportPerMinute(),
+                    Duration.ofMinutes(1)));
+            case USERS_IDENTITY -> Limit.of(new Policy("users_identity", limits.usersIdentityPerMinute(),
+                    Duration.ofMinutes(1)));
+            case EXTERNAL_IDS -> Limit.of(new Policy("external_ids", limits.externalIdsPerMinute(),
                     Duration.ofMinutes(1)));
         };
     }

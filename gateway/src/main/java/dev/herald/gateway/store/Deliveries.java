@@ -376,6 +376,21 @@ public final class Deliveries {
         return scrub.executeUpdate();
     }
 
+    /**
+     * Points the deliveries of a merged user at the user it was merged into ({@code /users/merge}): pending ones are
+     * then rendered against the kept profile and their directory effects (a bounce, an opt-out) land on it, and a
+     * later {@code /users/delete} of the kept user scrubs them too. Their addresses stay as resolved when they were
+     * accepted.
+     *
+     * @return how many deliveries now point at {@code to}
+     */
+    public int followUser(long from, long to) throws SQLException {
+        PreparedStatement ps = sql.prepare("UPDATE delivery SET user_id = ? WHERE user_id = ?");
+        ps.setLong(1, to);
+        ps.setLong(2, from);
+        return ps.executeUpdate();
+    }
+
     /** The delivery a provider knows by this id (Twilio's Message SID), within a workspace. */
     public Optional<DeliveryRow> byProviderMessageId(String workspace, String providerMessageId)
             throws SQLException {

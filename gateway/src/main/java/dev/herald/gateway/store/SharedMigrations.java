@@ -131,6 +131,17 @@ public final class SharedMigrations {
                       updated_at BIGINT NOT NULL)""",
                     "CREATE UNIQUE INDEX content_block_name ON content_block (workspace, name)",
                     "CREATE INDEX content_block_updated ON content_block (workspace, updated_at)"),
+            // External ids deprecated by /users/external_ids/rename: each still finds its profile (sends, track,
+            // export) until /users/external_ids/remove takes it away. Unique per workspace; the code keeps an id from
+            // being both primary (app_user.external_id) and deprecated.
+            List.of("""
+                    CREATE TABLE deprecated_external_id (
+                      workspace TEXT NOT NULL,
+                      external_id TEXT NOT NULL,
+                      user_id BIGINT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      PRIMARY KEY (workspace, external_id))""",
+                    "CREATE INDEX deprecated_external_id_user ON deprecated_external_id (user_id)"),
             // The operator console's message lookup: a workspace's deliveries to one recipient (external id, alias)
             // or one address (email, phone, push token, webhook URL), newest first, and the dispatches an
             // external_send_id produced whatever the campaign, each one index seek.

@@ -173,6 +173,29 @@ public final class StreamEvents {
         ps.executeUpdate();
     }
 
+    /**
+     * Keeps {@code owner}'s lease after a published batch, until {@code until}, and clears any backoff.
+     *
+     * @return whether {@code owner} still held it (else another node took it over after it lapsed)
+     */
+    public boolean renew(String workspace, String owner, Instant until) throws SQLException {
+        PreparedStatement ps = sql.prepare("UPDATE stream_connector SET lease_until = ?, next_attempt_at = 0, "
+                + "failures = 0 WHERE workspace = ? AND lease_owner = ?");
+        ps.setLong(1, Rows.millis(until));
+        ps.setString(2, workspace);
+        ps.setString(3, owner);
+        return ps.executeUpdate() == 1;
+    }
+
+    /** Gives up {@code owner}'s lease without touching the connector's backoff (a stopping node). */
+    public void giveBack(String workspace, String owner) throws SQLException {
+        PreparedStatement ps = sql.prepare("UPDATE stream_connector SET lease_owner = NULL, lease_until = 0 "
+                + "WHERE workspace = ? AND lease_owner = ?");
+        ps.setString(1, workspace);
+        ps.setString(2, owner);
+        ps.executeUpdate();
+    }
+
     /** Deletes dead events last touched before {@code before}, at most {@code limit}. */
     public int purgeDead(Instant before, int limit) throws SQLException {
         PreparedStatement ps = sql.prepare("DELETE FROM stream_event WHERE seq IN (SELECT seq FROM stream_event "

@@ -19,15 +19,78 @@ public final class Users {
     private static final String COLUMNS = "id, workspace, braze_id, external_id, email, email_invalid, phone, "
             + "phone_invalid, email_subscribe, push_subscribe, time_zone, profile, custom, created_at, updated_at";
 
+    private static final String PREFIXED = "u.id, u.workspace, u.braze_id, u.external_id, u.email, u.email_invalid, "
+            + "u.phone, u.phone_invalid, u.email_subscribe, u.push_subscribe, u.time_zone, u.profile, u.custom, "
+            + "u.created_at, u.updated_at";
+
     private final Sql sql;
 
     Users(Sql sql) {
         this.sql = sql;
     }
 
-    /** The user with this external id. */
+    /**
+     * The user with this external id: its primary id, or an id deprecated by a rename and not yet removed (Braze's
+     * migration period, in which both ids find the profile).
+     */
     public Optional<UserRow> byExternalId(String workspace, String externalId) throws SQLException {
+        Optional<UserRow> primary = byPrimaryExternalId(workspace, externalId);
+        return primary.isPresent() ? primary : one("SELECT " + PREFIXED + " FROM deprecated_external_id d JOIN app_user u "
+                + "ON u.id = d.user_id WHERE d.workspace = ? AND d.external_id = ?", workspace, externalId);
+    }
+
+    /** The user whose primary external id this is (a deprecated id finds nobody here). */
+    public Optional<UserRow> byPrimaryExternalId(String workspace, String externalId) throws SQLException {
         return one("SELECT " + COLUMNS + " FROM app_user WHERE workspace = ? AND external_id = ?", workspace, externalId);
+    }
+
+    /** Whether this external id is deprecated (renamed away from and not yet removed). */
+    public boolean isDeprecatedExternalId(String workspace, String externalId) throws SQLException {
+        PreparedStatement ps = sql.prepareUnrelated("SELECT 1 FROM deprecated_external_id WHERE workspace = ? "
+                + "AND external_id = ?");
+        ps.setString(1, workspace);
+        ps.setString(2, externalId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** Keeps {@code externalId} as a deprecated id of the user (after a rename). */
+    public void deprecateExternalId(String workspace, String externalId, long userId, Instant now) throws SQLException {
+        PreparedStatement ps = sql.prepare("INSERT INTO deprecated_external_id (workspace, external_id, user_id, "
+                + "created_at) VALUES (?,?,?,?)");
+        ps.setString(1, workspace);
+        ps.setString(2, externalId);
+        ps.setLong(3, userId);
+        ps.setLong(4, Rows.millis(now));
+        ps.executeUpdate();
+    }
+
+    /**
+     * Removes a deprecated external id: it finds no profile any more.
+     *
+     * @return whether it was a deprecated id
+     */
+    public boolean removeDeprecatedExternalId(String workspace, String externalId) throws SQLException {
+        PreparedStatement ps = sql.prepare("DELETE FROM deprecated_external_id WHERE workspace = ? AND external_id = ?");
+        ps.setString(1, workspace);
+        ps.setString(2, externalId);
+        return ps.executeUpdate() > 0;
+    }
+
+    /** The users with a push token registered with this device id (Braze's {@code device_id}). */
+    public List<UserRow> byDeviceId(String workspace, String deviceId) throws SQLException {
+        PreparedStatement ps = sql.prepareUnrelated("SELECT " + PREFIXED + " FROM app_user u WHERE u.id IN (SELECT "
+                + "t.user_id FROM push_token t WHERE t.workspace = ? AND t.device_id = ?) ORDER BY u.id");
+        ps.setString(1, workspace);
+        ps.setString(2, deviceId);
+        List<UserRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
     }
 
     /** The user with this Herald/Braze id. */
@@ -37,9 +100,7 @@ public final class Users {
 
     /** The user an alias belongs to. */
     public Optional<UserRow> byAlias(String workspace, String label, String name) throws SQLException {
-        return one("SELECT u.id, u.workspace, u.braze_id, u.external_id, u.email, u.email_invalid, u.phone, "
-                + "u.phone_invalid, u.email_subscribe, u.push_subscribe, u.time_zone, u.profile, u.custom, u.created_at, "
-                + "u.updated_at FROM user_alias a JOIN app_user u ON u.id = a.user_id "
+        return one("SELECT " + PREFIXED + " FROM user_alias a JOIN app_user u ON u.id = a.user_id "
                 + "WHERE a.workspace = ? AND a.alias_label = ? AND a.alias_name = ?", workspace, label, name);
     }
 
@@ -143,6 +204,21 @@ public final class Users {
         ps.setString(3, name);
         ps.setLong(4, userId);
         ps.executeUpdate();
+    }
+
+    /**
+     * Renames an alias within its label ({@code /users/alias/update}).
+     *
+     * @return whether the alias existed
+     */
+    public boolean renameAlias(String workspace, String label, String oldName, String newName) throws SQLException {
+        PreparedStatement ps = sql.prepare("UPDATE user_alias SET alias_name = ? WHERE workspace = ? AND alias_label = ? "
+                + "AND alias_name = ?");
+        ps.setString(1, newName);
+        ps.setString(2, workspace);
+        ps.setString(3, label);
+        ps.setString(4, oldName);
+        return ps.executeUpdate() > 0;
     }
 
     /** The aliases of a user as {@code label → name} pairs. */
@@ -321,8 +397,19 @@ public final class Users {
 
     /** Moves everything of user {@code from} (aliases, tokens, subscriptions, events) to user {@code to}. */
     public void moveAll(long from, long to) throws SQLException {
-        for (String statement : new String[] {"UPDATE user_alias SET user_id = ? WHERE user_id = ?",
-                "UPDATE push_token SET user_id = ? WHERE user_id = ?",
+        PreparedStatement aliases = sql.prepare("UPDATE user_alias SET user_id = ? WHERE user_id = ?");
+        aliases.setLong(1, to);
+        aliases.setLong(2, from);
+        aliases.executeUpdate();
+        moveActivity(from, to);
+    }
+
+    /**
+     * Moves the devices and history of user {@code from} to user {@code to}: push tokens, events and purchases, and
+     * the subscription-group states {@code to} has none for ({@code /users/merge}; aliases stay with {@code from}).
+     */
+    public void moveActivity(long from, long to) throws SQLException {
+        for (String statement : new String[] {"UPDATE push_token SET user_id = ? WHERE user_id = ?",
                 "UPDATE user_event SET user_id = ? WHERE user_id = ?"}) {
             PreparedStatement ps = sql.prepare(statement);
             ps.setLong(1, to);
@@ -342,11 +429,31 @@ public final class Users {
     public void delete(long userId) throws SQLException {
         for (String statement : new String[] {"DELETE FROM user_alias WHERE user_id = ?",
                 "DELETE FROM push_token WHERE user_id = ?", "DELETE FROM subscription WHERE user_id = ?",
-                "DELETE FROM user_event WHERE user_id = ?", "DELETE FROM app_user WHERE id = ?"}) {
+                "DELETE FROM user_event WHERE user_id = ?", "DELETE FROM deprecated_external_id WHERE user_id = ?",
+                "DELETE FROM app_user WHERE id = ?"}) {
             PreparedStatement ps = sql.prepare(statement);
             ps.setLong(1, userId);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * A summary per name of a user's events ({@code kind} = event) or purchases ({@code kind} = purchase) as kept:
+     * the count and the first and last times.
+     */
+    public List<EventSummary> eventSummaries(long userId, String kind) throws SQLException {
+        PreparedStatement ps = sql.prepareUnrelated("SELECT name, MIN(time), MAX(time), COUNT(*) FROM user_event "
+                + "WHERE user_id = ? AND kind = ? GROUP BY name ORDER BY name");
+        ps.setLong(1, userId);
+        ps.setString(2, kind);
+        List<EventSummary> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new EventSummary(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3)), rs.getLong(4)));
+            }
+        }
+        return out;
     }
 
     /** Deletes events and purchases recorded before {@code before}, at most {@code limit}. */

@@ -1,6 +1,8 @@
 /**
- * The user directory's Braze endpoints: {@code /users/track}, {@code /users/delete}, {@code /users/identify}
- * and {@code /users/alias/new}. Every write is durable before the 201, like a dispatch.
+ * The user directory's Braze endpoints: {@code /users/track}, {@code /users/delete}, {@code /users/identify},
+ * {@code /users/alias/new} and {@code /users/alias/update}, {@code /users/merge}, the external id migration
+ * ({@code /users/external_ids/rename} and {@code /remove}) and {@code /users/export/ids}. Every write is durable
+ * before its 2xx, like a dispatch.
  */
 @NullMarked
 package dev.herald.gateway.users;

@@ -32,7 +32,7 @@ final class RateClassTest {
         assertEquals(RateClass.BROADCAST, RateClass.of(post("/campaigns/trigger/send"), body("{\"segment_id\":\"s\"}")));
         assertEquals(RateClass.BROADCAST, RateClass.of(post("/canvas/trigger/send"), body("{\"audience\":{}}")));
         assertEquals(RateClass.BROADCAST, RateClass.of(post("/messages/schedule/create"), body("{\"broadcast\":true}")));
-        assertEquals(RateClass.GENERAL, RateClass.of(post("/users/delete"), body("{\"broadcast\":true}")),
+        assertEquals(RateClass.USERS_IDENTITY, RateClass.of(post("/users/delete"), body("{\"broadcast\":true}")),
                 "only messaging calls can be broadcasts");
     }
 
@@ -65,5 +65,23 @@ final class RateClassTest {
         assertEquals(RateClass.GENERAL, RateClass.of(post("/email/status"), body("{}")));
         assertEquals(RateClass.GENERAL, RateClass.of(Endpoint.get("/subscription/status/get", new Access.AnyKey(),
                 call -> new CompletableFuture<>()), Json.object()));
+    }
+
+    @Test
+    void theExportTheIdentityWritesAndTheExternalIdMigrationHaveBrazesClasses() throws Exception {
+        assertEquals(RateClass.USERS_EXPORT, RateClass.of(post("/users/export/ids"), body("{}")));
+        for (String path : new String[] {"/users/delete", "/users/alias/new", "/users/alias/update", "/users/identify",
+                "/users/merge"}) {
+            assertEquals(RateClass.USERS_IDENTITY, RateClass.of(post(path), body("{}")), path);
+        }
+        assertEquals(RateClass.EXTERNAL_IDS, RateClass.of(post("/users/external_ids/rename"), body("{}")));
+        assertEquals(RateClass.EXTERNAL_IDS, RateClass.of(post("/users/external_ids/remove"), body("{}")));
+        var limits = LimitsConfig.defaults();
+        assertEquals(Limit.of(new Policy("users_export", 250, Duration.ofMinutes(1))),
+                RateClass.USERS_EXPORT.limit(limits));
+        assertEquals(Limit.of(new Policy("users_identity", 20_000, Duration.ofMinutes(1))),
+                RateClass.USERS_IDENTITY.limit(limits));
+        assertEquals(Limit.of(new Policy("external_ids", 1_000, Duration.ofMinutes(1))),
+                RateClass.EXTERNAL_IDS.limit(limits));
     }
 }
