@@ -10,7 +10,9 @@
   const $ = (id) => document.getElementById(id);
 
   let key = null;
+  let lastLookup = null; // {by, value}: the messages view refreshes it while shown
   let pollTimer = null;
+  let pollGeneration = 0;
   let chart = null;
   const replayed = new Map(); // delivery id -> {dispatch_id, channel, recipient}
 
@@ -22,8 +24,10 @@
     const fromUrl = params.get('key');
     if (fromUrl) {
       sessionStorage.setItem(KEY_STORE, fromUrl);
-      // The key leaves the address bar (and so the history and any screen share) at once.
-      history.replaceState(null, '', location.pathname + location.search + '#overview');
+      // The key leaves the address bar (and so the history and any screen share) at once; a view named beside it
+      // (#key=...&view=egress) stays.
+      const view = VIEWS.includes(params.get('view')) ? params.get('view') : 'overview';
+      history.replaceState(null, '', location.pathname + location.search + '#' + view);
     }
     return sessionStorage.getItem(KEY_STORE);
   }
@@ -76,7 +80,7 @@
       else if (k.startsWith('on')) e.addEventListener(k.substring(2), v);
       else e.setAttribute(k, v === true ? '' : v);
     });
-    children.flat().forEach((c) => {
+    children.flat(Infinity).forEach((c) => {
       if (c === null || c === undefined) return;
       e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     });
@@ -127,20 +131,22 @@
       if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
     stopPolling();
-    const refresh = { overview: loadOverview, egress: loadEgress, config: loadConfig }[view];
+    const generation = ++pollGeneration; // a tick of an earlier view or lookup never schedules another
+    const refresh = { overview: loadOverview, egress: loadEgress, config: loadConfig,
+      messages: lastLookup ? () => runLookup(null, true) : null }[view];
     if (refresh) {
       const tick = async () => {
         try { await refresh(); if (key) setStatus('Updated ' + new Date().toLocaleTimeString()); } catch (e) {
           if (e.status !== 401 && e.status !== 403) setStatus(e.message, true);
         }
-        if (key && currentView() === view && view !== 'config') pollTimer = setTimeout(tick, POLL_MS);
+        if (key && generation === pollGeneration && view !== 'config') pollTimer = setTimeout(tick, POLL_MS);
       };
       tick();
     }
     if (view === 'export') prefillExport();
   }
 
-  function stopPolling() { if (pollTimer) clearTimeout(pollTimer); pollTimer = null; }
+  function stopPolling() { if (pollTimer) clearTimeout(pollTimer); pollTimer = null; pollGeneration++; }
 
   // ---- overview ------------------------------------------------------------------------------------------------
 
@@ -151,12 +157,16 @@
       call('GET', '/herald/v1/usage?from=' + encodeURIComponent(since)),
     ]);
     const o = overview.json;
-    $('workspace').replaceChildren(...[el('span', {}, o.workspace), o.sandbox ? badge('sandbox', 'info') : null]
-      .filter(Boolean));
+    showWorkspace(o);
     renderCards(o, overview.headers);
     renderUsage(usage.json.usage || []);
     renderDead(o.recent_dead_letters || []);
     await renderReplayed();
+  }
+
+  function showWorkspace(o) {
+    $('workspace').replaceChildren(...[el('span', {}, o.workspace), o.sandbox ? badge('sandbox', 'info') : null]
+      .filter(Boolean));
   }
 
   function card(label, value, note) {
@@ -337,14 +347,17 @@
     runLookup();
   }
 
-  async function runLookup(ev) {
+  async function runLookup(ev, quietly) {
     if (ev) ev.preventDefault();
     const form = $('lookup-form');
-    const by = form.elements.by.value;
-    const value = form.elements.value.value.trim();
+    const by = quietly && lastLookup ? lastLookup.by : form.elements.by.value;
+    const value = quietly && lastLookup ? lastLookup.value : form.elements.value.value.trim();
     if (!value) return;
+    const fresh = !lastLookup || lastLookup.by !== by || lastLookup.value !== value;
+    lastLookup = { by, value };
     const out = $('lookup-results');
-    out.replaceChildren(el('p', { class: 'hint' }, 'Looking up…'));
+    if (!quietly) out.replaceChildren(el('p', { class: 'hint' }, 'Looking up…'));
+    if (fresh && !quietly && currentView() === 'messages') setTimeout(show, 0); // start refreshing this lookup
     try {
       const r = await call('GET', '/herald/v1/admin/messages?' + new URLSearchParams({ [by]: value }));
       const found = (r.json.dispatches || []).slice(0, 20);
@@ -389,7 +402,8 @@
     const r = await call('GET', '/herald/v1/admin/config');
     $('reload').disabled = !r.json.reloadable;
     $('reload').title = r.json.reloadable ? '' : 'Herald runs on the embedded default: there is no file to reload';
-    $('config-body').replaceChildren(renderValue(r.json.config));
+    $('config-body').replaceChildren(...Object.entries(r.json.config).map(([section, value]) =>
+      el('section', { class: 'cfg-section', 'data-section': section }, el('h3', {}, section), renderValue(value))));
   }
 
   // Nested objects as definition lists, arrays of scalars inline: the structure of the YAML file.
@@ -466,6 +480,8 @@
     $('nav').hidden = false;
     $('logout').hidden = false;
     show();
+    // Whichever view opened first, the bar names the workspace the key belongs to.
+    call('GET', '/herald/v1/admin/overview').then((r) => showWorkspace(r.json), () => {});
   }
 
   document.addEventListener('DOMContentLoaded', () => {

@@ -142,6 +142,16 @@ final class ConsoleBrowserTest {
         By result = By.cssSelector("[data-dispatch-result='" + failed + "']");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(result, "delivered"));
         assertTrue(browser.findElement(result).getText().contains("external_id:bad"));
+
+        // The other views: the webhook host's egress key with its last error, and the configuration without secrets.
+        browser.findElement(By.cssSelector("#nav a[data-view=egress]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("egress-table"), "webhook:console/"));
+        assertTrue(browser.findElement(By.id("egress-table")).getText().contains("HTTP 410"));
+        browser.findElement(By.cssSelector("#nav a[data-view=config]")).click();
+        By workspace = By.cssSelector("#config-body [data-section=workspace]");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(workspace, "auth_token"));
+        String config = browser.findElement(By.id("config-body")).getText();
+        assertTrue(config.contains("set") && !config.contains("tw-console-secret"), config);
     }
 
     @Test

@@ -42,6 +42,16 @@ final class ConfigView {
 
     static ObjectNode of(HeraldConfig config, WorkspaceConfig workspace) {
         ObjectNode out = Json.object();
+        // The caller's workspace first: what an operator of it comes to see.
+        ObjectNode ws = tree(workspace);
+        ArrayNode keys = ws.putArray("api_keys");
+        for (ApiKeyConfig k : workspace.apiKeys()) {
+            ObjectNode n = keys.addObject();
+            n.put("name", k.name());
+            k.permissions().forEach(n.putArray("permissions")::add);
+            n.putObject("sha256").put("secret", "set");
+        }
+        out.set("workspace", ws);
         out.set("server", tree(config.server()));
         ObjectNode store = tree(config.store());
         config.store().postgres().ifPresent(pg -> ((ObjectNode) store.path("postgres")).put("url", pg.displayUrl()));
@@ -52,15 +62,6 @@ final class ConfigView {
         config.ratelimit().uri().ifPresent(uri -> ratelimit.put("uri", withoutUserInfo(uri)));
         out.set("ratelimit", ratelimit);
         out.set("log", tree(config.log()));
-        ObjectNode ws = tree(workspace);
-        ArrayNode keys = ws.putArray("api_keys");
-        for (ApiKeyConfig k : workspace.apiKeys()) {
-            ObjectNode n = keys.addObject();
-            n.put("name", k.name());
-            k.permissions().forEach(n.putArray("permissions")::add);
-            n.putObject("sha256").put("secret", "set");
-        }
-        out.set("workspace", ws);
         return out;
     }
 

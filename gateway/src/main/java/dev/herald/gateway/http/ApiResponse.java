@@ -10,15 +10,50 @@ import org.jspecify.annotations.Nullable;
 /**
  * A response: a status, extra headers and a JSON body (every response has one), or a body streamed in chunks.
  *
- * @param headers extra headers, in order; {@code Content-Type} and {@code Content-Length} are added on write
- * @param stream  when present the body is written from it in chunks ({@code Transfer-Encoding: chunked}) and
- *                {@code body} is unused
+ * <p>A plain class, not a record: the fuzz run's agent (Jazzer) instruments the classes it loads, and a record it
+ * instruments fails at run time with {@code NoSuchFieldError} on its own components.
  */
-public record ApiResponse(int status, Map<String, String> headers, byte[] body, @Nullable ChunkSource stream) {
+public final class ApiResponse {
+    private final int status;
+    private final Map<String, String> headers;
+    private final byte[] body;
+    private final @Nullable ChunkSource stream;
+
+    /**
+     * @param headers extra headers, in order; {@code Content-Type} and {@code Content-Length} are added on write
+     * @param stream  when present the body is written from it in chunks ({@code Transfer-Encoding: chunked}) and
+     *                {@code body} is unused
+     */
+    public ApiResponse(int status, Map<String, String> headers, byte[] body, @Nullable ChunkSource stream) {
+        this.status = status;
+        this.headers = Map.copyOf(headers);
+        this.body = body;
+        this.stream = stream;
+    }
 
     /** A response with its whole body. */
     public ApiResponse(int status, Map<String, String> headers, byte[] body) {
         this(status, headers, body, null);
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** Extra headers; {@code Content-Type} and {@code Content-Length} are added on write unless given here. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The whole body (empty for a streamed answer). */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The source of a streamed body, or null for a whole one. */
+    public @Nullable ChunkSource stream() {
+        return stream;
     }
 
     /** A response whose body {@code stream} produces a chunk at a time; {@code headers} should name its type. */
