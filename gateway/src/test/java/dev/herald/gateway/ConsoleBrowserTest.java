@@ -36,8 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real browser: headless Chromium driven by ChromeDriver (Debian's {@code chromium} and
  * {@code chromium-driver}) against a Herald on loopback whose webhook peer answers 410, then 200. The operator signs
  * in with the form, finds the failed message by its dispatch id, replays it and sees it delivered. Skipped without
- * the browser and its driver, unless {@code HERALD_REQUIRE_SERVICES=1}. The SQLite run saves the screenshot the
- * README shows ({@code gateway/docs/console.png}, 1400 px wide).
+ * the browser and its driver, unless {@code HERALD_REQUIRE_SERVICES=1}. The SQLite run saves a screenshot (1400 px
+ * wide) to {@code target/console.png}; {@code -Dherald.console.screenshot=docs/console.png} refreshes the one the
+ * README shows (a test run leaves the tracked file alone).
  */
 final class ConsoleBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -180,8 +181,8 @@ final class ConsoleBrowserTest {
             return;
         }
         Path shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Path docs = Path.of("docs");
-        Files.createDirectories(docs);
-        Files.copy(shot, docs.resolve("console.png"), StandardCopyOption.REPLACE_EXISTING);
+        Path target = Path.of(System.getProperty("herald.console.screenshot", "target/console.png"));
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -48,10 +48,12 @@ final class ComposeFileTest {
         // Compose turns $$ into $: Herald reads ${env:...} references, resolved from each node's environment.
         String config = compose.path("configs").path("herald").path("content").asText().replace("$$", "$");
         HeraldConfig parsed = ConfigLoader.parse(config, SecretResolver.withEnvironment(Map.of(
-                "HERALD_PG_PASSWORD", "pw", "HERALD_API_KEY_SHA256", ApiKeyAuthenticator.sha256Hex("key"))));
+                "HERALD_PG_PASSWORD", "pw", "HERALD_API_KEY_SHA256", ApiKeyAuthenticator.sha256Hex("key"),
+                "HERALD_ADMIN_KEY_SHA256", ApiKeyAuthenticator.sha256Hex("admin"))));
         assertEquals(StoreConfig.Kind.POSTGRES, parsed.store().kind());
         assertEquals("jdbc:postgresql://postgres:5432/herald", parsed.store().postgres().orElseThrow().url());
         assertEquals(RateLimitConfig.Backend.REDIS, parsed.ratelimit().backend());
         assertEquals(nodes.size(), parsed.ratelimit().nodes(), "each node's fallback share is limit / nodes");
+        assertTrue(parsed.server().console(), "the console is served on each node's ops port");
     }
 }
