@@ -21,6 +21,15 @@ public interface OutcomeListener {
     default void committed(StateChange change) {
     }
 
+    /**
+     * Called on the thread that has the attempt's answer, before its transaction: the listener may do here the work
+     * that needs no journal (building an event's payload) and return a listener bound to {@code change} that only
+     * writes it, so the single writer does less per outcome. The default does nothing ahead.
+     */
+    default OutcomeListener prepared(StateChange change) {
+        return this;
+    }
+
     /** Every listener of {@code listeners}, in order. */
     static OutcomeListener all(List<OutcomeListener> listeners) {
         List<OutcomeListener> copy = List.copyOf(listeners);
@@ -37,6 +46,11 @@ public interface OutcomeListener {
                 for (OutcomeListener l : copy) {
                     l.committed(change);
                 }
+            }
+
+            @Override
+            public OutcomeListener prepared(StateChange change) {
+                return all(copy.stream().map(l -> l.prepared(change)).toList());
             }
         };
     }

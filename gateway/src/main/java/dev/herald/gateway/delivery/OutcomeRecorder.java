@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class OutcomeRecorder implements AutoCloseable {
     static final int WRITE_ATTEMPTS = 5;
 
-    /** An outcome waiting for the next combined write. */
-    private record Pending(ClaimedDelivery claim, Optional<DispatchSpec> spec, Attempted attempted,
+    /**
+     * An outcome waiting for the next combined write: the change it makes (timed when the answer came) and the
+     * listeners bound to it, which did their journal-free work before the write.
+     */
+    private record Pending(ClaimedDelivery claim, Attempted attempted, StateChange change, OutcomeListener bound,
                            CompletableFuture<Optional<StateChange>> written) {
     }
 
@@ -56,14 +59,16 @@ final class OutcomeRecorder implements AutoCloseable {
 
     /** Writes the outcome; completes with whether it was applied (false: the delivery had moved on). */
     CompletableFuture<Boolean> record(ClaimedDelivery c, Optional<DispatchSpec> spec, Attempted a) {
-        var pending = new Pending(c, spec, a, new CompletableFuture<>());
+        var change = new StateChange(c.delivery(), c.kind(), spec, DeliveryStatus.QUEUED, a.update().status(),
+                a.update().lastError(), a.answer(), a.update().providerMessageId(), clock.instant());
+        var pending = new Pending(c, a, change, listeners.prepared(change), new CompletableFuture<>());
         waiting.add(pending);
         if (combinedQueued.compareAndSet(false, true)) {
             writeCombined();
         }
-        return pending.written().thenApply(change -> {
-            change.ifPresent(listeners::committed);
-            return change.isPresent();
+        return pending.written().thenApply(written -> {
+            written.ifPresent(listeners::committed);
+            return written.isPresent();
         });
     }
 
@@ -87,7 +92,7 @@ final class OutcomeRecorder implements AutoCloseable {
                 take(taken);
             }
             for (Pending p : taken) { // each on its own: one outcome that cannot be written holds no other back
-                write(p.claim(), p.spec(), p.attempted(), 1).whenComplete((change, e) -> {
+                write(p, 1).whenComplete((change, e) -> {
                     if (e != null) {
                         p.written().completeExceptionally(e);
                     } else {
@@ -116,40 +121,36 @@ final class OutcomeRecorder implements AutoCloseable {
         List<Optional<StateChange>> changes = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             Pending p = outcomes.get(i);
-            changes.add(applied[i] ? Optional.of(effects(tx, p.claim(), p.spec(), p.attempted(), now))
-                    : Optional.empty());
+            changes.add(applied[i] ? Optional.of(effects(tx, p, now)) : Optional.empty());
         }
         return changes;
     }
 
     /** What a recorded outcome changes besides the delivery: the directory, and what the listeners add. */
-    private StateChange effects(StoreTx tx, ClaimedDelivery c, Optional<DispatchSpec> spec, Attempted a, Instant now)
-            throws SQLException {
+    private StateChange effects(StoreTx tx, Pending p, Instant now) throws SQLException {
+        Attempted a = p.attempted();
         if (a.effect().isPresent()) {
             a.effect().get().apply(tx, now);
         }
-        tx.usage().countMove(c.delivery().workspace(), c.delivery().channel(), DeliveryStatus.QUEUED,
+        tx.usage().countMove(p.claim().delivery().workspace(), p.claim().delivery().channel(), DeliveryStatus.QUEUED,
                 a.update().status(), now);
-        var change = new StateChange(c.delivery(), c.kind(), spec, DeliveryStatus.QUEUED, a.update().status(),
-                a.update().lastError(), a.answer(), a.update().providerMessageId(), now);
-        listeners.changed(tx, change);
-        return change;
+        p.bound().changed(tx, p.change());
+        return p.change();
     }
 
-    private CompletableFuture<Optional<StateChange>> write(ClaimedDelivery c, Optional<DispatchSpec> spec,
-                                                           Attempted a, int attempt) {
+    private CompletableFuture<Optional<StateChange>> write(Pending p, int attempt) {
         return store.<Optional<StateChange>>write(tx -> {
             Instant now = clock.instant();
-            if (!tx.claims().record(c.token(), a.update(), now)) {
+            if (!tx.claims().record(p.claim().token(), p.attempted().update(), now)) {
                 return Optional.empty();
             }
-            return Optional.of(effects(tx, c, spec, a, now));
+            return Optional.of(effects(tx, p, now));
         }).exceptionallyCompose(failure -> {
             if (attempt >= WRITE_ATTEMPTS || !running) {
                 return CompletableFuture.failedFuture(failure);
             }
             CompletableFuture<Optional<StateChange>> next = new CompletableFuture<>();
-            retries.schedule(() -> write(c, spec, a, attempt + 1).whenComplete((r, e) -> {
+            retries.schedule(() -> write(p, attempt + 1).whenComplete((r, e) -> {
                 if (e != null) {
                     next.completeExceptionally(e);
                 } else {

@@ -43,30 +43,52 @@ public final class CurrentsEvents implements OutcomeListener {
 
     @Override
     public void changed(StoreTx tx, StateChange change) throws SQLException {
+        prepared(change).changed(tx, change);
+    }
+
+    /**
+     * Builds the change's events before its transaction, off the single writer: which events, their ids, their
+     * {@code properties} and, when the recipient has no profile to read, their {@code user}; the transaction then
+     * only reads the profile (if any) and inserts the rows.
+     */
+    @Override
+    public OutcomeListener prepared(StateChange change) {
         DeliveryRow d = change.delivery();
         Optional<CurrentsConfig> currents = workspaces.apply(d.workspace()).flatMap(w -> w.events().currents());
         if (currents.isEmpty()) {
-            return;
+            return NONE;
         }
-        List<MessageEvent> events = MessageEvents.of(change).stream()
-                .filter(e -> currents.get().wants(e.type())).toList();
-        if (events.isEmpty() || !backlog.admit(d.workspace(), events.size(), currents.get().maxPending())) {
-            return;
+        List<PreparedEvent> events = MessageEvents.of(change).stream()
+                .filter(e -> currents.get().wants(e.type()))
+                .map(e -> {
+                    var id = Ids.deliveryId(clock);
+                    return new PreparedEvent(id, e.type(), "{\"event_type\":" + Json.text(e.type()) + ",\"id\":\"" + id
+                            + "\",\"time\":" + change.at().getEpochSecond() + ",\"user\":",
+                            ",\"properties\":" + Json.text(properties(e, d, change.spec())) + "}");
+                })
+                .toList();
+        if (events.isEmpty()) {
+            return NONE;
         }
-        Map<String, Object> user = user(tx, d);
-        Instant at = change.at();
-        Instant now = clock.instant();
-        for (MessageEvent e : events) {
-            String id = Ids.deliveryId(clock).toString();
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("event_type", e.type());
-            event.put("id", id);
-            event.put("time", at.getEpochSecond());
-            event.put("user", user);
-            event.put("properties", properties(e, d, change.spec()));
-            tx.streamEvents().add(java.util.UUID.fromString(id), d.workspace(), d.dispatchId(), e.type(),
-                    Json.text(event), now, now.plus(MAX_AGE));
-        }
+        // Without a profile, the user object is known now; with one, it is read in the transaction.
+        Optional<String> user = d.userId().isEmpty() ? Optional.of(Json.text(user(Optional.empty(), d)))
+                : Optional.empty();
+        long maxPending = currents.get().maxPending();
+        return (tx, c) -> {
+            if (!backlog.admit(d.workspace(), events.size(), maxPending)) {
+                return;
+            }
+            String userJson = user.isPresent() ? user.get() : Json.text(user(tx.users().byId(d.userId().get()), d));
+            Instant now = clock.instant();
+            for (PreparedEvent e : events) {
+                tx.streamEvents().add(e.id(), d.workspace(), d.dispatchId(), e.type(),
+                        e.head() + userJson + e.tail(), now, now.plus(MAX_AGE));
+            }
+        };
+    }
+
+    /** An event ready but for its {@code user}: its JSON is {@code head}, the user object, {@code tail}. */
+    private record PreparedEvent(java.util.UUID id, String type, String head, String tail) {
     }
 
     private static Map<String, Object> properties(MessageEvent e, DeliveryRow d, Optional<DispatchSpec> spec) {
@@ -84,9 +106,8 @@ public final class CurrentsEvents implements OutcomeListener {
      * Braze's {@code user}: Herald's id of the profile ({@code user_id}), the caller's {@code external_user_id}
      * (from the profile, or from the request when it named one without a profile) and the profile's time zone.
      */
-    private static Map<String, Object> user(StoreTx tx, DeliveryRow d) throws SQLException {
+    private static Map<String, Object> user(Optional<UserRow> profile, DeliveryRow d) {
         Map<String, Object> user = new LinkedHashMap<>();
-        Optional<UserRow> profile = d.userId().isPresent() ? tx.users().byId(d.userId().get()) : Optional.empty();
         profile.ifPresent(u -> user.put("user_id", u.brazeId()));
         Optional<String> external = profile.flatMap(UserRow::externalId);
         if (external.isEmpty() && d.recipient().startsWith("external_id:")) {
