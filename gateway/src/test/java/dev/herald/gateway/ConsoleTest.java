@@ -205,6 +205,10 @@ final class ConsoleTest {
         assertEquals("admin", key.path("name").asText());
         assertEquals("set", key.path("sha256").path("secret").asText());
         assertEquals("welcome", c.path("workspace").path("canvases").get(0).path("id").asText());
+        // Keys, durations and kinds as the file writes them.
+        assertTrue(c.path("workspace").path("limits").has("users_track_per_3s"), c.path("workspace").toString());
+        assertEquals("5s", c.path("server").path("shutdown_timeout").asText(), c.path("server").toString());
+        assertEquals(GatewayFixture.POSTGRES ? "postgres" : "sqlite", c.path("store").path("kind").asText());
 
         // Herald started without a file: the reload says so, in Braze's envelope.
         var reload = ops("POST", "/herald/v1/admin/reload", ADMIN);

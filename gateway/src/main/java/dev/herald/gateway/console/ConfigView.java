@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,10 +31,12 @@ final class ConfigView {
     private static final Set<String> SECRET_NAMES = Set.of("password", "signing_secret", "signing_key",
             "service_account", "auth_token", "token");
 
+    // As the file spells them: users_track_per_3s (not per3s), 30s (not PT30S), sqlite (not SQLITE).
     private static final ObjectMapper MAPPER = Json.MAPPER.copy()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .registerModule(new SimpleModule().addSerializer(Secret.class, new SecretSerializer()));
+            .setPropertyNamingStrategy(new FileKeyNames())
+            .configure(com.fasterxml.jackson.databind.cfg.EnumFeature.WRITE_ENUMS_TO_LOWERCASE, true)
+            .registerModule(new SimpleModule().addSerializer(Secret.class, new SecretSerializer())
+                    .addSerializer(java.time.Duration.class, new DurationSerializer()));
 
     private ConfigView() {
     }
@@ -97,6 +98,37 @@ final class ConfigView {
     }
 
     /** A secret as {@code {"secret": "set"}} (or unset when empty): its value is never read here. */
+    /** Snake case with a digit run as a word of its own, as the configuration file's keys are written. */
+    private static final class FileKeyNames extends PropertyNamingStrategies.NamingBase {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String translate(String name) {
+            return ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE).translate(name)
+                    .replaceAll("([a-z])([0-9])", "$1_$2");
+        }
+    }
+
+    /** A duration in the file's units: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 7d}. */
+    private static final class DurationSerializer extends StdSerializer<java.time.Duration> {
+        private static final long serialVersionUID = 1L;
+
+        DurationSerializer() {
+            super(java.time.Duration.class);
+        }
+
+        @Override
+        public void serialize(java.time.Duration value, JsonGenerator gen, SerializerProvider provider)
+                throws IOException {
+            long ms = value.toMillis();
+            String text = ms % 86_400_000 == 0 && ms != 0 ? ms / 86_400_000 + "d"
+                    : ms % 3_600_000 == 0 && ms != 0 ? ms / 3_600_000 + "h"
+                    : ms % 60_000 == 0 && ms != 0 ? ms / 60_000 + "m"
+                    : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+            gen.writeString(text);
+        }
+    }
+
     private static final class SecretSerializer extends StdSerializer<Secret> {
         private static final long serialVersionUID = 1L;
 
