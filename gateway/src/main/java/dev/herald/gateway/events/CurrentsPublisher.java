@@ -177,13 +177,7 @@ final class CurrentsPublisher implements AutoCloseable {
     }
 
     private void send(StreamBatch batch, CurrentsConfig c) {
-        CompletableFuture<SendOutcome> sent;
-        try {
-            sent = http.send(request(batch, c)).toCompletableFuture();
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.handle((outcome, failure) -> outcome != null ? outcome : SendOutcome.Retry.of(String.valueOf(failure)))
+        ConnectorSends.sendOrRetry(http, () -> request(batch, c))
                 .thenCompose(outcome -> record(batch, outcome))
                 .whenComplete((done, failure) -> {
                     sending.remove(batch.workspace());

@@ -105,14 +105,9 @@ public final class EventPublisher implements AutoCloseable {
             sent = CompletableFuture.completedFuture(new SendOutcome.Failed("the workspace has no postback_url or "
                     + "signing_secret any more"));
         } else {
-            try {
-                sent = http.send(signed(e, url.get(), secret.get())).toCompletableFuture();
-            } catch (RuntimeException ex) {
-                sent = CompletableFuture.failedFuture(ex);
-            }
+            sent = ConnectorSends.sendOrRetry(http, () -> signed(e, url.get(), secret.get()));
         }
-        sent.handle((outcome, failure) -> outcome != null ? outcome : SendOutcome.Retry.of(String.valueOf(failure)))
-                .thenCompose(outcome -> record(e, outcome))
+        sent.thenCompose(outcome -> record(e, outcome))
                 .whenComplete((done, failure) -> {
                     busyDispatches.remove(e.dispatchId());
                     if (failure != null) {

@@ -3,7 +3,6 @@ package dev.herald.gateway.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,9 +12,11 @@ public final class ContentBlocks {
             + "updated_at";
 
     private final Sql sql;
+    private final NamedItems<ContentBlockRow> items;
 
     ContentBlocks(Sql sql) {
         this.sql = sql;
+        this.items = new NamedItems<>(sql, "content_block", COLUMNS, ContentBlocks::row);
     }
 
     /** Inserts a new block; false (and nothing written) when the workspace has one of that name already. */
@@ -51,39 +52,17 @@ public final class ContentBlocks {
 
     /** A workspace's block by id. */
     public Optional<ContentBlockRow> find(String workspace, String id) throws SQLException {
-        return one("SELECT " + COLUMNS + " FROM content_block WHERE workspace = ? AND id = ?", workspace, id);
+        return items.find(workspace, id);
     }
 
     /** A workspace's block by name (what {@code {{content_blocks.${name}}}} includes). */
     public Optional<ContentBlockRow> findByName(String workspace, String name) throws SQLException {
-        return one("SELECT " + COLUMNS + " FROM content_block WHERE workspace = ? AND name = ?", workspace, name);
+        return items.findByName(workspace, name);
     }
 
     /** A page of a workspace's blocks modified within the window, least recently modified first. */
     public List<ContentBlockRow> list(String workspace, ModifiedWindow window) throws SQLException {
-        PreparedStatement ps = sql.prepareUnrelated("SELECT " + COLUMNS + " FROM content_block WHERE workspace = ? "
-                + "AND updated_at >= ? AND updated_at <= ? ORDER BY updated_at, id LIMIT ? OFFSET ?");
-        ps.setString(1, workspace);
-        ps.setLong(2, window.after().map(Rows::millis).orElse(Long.MIN_VALUE));
-        ps.setLong(3, window.before().map(Rows::millis).orElse(Long.MAX_VALUE));
-        ps.setInt(4, window.limit());
-        ps.setInt(5, window.offset());
-        List<ContentBlockRow> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(row(rs));
-            }
-        }
-        return out;
-    }
-
-    private Optional<ContentBlockRow> one(String query, String workspace, String key) throws SQLException {
-        PreparedStatement ps = sql.prepareUnrelated(query);
-        ps.setString(1, workspace);
-        ps.setString(2, key);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-        }
+        return items.list(workspace, window);
     }
 
     private static ContentBlockRow row(ResultSet rs) throws SQLException {

@@ -4,7 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,9 +13,11 @@ public final class EmailTemplates {
             + "should_inline_css, tags, created_at, updated_at";
 
     private final Sql sql;
+    private final NamedItems<EmailTemplateRow> items;
 
     EmailTemplates(Sql sql) {
         this.sql = sql;
+        this.items = new NamedItems<>(sql, "email_template", COLUMNS, EmailTemplates::row);
     }
 
     /** Inserts a new template; false (and nothing written) when the workspace has one of that name already. */
@@ -47,39 +48,17 @@ public final class EmailTemplates {
 
     /** A workspace's template by id. */
     public Optional<EmailTemplateRow> find(String workspace, String id) throws SQLException {
-        return one("SELECT " + COLUMNS + " FROM email_template WHERE workspace = ? AND id = ?", workspace, id);
+        return items.find(workspace, id);
     }
 
     /** A workspace's template by name. */
     public Optional<EmailTemplateRow> findByName(String workspace, String name) throws SQLException {
-        return one("SELECT " + COLUMNS + " FROM email_template WHERE workspace = ? AND name = ?", workspace, name);
+        return items.findByName(workspace, name);
     }
 
     /** A page of a workspace's templates modified within the window, least recently modified first. */
     public List<EmailTemplateRow> list(String workspace, ModifiedWindow window) throws SQLException {
-        PreparedStatement ps = sql.prepareUnrelated("SELECT " + COLUMNS + " FROM email_template WHERE workspace = ? "
-                + "AND updated_at >= ? AND updated_at <= ? ORDER BY updated_at, id LIMIT ? OFFSET ?");
-        ps.setString(1, workspace);
-        ps.setLong(2, window.after().map(Rows::millis).orElse(Long.MIN_VALUE));
-        ps.setLong(3, window.before().map(Rows::millis).orElse(Long.MAX_VALUE));
-        ps.setInt(4, window.limit());
-        ps.setInt(5, window.offset());
-        List<EmailTemplateRow> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(row(rs));
-            }
-        }
-        return out;
-    }
-
-    private Optional<EmailTemplateRow> one(String query, String workspace, String key) throws SQLException {
-        PreparedStatement ps = sql.prepareUnrelated(query);
-        ps.setString(1, workspace);
-        ps.setString(2, key);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-        }
+        return items.list(workspace, window);
     }
 
     private static void bind(PreparedStatement ps, EmailTemplateRow t) throws SQLException {

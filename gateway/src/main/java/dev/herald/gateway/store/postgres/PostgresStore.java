@@ -10,6 +10,7 @@ import dev.herald.gateway.store.Sql;
 import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreOverloadedException;
 import dev.herald.gateway.store.StoreUnavailableException;
+import dev.herald.gateway.store.UsageReports;
 import dev.herald.gateway.store.UsageRow;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -86,7 +87,7 @@ public final class PostgresStore implements Store {
     private final List<Runnable> wakeListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
-    private volatile Consumer<List<UsageRow>> usageSink = usage -> { };
+    private final UsageReports usageReports = new UsageReports();
 
     private PostgresStore(StoreConfig config, HikariDataSource pool, Clock clock, String owner) {
         this.server = config.postgres().orElseThrow();
@@ -343,7 +344,7 @@ public final class PostgresStore implements Store {
             throw e;
         }
         claims.committed();
-        reportUsage(usage);
+        usageReports.report(usage);
         List<PendingWrite<?>> done = List.copyOf(batch);
         completer.execute(() -> {
             for (int i = 0; i < n; i++) {
@@ -425,20 +426,9 @@ public final class PostgresStore implements Store {
         return "40001".equals(state) || "40P01".equals(state) || "23505".equals(state);
     }
 
-    private void reportUsage(List<UsageRow> usage) {
-        if (usage.isEmpty()) {
-            return;
-        }
-        try {
-            usageSink.accept(usage);
-        } catch (RuntimeException e) {
-            logger.warn("store: reporting usage counts failed: {}", e.toString());
-        }
-    }
-
     @Override
     public void onUsage(Consumer<List<UsageRow>> sink) {
-        usageSink = sink;
+        usageReports.to(sink);
     }
 
     private void failBatch(List<PendingWrite<?>> batch, Exception cause) {

@@ -8,6 +8,7 @@ import dev.herald.gateway.store.Store;
 import dev.herald.gateway.store.StoreLockedException;
 import dev.herald.gateway.store.StoreOverloadedException;
 import dev.herald.gateway.store.StoreUnavailableException;
+import dev.herald.gateway.store.UsageReports;
 import dev.herald.gateway.store.UsageRow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -113,7 +114,7 @@ public final class SqliteStore implements Store {
     private final FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
-    private volatile Consumer<List<UsageRow>> usageSink = usage -> { };
+    private final UsageReports usageReports = new UsageReports();
 
     private SqliteStore(Path path, int ingressCapacity, Connection writeConnection, Committer committer,
                         WriteConnectionSetup setup, FileChannel lockChannel, FileLock lock) {
@@ -344,7 +345,7 @@ public final class SqliteStore implements Store {
             return;
         }
         writable();
-        reportUsage(usage);
+        usageReports.report(usage);
         List<PendingWrite<?>> done = List.copyOf(batch);
         completer.execute(() -> {
             for (int i = 0; i < n; i++) {
@@ -353,20 +354,9 @@ public final class SqliteStore implements Store {
         });
     }
 
-    private void reportUsage(List<UsageRow> usage) {
-        if (usage.isEmpty()) {
-            return;
-        }
-        try {
-            usageSink.accept(usage);
-        } catch (RuntimeException e) {
-            logger.warn("store: reporting usage counts failed: {}", e.toString());
-        }
-    }
-
     @Override
     public void onUsage(Consumer<List<UsageRow>> sink) {
-        usageSink = sink;
+        usageReports.to(sink);
     }
 
     private void failBatch(List<PendingWrite<?>> batch, Exception cause) {
