@@ -57,8 +57,8 @@ import org.sqlite.SQLiteConfig;
  * the driver's idea of the transaction and its prepared statements behind) resets the writer: its statements are
  * closed and its connection reopened, carrying the in-memory claims over, so the next batch starts clean. Until a
  * write commits again the store reports {@link #writeProblem() why it cannot write} (readiness answers 503); while it
- * is idle in that state the writer probes with a one-page write every second, so it recovers by itself once space
- * is back, without a restart.
+ * is idle in that state the writer probes every second (room for a typical write, then a one-page commit), so it
+ * recovers by itself once space is back, without a restart.
  */
 public final class SqliteStore implements Store {
     static final int MAX_BATCH = 256;
@@ -67,6 +67,8 @@ public final class SqliteStore implements Store {
     private static final int READER_CACHE_KIB = 4 * 1024;
     private static final Logger logger = LoggerFactory.getLogger(SqliteStore.class);
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The room a probe asks for before it calls the store writable: a batch of ordinary writes, not one page. */
+    private static final int PROBE_ROOM_BYTES = 64 * 1024;
 
     /** Commits the writer's transaction; a seam so tests can make the fsync fail. */
     @FunctionalInterface
@@ -363,10 +365,12 @@ public final class SqliteStore implements Store {
         logger.error("store commit failed; {} writes in the batch were not kept: {}", batch.size(), cause.toString());
         var failure = new StoreUnavailableException("the write could not be made durable: " + cause.getMessage(),
                 cause);
+        // The store says it cannot write before any caller hears of the failure: a caller that reacts to its refused
+        // write by asking for readiness must not read the state from before.
+        unwritable(cause);
         for (PendingWrite<?> w : batch) {
             w.future().completeExceptionally(failure);
         }
-        unwritable(cause);
     }
 
     /** Marks the store unable to write and resets the writer's connection, so the next batch starts clean. */
@@ -435,8 +439,11 @@ public final class SqliteStore implements Store {
     }
 
     /**
-     * While the store cannot write and nothing else is queued, tries a one-page write (the header's user_version,
-     * rewritten unchanged) at most once a second, so readiness recovers even when no caller writes.
+     * While the store cannot write and nothing else is queued, probes at most once a second, so readiness recovers
+     * even when no caller writes. The probe first asks for room ({@value #PROBE_ROOM_BYTES} bytes of new pages in a
+     * transaction it rolls back, so nothing stays): a one-page header rewrite alone fits into space that is already
+     * allocated, and would call a full journal writable only for the next real write to fail again. Then it commits a
+     * one-page write (the header's user_version, rewritten unchanged), which proves the file takes writes.
      */
     private void probeIfUnwritable() {
         if (writeProblem == null || System.nanoTime() - lastProbeNanos < PROBE_INTERVAL_NANOS) {
@@ -447,6 +454,9 @@ public final class SqliteStore implements Store {
         // count, a statement mid-step) that fails the next real write after the probe's one-page write succeeded.
         resetWriteConnection();
         try (Statement s = writeConnection.createStatement()) {
+            s.execute("CREATE TABLE herald_room_probe (b BLOB)");
+            s.execute("INSERT INTO herald_room_probe VALUES (zeroblob(" + PROBE_ROOM_BYTES + "))");
+            writeConnection.rollback();
             int version;
             try (var rs = s.executeQuery("PRAGMA user_version")) {
                 version = rs.next() ? rs.getInt(1) : 0;
