@@ -72,7 +72,7 @@ public final class DeadEventsEndpoints {
                 o.set("event", Json.parseOrEmpty(e.payload()));
             }
             if (rows.size() == limit) {
-                body.put("next_after", Long.toString(rows.get(rows.size() - 1).seq()));
+                body.put("next_after", Long.toString(rows.get(rows.size() - 1).position()));
             } else {
                 body.putNull("next_after");
             }

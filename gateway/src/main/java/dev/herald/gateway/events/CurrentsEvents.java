@@ -49,7 +49,7 @@ public final class CurrentsEvents implements OutcomeListener {
     /**
      * Builds the change's events before its transaction, off the single writer: which events, their ids, their
      * {@code properties} and, when the recipient has no profile to read, their {@code user}; the transaction then
-     * only reads the profile (if any) and inserts the rows.
+     * only reads the profile (if any) and hands the events to the outbox, which writes them once per commit.
      */
     @Override
     public OutcomeListener prepared(StateChange change) {
@@ -62,7 +62,7 @@ public final class CurrentsEvents implements OutcomeListener {
                 .filter(e -> currents.get().wants(e.type()))
                 .map(e -> {
                     var id = Ids.deliveryId(clock);
-                    return new PreparedEvent(id, e.type(), "{\"event_type\":" + Json.text(e.type()) + ",\"id\":\"" + id
+                    return new PreparedEvent("{\"event_type\":" + Json.text(e.type()) + ",\"id\":\"" + id
                             + "\",\"time\":" + change.at().getEpochSecond() + ",\"user\":",
                             ",\"properties\":" + Json.text(properties(e, d, change.spec())) + "}");
                 })
@@ -81,14 +81,13 @@ public final class CurrentsEvents implements OutcomeListener {
             String userJson = user.isPresent() ? user.get() : Json.text(user(tx.users().byId(d.userId().get()), d));
             Instant now = clock.instant();
             for (PreparedEvent e : events) {
-                tx.streamEvents().add(e.id(), d.workspace(), d.dispatchId(), e.type(),
-                        e.head() + userJson + e.tail(), now, now.plus(MAX_AGE));
+                tx.streamEvents().add(d.workspace(), e.head() + userJson + e.tail(), now, now.plus(MAX_AGE));
             }
         };
     }
 
     /** An event ready but for its {@code user}: its JSON is {@code head}, the user object, {@code tail}. */
-    private record PreparedEvent(java.util.UUID id, String type, String head, String tail) {
+    private record PreparedEvent(String head, String tail) {
     }
 
     private static Map<String, Object> properties(MessageEvent e, DeliveryRow d, Optional<DispatchSpec> spec) {

@@ -124,26 +124,30 @@ public final class JdbcTx implements StoreTx {
     }
 
     /**
-     * Ends one unit of work run on this transaction: what it held back to write once (its usage counts) is kept for
-     * {@link #writeHeld} if it succeeded, dropped if it was rolled back. An engine calls it after every write's work.
+     * Ends one unit of work run on this transaction: what it held back to write once (its usage counts and stream
+     * events) is kept for {@link #writeHeld} if it succeeded, dropped if it was rolled back. An engine calls it after
+     * every write's work.
      */
     public void endWork(boolean succeeded) {
         usage.endWork(succeeded);
+        streamEvents.endWork(succeeded);
     }
 
     /**
      * Writes what the transaction's units of work held back, summed over them (the usage counts: one upsert per
-     * workspace, channel and hour however many changes counted), in the transaction: an engine calls it just before
-     * it commits.
+     * workspace, channel and hour however many changes counted; the stream's events, one row per workspace), in the
+     * transaction: an engine calls it just before it commits.
      *
      * @return the counts written, for the engine to {@linkplain Store#onUsage report} once they are committed
      */
     public List<UsageRow> writeHeld() throws SQLException {
+        streamEvents.writeHeld();
         return usage.writeHeld();
     }
 
     /** Drops what the transaction held back to write (it is rolled back). */
     public void discardHeld() {
         usage.discard();
+        streamEvents.discard();
     }
 }

@@ -24,9 +24,9 @@ public final class SharedMigrations {
             // next_attempt_at is the lease's end, so a dead node's claims fall due again by themselves. SQLite
             // keeps its claims in memory and never sets it.
             List.of("ALTER TABLE delivery ADD COLUMN lease_owner TEXT"),
-            // The Currents-style stream's outbox: one row per message event, in the order they happened. A
-            // published event is deleted at once, so the table holds only what is waiting (pending) or given up on
-            // (dead, kept for replay). Ordered by seq; the connector row leases a workspace's stream to one node at a
+            // The Currents-style stream's outbox (replaced by stream_chunk below): one row per message event, in the
+            // order they happened. A published event is deleted at once, so the table holds only what is waiting
+            // (pending) or given up on (dead, kept for replay). Ordered by seq; the connector row leases a workspace's stream to one node at a
             // time, which is what keeps batches in order on a shared journal.
             List.of("""
                     CREATE TABLE stream_event (
@@ -147,7 +147,32 @@ public final class SharedMigrations {
             // external_send_id produced whatever the campaign, each one index seek.
             List.of("CREATE INDEX delivery_recipient ON delivery (workspace, recipient, created_at)",
                     "CREATE INDEX delivery_address ON delivery (workspace, address, created_at)",
-                    "CREATE INDEX external_send_lookup ON external_send (workspace, external_send_id)"));
+                    "CREATE INDEX external_send_lookup ON external_send (workspace, external_send_id)"),
+            // The stream's outbox in chunks: a transaction's events of one workspace in one row (one JSON object per
+            // line), so the single writer inserts one row per group commit rather than one per event; sent counts
+            // the chunk's published prefix. The events of the row-per-event outbox move over as chunks of one, in
+            // their order, with their state.
+            List.of("""
+                    CREATE TABLE stream_chunk (
+                      seq {sequence key},
+                      workspace TEXT NOT NULL,
+                      status TEXT NOT NULL,
+                      events INTEGER NOT NULL,
+                      sent INTEGER NOT NULL DEFAULT 0,
+                      payload TEXT NOT NULL,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      last_error TEXT,
+                      created_at BIGINT NOT NULL,
+                      expires_at BIGINT NOT NULL,
+                      updated_at BIGINT NOT NULL)""",
+                    "CREATE INDEX stream_chunk_pending ON stream_chunk (workspace, seq) WHERE status = 'pending'",
+                    "CREATE INDEX stream_chunk_dead ON stream_chunk (workspace, seq) WHERE status = 'dead'",
+                    """
+                    INSERT INTO stream_chunk (workspace, status, events, sent, payload, attempts, last_error,
+                      created_at, expires_at, updated_at)
+                    SELECT workspace, status, 1, 0, payload, attempts, last_error, created_at, expires_at, updated_at
+                    FROM stream_event ORDER BY seq""",
+                    "DROP TABLE stream_event"));
 
     /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
     public static List<String> spelled(List<String> migration, String sequenceKey) {

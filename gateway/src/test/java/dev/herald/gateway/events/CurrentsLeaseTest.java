@@ -100,9 +100,9 @@ class CurrentsLeaseTest {
     private static void add(Store store, MutableClock clock, int n) throws Exception {
         store.<Void>write(tx -> {
             for (int i = 0; i < n; i++) {
-                tx.streamEvents().add(UUID.randomUUID(), WS, "d-" + i, "users.messages.webhook.Send",
-                        "{\"event_type\":\"users.messages.webhook.Send\"}", clock.instant(),
-                        clock.instant().plus(Duration.ofDays(1)));
+                tx.streamEvents().add(WS, "{\"event_type\":\"users.messages.webhook.Send\",\"id\":\""
+                        + UUID.randomUUID() + "\",\"properties\":{\"dispatch_id\":\"d-" + i + "\"}}",
+                        clock.instant(), clock.instant().plus(Duration.ofDays(1)));
             }
             return null;
         }).get(10, TimeUnit.SECONDS);

@@ -234,6 +234,105 @@ public abstract class StoreContract {
         assertEquals(30, reportedAccepted, "what was committed is reported, once");
     }
 
+    private static String event(String dispatch, int n) {
+        return "{\"event_type\":\"users.messages.webhook.Send\",\"id\":\"" + new UUID(0, n)
+                + "\",\"time\":1,\"properties\":{\"dispatch_id\":\"" + dispatch + "\"}}";
+    }
+
+    private List<Integer> numbers(List<StreamEventRow> events) {
+        return events.stream().map(e -> (int) e.id().getLeastSignificantBits()).toList();
+    }
+
+    @Test
+    void streamEventsAreWrittenOnlyWithWritesThatCommitInTheOrderTheyHappened() throws Exception {
+        Instant expires = NOW.plus(Duration.ofDays(1));
+        List<CompletableFuture<String>> writes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            writes.add(store.write(tx -> {
+                tx.streamEvents().add("acme", event("d" + n, 2 * n), NOW, expires);
+                tx.streamEvents().add("acme", event("d" + n, 2 * n + 1), NOW, expires);
+                tx.streamEvents().add("beta", event("b" + n, n), NOW, expires);
+                if (n % 4 == 3) {
+                    throw new SQLException("boom"); // queued together: a failure drops only its own events
+                }
+                return "ok";
+            }));
+        }
+        for (var w : writes) {
+            try {
+                w.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException expected) {
+                // the failing ones
+            }
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            if (i % 4 != 3) {
+                kept.add(2 * i);
+                kept.add(2 * i + 1);
+            }
+        }
+        List<StreamEventRow> acme = store.read(tx -> tx.streamEvents().oldestPending("acme", 1000)).get();
+        assertEquals(kept, numbers(acme));
+        assertEquals("d0", acme.get(0).dispatchId());
+        assertEquals("users.messages.webhook.Send", acme.get(0).type());
+        assertEquals(15, store.read(tx -> tx.streamEvents().oldestPending("beta", 1000)).get().size());
+        assertEquals(Map.of("acme", 30L, "beta", 15L), store.read(tx -> tx.streamEvents().heldCounts()).get());
+    }
+
+    @Test
+    void streamEventsArePublishedInPartsOfChunksFailAsChunksAndAreReplayedWithTheirIds() throws Exception {
+        int total = StreamEvents.MAX_CHUNK + 100; // one transaction, two chunks
+        store.write(tx -> {
+            for (int i = 0; i < total; i++) {
+                tx.streamEvents().add("acme", event("d", i), NOW, NOW.plus(Duration.ofHours(24)));
+            }
+            return null;
+        }).get();
+        var first = store.read(tx -> tx.streamEvents().oldestPending("acme", 100)).get();
+        assertEquals(100, first.size());
+        store.write(tx -> {
+            tx.streamEvents().published(first);
+            return null;
+        }).get();
+        var next = store.read(tx -> tx.streamEvents().oldestPending("acme", 1000)).get();
+        assertEquals(100, (int) numbers(next).get(0), "the published part of a chunk is not read again");
+        assertEquals(1000, next.size(), "a batch spans chunks");
+        assertEquals(total - 100, store.read(tx -> tx.streamEvents().heldCounts()).get().get("acme"));
+
+        Instant late = NOW.plus(Duration.ofHours(25));
+        int dead = store.write(tx -> tx.streamEvents().failed(next, "503", late)).get();
+        assertEquals(total - 100, dead, "every unpublished event of a chunk past its age limit is dead");
+        assertEquals(List.of(), store.read(tx -> tx.streamEvents().oldestPending("acme", 10)).get());
+        List<Integer> listed = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            long cursor = after;
+            var page = store.read(tx -> tx.streamEvents().dead("acme", cursor, 300)).get();
+            listed.addAll(numbers(page));
+            if (page.size() < 300) {
+                break;
+            }
+            after = page.get(page.size() - 1).position();
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 100; i < total; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, listed, "dead events page in order across chunks, each once");
+        assertEquals("503", store.read(tx -> tx.streamEvents().dead("acme", 0, 1)).get().get(0).lastError()
+                .orElseThrow());
+
+        int replayed = store.write(tx -> tx.streamEvents().replayDead("acme", 10, late, late.plus(Duration.ofDays(1))))
+                .get();
+        assertEquals(StreamEvents.MAX_CHUNK - 100, replayed, "whole chunks are replayed");
+        assertEquals(expected.subList(0, StreamEvents.MAX_CHUNK - 100),
+                numbers(store.read(tx -> tx.streamEvents().oldestPending("acme", 2000)).get()), "ids and order kept");
+        assertEquals(100, store.write(tx -> tx.streamEvents().purgeDead(late.plusSeconds(1), 100)).get());
+        assertEquals(StreamEvents.MAX_CHUNK - 100, store.read(tx -> tx.streamEvents().heldCounts()).get().get("acme"));
+    }
+
     @Test
     void deadLettersAreListedInTheOrderTheyEndedAndReplayedWithTheirId() throws Exception {
         String id = "e".repeat(32);

@@ -200,6 +200,11 @@ final class SqliteSchema {
 
     /** Brings the database up to the newest version, in one transaction per migration. */
     static void migrate(Connection c) throws SQLException {
+        migrate(c, MIGRATIONS.size());
+    }
+
+    /** Brings the database up to version {@code target} (tests that write a journal of an older version). */
+    static void migrate(Connection c, int target) throws SQLException {
         int version;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
             version = rs.next() ? rs.getInt(1) : 0;
@@ -208,7 +213,7 @@ final class SqliteSchema {
             throw new SQLException("the store was written by a newer Herald (schema version " + version
                     + ", this one knows " + MIGRATIONS.size() + ")");
         }
-        for (int v = version; v < MIGRATIONS.size(); v++) {
+        for (int v = version; v < target; v++) {
             try (Statement s = c.createStatement()) {
                 for (String sql : MIGRATIONS.get(v)) {
                     s.execute(sql);
