@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,27 +59,30 @@ public final class CurrentsEvents implements OutcomeListener {
         if (currents.isEmpty()) {
             return NONE;
         }
-        List<PreparedEvent> events = MessageEvents.of(change).stream()
-                .filter(e -> currents.get().wants(e.type()))
-                .map(e -> {
-                    var id = Ids.deliveryId(clock);
-                    return new PreparedEvent("{\"event_type\":" + Json.text(e.type()) + ",\"id\":\"" + id
-                            + "\",\"time\":" + change.at().getEpochSecond() + ",\"user\":",
-                            ",\"properties\":" + Json.text(properties(e, d, change.spec())) + "}");
-                })
-                .toList();
+        List<MessageEvent> all = MessageEvents.of(change);
+        List<PreparedEvent> events = new ArrayList<>(all.size());
+        for (MessageEvent e : all) {
+            if (!currents.get().wants(e.type())) {
+                continue;
+            }
+            StringBuilder head = Json.appendString(new StringBuilder(96).append("{\"event_type\":"), e.type())
+                    .append(",\"id\":\"").append(Ids.deliveryId(clock)).append("\",\"time\":")
+                    .append(change.at().getEpochSecond()).append(",\"user\":");
+            StringBuilder tail = Json.appendFlat(new StringBuilder(256).append(",\"properties\":"),
+                    properties(e, d, change.spec())).append('}');
+            events.add(new PreparedEvent(head.toString(), tail.toString()));
+        }
         if (events.isEmpty()) {
             return NONE;
         }
         // Without a profile, the user object is known now; with one, it is read in the transaction.
-        Optional<String> user = d.userId().isEmpty() ? Optional.of(Json.text(user(Optional.empty(), d)))
-                : Optional.empty();
+        Optional<String> user = d.userId().isEmpty() ? Optional.of(userJson(Optional.empty(), d)) : Optional.empty();
         long maxPending = currents.get().maxPending();
         return (tx, c) -> {
             if (!backlog.admit(d.workspace(), events.size(), maxPending)) {
                 return;
             }
-            String userJson = user.isPresent() ? user.get() : Json.text(user(tx.users().byId(d.userId().get()), d));
+            String userJson = user.isPresent() ? user.get() : userJson(tx.users().byId(d.userId().get()), d);
             Instant now = clock.instant();
             for (PreparedEvent e : events) {
                 tx.streamEvents().add(d.workspace(), e.head() + userJson + e.tail(), now, now.plus(MAX_AGE));
@@ -105,7 +109,7 @@ public final class CurrentsEvents implements OutcomeListener {
      * Braze's {@code user}: Herald's id of the profile ({@code user_id}), the caller's {@code external_user_id}
      * (from the profile, or from the request when it named one without a profile) and the profile's time zone.
      */
-    private static Map<String, Object> user(Optional<UserRow> profile, DeliveryRow d) {
+    private static String userJson(Optional<UserRow> profile, DeliveryRow d) {
         Map<String, Object> user = new LinkedHashMap<>();
         profile.ifPresent(u -> user.put("user_id", u.brazeId()));
         Optional<String> external = profile.flatMap(UserRow::externalId);
@@ -114,6 +118,6 @@ public final class CurrentsEvents implements OutcomeListener {
         }
         external.ifPresent(id -> user.put("external_user_id", id));
         profile.flatMap(UserRow::timeZone).ifPresent(tz -> user.put("timezone", tz));
-        return user;
+        return Json.appendFlat(new StringBuilder(96), user).toString();
     }
 }
