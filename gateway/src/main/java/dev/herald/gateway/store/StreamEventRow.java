@@ -1,6 +1,7 @@
 package dev.herald.gateway.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,16 @@ import java.util.UUID;
  */
 public record StreamEventRow(long seq, int index, int chunkEvents, String workspace, String payload, String status,
                              int attempts, Optional<String> lastError, Instant createdAt, Instant expiresAt) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** What the stream reads back out of an event's JSON (data binding: the store never walks a JSON tree). */
+    private record Head(@JsonProperty("event_type") String type, @JsonProperty("id") UUID id,
+                        @JsonProperty("properties") Properties properties) {
+    }
+
+    private record Properties(@JsonProperty("dispatch_id") String dispatchId) {
+    }
 
     /** The event's place in the workspace's stream, as one number (a page cursor). */
     public long position() {
@@ -31,22 +41,23 @@ public record StreamEventRow(long seq, int index, int chunkEvents, String worksp
 
     /** The event's id: the same in every batch that carries it, so receivers can drop duplicates. */
     public UUID id() {
-        return UUID.fromString(json().path("id").asText());
+        return head().id();
     }
 
     /** Braze's event type, e.g. {@code users.messages.email.Delivery}. */
     public String type() {
-        return json().path("event_type").asText();
+        return head().type();
     }
 
     /** The dispatch the event is about. */
     public String dispatchId() {
-        return json().path("properties").path("dispatch_id").asText();
+        Head h = head();
+        return h.properties() == null ? "" : h.properties().dispatchId();
     }
 
-    private JsonNode json() {
+    private Head head() {
         try {
-            return JSON.readTree(payload);
+            return JSON.readValue(payload, Head.class);
         } catch (IOException e) {
             throw new UncheckedIOException("a stream event's JSON does not parse", e);
         }
