@@ -45,6 +45,13 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final int MAX_CLAIM = 256;
     private static final int DISPATCHES_PER_CYCLE = 8;
+    /**
+     * How long the loop lets freed capacity gather before a claim for less than {@link #claimBatch} (see
+     * {@link #run}).
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How long the loop goes without looking for dispatches to expand, while the last look found none. */
+    private static final long EXPANSION_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** What one cycle did. */
     public record Cycle(int expanded, int claimed, CompletableFuture<Void> settled) {
@@ -126,21 +133,58 @@ public final class DeliveryEngine implements AutoCloseable {
         return inFlight.count();
     }
 
+    /**
+     * The loop. Under load every finished attempt frees one slot and wakes it; a cycle per slot would make the single
+     * writer run the claim's queries (which workspaces and keys have work, the due rows past those in flight) once
+     * per delivery. So a cycle claims once a batch of slots is free ({@link #claimBatch}, an eighth of
+     * {@code max_in_flight}, at most 32) or once freed slots have waited {@link #LINGER_NANOS}; an idle engine claims
+     * at once. Dispatches due for expansion (schedules, broadcast pages) are looked for every cycle while there are
+     * some, else every {@link #EXPANSION_LOOK_NANOS} or poll, whichever is sooner: a dispatch accepted for now is
+     * written expanded, so only timed work waits for that look.
+     */
     private void run() {
         long pollNanos = config.pollInterval().toNanos();
+        long lastCycle = System.nanoTime() - LINGER_NANOS;
+        long lastExpansionLook = lastCycle - EXPANSION_LOOK_NANOS;
+        boolean expansionsLeft = true;
         while (running) {
             try {
-                Cycle cycle = claiming ? runOnce() : new Cycle(0, 0, CompletableFuture.completedFuture(null));
+                int free = config.maxInFlight() - inFlight.count();
+                long sinceCycle = System.nanoTime() - lastCycle;
+                if (claiming && free > 0 && free < claimBatch() && free < config.maxInFlight()
+                        && sinceCycle < LINGER_NANOS) {
+                    parked = true;
+                    LockSupport.parkNanos(this, LINGER_NANOS - sinceCycle);
+                    parked = false;
+                    continue;
+                }
+                lastCycle = System.nanoTime();
+                boolean expand = expansionsLeft || lastCycle - lastExpansionLook >= EXPANSION_LOOK_NANOS;
+                if (expand) {
+                    lastExpansionLook = lastCycle;
+                }
+                Cycle cycle = claiming ? cycle(expand) : new Cycle(0, 0, CompletableFuture.completedFuture(null));
+                expansionsLeft = cycle.expanded() > 0;
+                if (cycle.idle() && !expand) {
+                    lastExpansionLook -= EXPANSION_LOOK_NANOS; // nothing to claim: look before parking
+                    continue;
+                }
                 if (cycle.idle() || inFlight.count() >= config.maxInFlight()) {
                     parked = true;
                     LockSupport.parkNanos(this, pollNanos);
                     parked = false;
+                    lastExpansionLook -= EXPANSION_LOOK_NANOS; // a poll always looks
                 }
             } catch (RuntimeException e) {
                 logger.error("scheduler cycle failed; retrying in 1 s: {}", e.toString());
                 LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
             }
         }
+    }
+
+    /** The free slots worth a claim of their own while attempts are running. */
+    private int claimBatch() {
+        return Math.max(1, Math.min(32, config.maxInFlight() / 8));
     }
 
     /**
@@ -151,12 +195,16 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return what it did; {@link Cycle#settled()} completes when the attempts it started are recorded
      */
     public Cycle runOnce() {
+        return cycle(true);
+    }
+
+    private Cycle cycle(boolean expand) {
         Work work;
         synchronized (cycleLock) {
             int capacity = Math.min(MAX_CLAIM, config.maxInFlight() - inFlight.count());
             Instant now = clock.instant();
             try {
-                work = store.write(tx -> new Work(expandDue(tx, now),
+                work = store.write(tx -> new Work(expand ? expandDue(tx, now) : 0,
                         capacity > 0 ? claimer.claim(tx, now, capacity) : List.of())).get(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
