@@ -65,9 +65,6 @@ public final class SqliteStore implements Store {
     private static final int READERS = 2;
     private static final int WRITER_CACHE_KIB = 16 * 1024;
     private static final int READER_CACHE_KIB = 4 * 1024;
-    private static final int CHECKPOINTER_CACHE_KIB = 256;
-    /** Commits after which a checkpoint is due before its interval is up (a group commit is tens of pages). */
-    private static final int COMMITS_PER_CHECKPOINT = 256;
     private static final Logger logger = LoggerFactory.getLogger(SqliteStore.class);
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The room a probe asks for before it calls the store writable: a batch of ordinary writes, not one page. */
@@ -120,10 +117,9 @@ public final class SqliteStore implements Store {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
     private final UsageReports usageReports = new UsageReports();
-    private final Checkpointer checkpointer;
 
-    private SqliteStore(Path path, int ingressCapacity, Connection writeConnection, Connection checkpointConnection,
-                        Committer committer, WriteConnectionSetup setup, FileChannel lockChannel, FileLock lock) {
+    private SqliteStore(Path path, int ingressCapacity, Connection writeConnection, Committer committer,
+                        WriteConnectionSetup setup, FileChannel lockChannel, FileLock lock) {
         this.path = path;
         this.ingressCapacity = ingressCapacity;
         this.writeConnection = writeConnection;
@@ -135,7 +131,6 @@ public final class SqliteStore implements Store {
         this.readers = Executors.newFixedThreadPool(READERS, Thread.ofPlatform().daemon(true)
                 .name("herald-store-reader-", 1).factory());
         this.readTx = ThreadLocal.withInitial(this::openReader);
-        this.checkpointer = new Checkpointer(checkpointConnection, COMMITS_PER_CHECKPOINT);
         this.writer = Thread.ofPlatform().daemon(true).name("herald-store-writer").unstarted(this::runWriter);
         this.writer.start();
     }
@@ -175,9 +170,7 @@ public final class SqliteStore implements Store {
             SqliteSchema.migrate(writeConnection);
             SqliteClaims.create(writeConnection);
             setup.prepare(writeConnection);
-            Connection checkpointConnection = connect(path, CHECKPOINTER_CACHE_KIB);
-            return new SqliteStore(path, config.queueCapacity(), writeConnection, checkpointConnection, committer,
-                    setup, lockChannel, lock);
+            return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, setup, lockChannel, lock);
         } catch (IOException | SQLException e) {
             closeQuietly(lockChannel);
             throw new StoreUnavailableException("cannot open store " + path + ": " + e.getMessage(), e);
@@ -204,8 +197,7 @@ public final class SqliteStore implements Store {
         cfg.setBusyTimeout(10_000);
         cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
         cfg.setCacheSize(-cacheKib); // negative: KiB, not pages
-        // No connection checkpoints on commit: the Checkpointer does, off the writer's path.
-        cfg.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
+        cfg.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "4000"); // fewer, larger checkpoints
         return cfg.createConnection("jdbc:sqlite:" + path);
     }
 
@@ -349,7 +341,6 @@ public final class SqliteStore implements Store {
             }
             usage = writeTx.writeHeld(); // the batch's usage counts, summed: one upsert per workspace, channel, hour
             committer.commit(writeConnection);
-            checkpointer.committed();
         } catch (SQLException | RuntimeException e) {
             writeTx.discardHeld();
             failBatch(batch, e);
@@ -517,7 +508,6 @@ public final class SqliteStore implements Store {
         for (Connection c : readConnections) {
             closeQuietly(c);
         }
-        checkpointer.close();
         try (Statement s = writeConnection.createStatement()) {
             writeConnection.commit();
             writeConnection.setAutoCommit(true);
