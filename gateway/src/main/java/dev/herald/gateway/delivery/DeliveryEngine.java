@@ -134,11 +134,12 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
-     * The loop. Under load every finished attempt frees one slot and wakes it; a cycle per slot would make the single
-     * writer run the claim's queries (which workspaces and keys have work, the due rows past those in flight) once
-     * per delivery. So a cycle claims once a batch of slots is free ({@link #claimBatch}, an eighth of
-     * {@code max_in_flight}, at most 32) or once freed slots have waited {@link #LINGER_NANOS}; an idle engine claims
-     * at once. Dispatches due for expansion (schedules, broadcast pages) are looked for every cycle while there are
+     * The loop. Under load every finished attempt frees room (a slot, an egress key's permit) and wakes it; a cycle
+     * per freed slot would make the single writer run the claim's queries (which workspaces and keys have work, the
+     * due rows past those in flight) once per delivery. So after a cycle that claimed fewer than a batch
+     * ({@link #claimBatch}, an eighth of {@code max_in_flight}, at most 32) the next waits up to
+     * {@link #LINGER_NANOS} for room to gather; after a full batch it runs at once, and an idle engine claims at
+     * once. Dispatches due for expansion (schedules, broadcast pages) are looked for every cycle while there are
      * some, else every {@link #EXPANSION_LOOK_NANOS} or poll, whichever is sooner: a dispatch accepted for now is
      * written expanded, so only timed work waits for that look.
      */
@@ -147,12 +148,13 @@ public final class DeliveryEngine implements AutoCloseable {
         long lastCycle = System.nanoTime() - LINGER_NANOS;
         long lastExpansionLook = lastCycle - EXPANSION_LOOK_NANOS;
         boolean expansionsLeft = true;
+        int lastClaimed = 0;
         while (running) {
             try {
-                int free = config.maxInFlight() - inFlight.count();
                 long sinceCycle = System.nanoTime() - lastCycle;
-                if (claiming && free > 0 && free < claimBatch() && free < config.maxInFlight()
-                        && sinceCycle < LINGER_NANOS) {
+                // The last cycle took fewer than a batch though there was work: the room (free slots, or what the
+                // egress keys admit) was the limit, so let it gather a little before the next claim.
+                if (claiming && lastClaimed > 0 && lastClaimed < claimBatch() && sinceCycle < LINGER_NANOS) {
                     parked = true;
                     LockSupport.parkNanos(this, LINGER_NANOS - sinceCycle);
                     parked = false;
@@ -165,6 +167,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 }
                 Cycle cycle = claiming ? cycle(expand) : new Cycle(0, 0, CompletableFuture.completedFuture(null));
                 expansionsLeft = cycle.expanded() > 0;
+                lastClaimed = cycle.claimed();
                 if (cycle.idle() && !expand) {
                     lastExpansionLook -= EXPANSION_LOOK_NANOS; // nothing to claim: look before parking
                     continue;

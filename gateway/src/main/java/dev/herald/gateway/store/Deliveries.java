@@ -238,43 +238,47 @@ public final class Deliveries {
     }
 
     /**
-     * The workspaces with queued deliveries in a lane, in id order: a skip-scan of the due index, one seek per
-     * workspace however long its backlog is.
+     * The workspaces with queued deliveries in a lane, in order: a skip-scan, one index seek each
+     * ({@code ORDER BY ... LIMIT 1} past the last one found). Not one recursive query: SQLite runs the scalar
+     * subqueries of a recursive CTE without its min/max seek, reading every queued row of the lane (over half a
+     * millisecond with 200,000 queued, against 20 µs a seek), on the single writer, every claim.
      */
     public List<String> queuedWorkspaces(Lane lane) throws SQLException {
-        PreparedStatement ps = sql.prepare("WITH RECURSIVE ws(w) AS ("
-                + "SELECT (SELECT MIN(workspace) FROM delivery WHERE status = 'queued' AND lane = ?) "
-                + "UNION ALL SELECT (SELECT MIN(workspace) FROM delivery WHERE status = 'queued' AND lane = ? "
-                + "AND workspace > ws.w) FROM ws WHERE ws.w IS NOT NULL) SELECT w FROM ws WHERE w IS NOT NULL");
-        ps.setString(1, lane.dbName());
-        ps.setString(2, lane.dbName());
+        PreparedStatement ps = sql.prepare("SELECT workspace FROM delivery WHERE status = 'queued' AND lane = ? "
+                + "AND workspace > ? ORDER BY workspace LIMIT 1");
         List<String> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
+        String after = "";
+        while (true) {
+            ps.setString(1, lane.dbName());
+            ps.setString(2, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return out;
+                }
+                after = rs.getString(1);
             }
+            out.add(after);
         }
-        return out;
     }
 
     /** The egress keys with queued deliveries of one workspace in a lane, in order: a skip-scan, one seek each. */
     public List<String> queuedEgressKeys(Lane lane, String workspace) throws SQLException {
-        PreparedStatement ps = sql.prepare("WITH RECURSIVE k(e) AS ("
-                + "SELECT (SELECT MIN(egress_key) FROM delivery WHERE status = 'queued' AND lane = ? "
-                + "AND workspace = ?) UNION ALL SELECT (SELECT MIN(egress_key) FROM delivery WHERE status = 'queued' "
-                + "AND lane = ? AND workspace = ? AND egress_key > k.e) FROM k WHERE k.e IS NOT NULL) "
-                + "SELECT e FROM k WHERE e IS NOT NULL");
-        ps.setString(1, lane.dbName());
-        ps.setString(2, workspace);
-        ps.setString(3, lane.dbName());
-        ps.setString(4, workspace);
+        PreparedStatement ps = sql.prepare("SELECT egress_key FROM delivery WHERE status = 'queued' AND lane = ? "
+                + "AND workspace = ? AND egress_key > ? ORDER BY egress_key LIMIT 1");
         List<String> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
+        String after = "";
+        while (true) {
+            ps.setString(1, lane.dbName());
+            ps.setString(2, workspace);
+            ps.setString(3, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return out;
+                }
+                after = rs.getString(1);
             }
+            out.add(after);
         }
-        return out;
     }
 
     /**
