@@ -246,31 +246,28 @@ public final class Deliveries {
     public List<String> queuedWorkspaces(Lane lane) throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT workspace FROM delivery WHERE status = 'queued' AND lane = ? "
                 + "AND workspace > ? ORDER BY workspace LIMIT 1");
-        List<String> out = new ArrayList<>();
-        String after = "";
-        while (true) {
-            ps.setString(1, lane.dbName());
-            ps.setString(2, after);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return out;
-                }
-                after = rs.getString(1);
-            }
-            out.add(after);
-        }
+        ps.setString(1, lane.dbName());
+        return skipScan(ps, 2);
     }
 
     /** The egress keys with queued deliveries of one workspace in a lane, in order: a skip-scan, one seek each. */
     public List<String> queuedEgressKeys(Lane lane, String workspace) throws SQLException {
         PreparedStatement ps = sql.prepare("SELECT egress_key FROM delivery WHERE status = 'queued' AND lane = ? "
                 + "AND workspace = ? AND egress_key > ? ORDER BY egress_key LIMIT 1");
+        ps.setString(1, lane.dbName());
+        ps.setString(2, workspace);
+        return skipScan(ps, 3);
+    }
+
+    /**
+     * The distinct values a one-row seek ({@code ... > ? ORDER BY ... LIMIT 1}, its other parameters bound) finds,
+     * in order: the seek again past the last one found, parameter {@code afterIndex}, until it finds none.
+     */
+    private static List<String> skipScan(PreparedStatement ps, int afterIndex) throws SQLException {
         List<String> out = new ArrayList<>();
         String after = "";
         while (true) {
-            ps.setString(1, lane.dbName());
-            ps.setString(2, workspace);
-            ps.setString(3, after);
+            ps.setString(afterIndex, after);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return out;
