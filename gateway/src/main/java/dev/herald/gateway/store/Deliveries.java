@@ -127,13 +127,7 @@ public final class Deliveries {
         PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE dispatch_id = ? "
                 + "ORDER BY created_at, id");
         ps.setString(1, dispatchId);
-        List<DeliveryRow> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(row(rs));
-            }
-        }
-        return out;
+        return rows(ps);
     }
 
     /** Up to {@code limit} deliveries of a dispatch with ids after {@code after}, in id (creation) order. */
@@ -143,13 +137,7 @@ public final class Deliveries {
         ps.setString(1, dispatchId);
         ps.setString(2, after.orElse(""));
         ps.setInt(3, limit);
-        List<DeliveryRow> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(row(rs));
-            }
-        }
-        return out;
+        return rows(ps);
     }
 
     /** How many deliveries of a dispatch are in each state. */
@@ -176,13 +164,7 @@ public final class Deliveries {
         ps.setString(1, workspace);
         ps.setString(2, value);
         ps.setInt(3, limit);
-        List<DeliveryRow> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(row(rs));
-            }
-        }
-        return out;
+        return rows(ps);
     }
 
     /**
@@ -202,6 +184,11 @@ public final class Deliveries {
         ps.setLong(5, Rows.millis(afterUpdated));
         ps.setString(6, afterId);
         ps.setInt(7, limit);
+        return rows(ps);
+    }
+
+    /** The deliveries {@code ps} reads, in its order. */
+    private static List<DeliveryRow> rows(PreparedStatement ps) throws SQLException {
         List<DeliveryRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
