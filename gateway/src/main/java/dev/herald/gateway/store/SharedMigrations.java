@@ -18,9 +18,6 @@ public final class SharedMigrations {
      */
     public static final String SEQUENCE_KEY = "{sequence key}";
 
-    /** Stands in a shared migration for a column of bytes ({@code BLOB}, {@code BYTEA}), spelled by {@link #spelled}. */
-    public static final String BYTES = "{bytes}";
-
     /** The migrations after the baseline: the first makes version {@code BASELINE + 1}. */
     public static final List<List<String>> AFTER_BASELINE = List.of(
             // A shared journal's claim: which node holds a delivery while it is sent. The row stays queued and its
@@ -175,15 +172,11 @@ public final class SharedMigrations {
                       created_at, expires_at, updated_at)
                     SELECT workspace, status, 1, 0, payload, attempts, last_error, created_at, expires_at, updated_at
                     FROM stream_event ORDER BY seq""",
-                    "DROP TABLE stream_event"),
-            // A chunk's events deflated (most of what the stream wrote to the journal was its events' JSON, written
-            // to the log, checkpointed and freed again; a chunk of 32 deflates to about a fifth and fits in one
-            // page). Small chunks and those of earlier versions keep their JSON in payload and have no packed bytes.
-            List.of("ALTER TABLE stream_chunk ADD COLUMN packed {bytes}"));
+                    "DROP TABLE stream_event"));
 
-    /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY} and {@link #BYTES}. */
-    public static List<String> spelled(List<String> migration, String sequenceKey, String bytes) {
-        return migration.stream().map(sql -> sql.replace(SEQUENCE_KEY, sequenceKey).replace(BYTES, bytes)).toList();
+    /** {@code migration} with the engine's spelling of {@link #SEQUENCE_KEY}. */
+    public static List<String> spelled(List<String> migration, String sequenceKey) {
+        return migration.stream().map(sql -> sql.replace(SEQUENCE_KEY, sequenceKey)).toList();
     }
 
     private SharedMigrations() {

@@ -3,7 +3,6 @@ package dev.herald.gateway.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,9 +16,7 @@ import java.util.Optional;
  * like its usage counts ({@link JdbcTx#endWork}, dropped with a unit of work that rolls back) and written just
  * before it commits as one row per workspace, a chunk of up to {@value #MAX_CHUNK} events, one JSON object per
  * line. On the single writer that is one insert per group commit instead of one per event, which is most of what
- * the stream cost deliveries. A chunk of {@value #PACK_FROM} characters or more is stored deflated
- * ({@link PackedJson}): the events' JSON was most of the bytes the stream added to the journal's log and its
- * checkpoints. A published prefix of a chunk is remembered in {@code sent}; a chunk is deleted once
+ * the stream cost deliveries. A published prefix of a chunk is remembered in {@code sent}; a chunk is deleted once
  * all of it is published. Chunks a connector could not take before their age limit stay as {@code dead} until
  * replayed. A workspace's stream is leased to one node at a time, so its batches go out one after another, in order.
  */
@@ -27,15 +24,10 @@ public final class StreamEvents {
     /** The most events one chunk holds (a transaction with more writes more chunks). */
     static final int MAX_CHUNK = 1024;
     private static final int INDEX_BITS = 10;
-    /**
-     * A chunk's JSON this long or longer is stored deflated in {@code packed}; shorter ones (a quiet stream's) stay
-     * readable in {@code payload}, where deflating would save little.
-     */
-    static final int PACK_FROM = 1024;
-    private static final String COLUMNS = "seq, workspace, status, events, sent, payload, packed, attempts, "
-            + "last_error, created_at, expires_at";
+    private static final String COLUMNS = "seq, workspace, status, events, sent, payload, attempts, last_error, "
+            + "created_at, expires_at";
     private static final String INSERT = "INSERT INTO stream_chunk (workspace, status, events, sent, payload, "
-            + "packed, attempts, created_at, expires_at, updated_at) VALUES (?, 'pending', ?, 0, ?, ?, 0, ?, ?, ?)";
+            + "attempts, created_at, expires_at, updated_at) VALUES (?, 'pending', ?, 0, ?, 0, ?, ?, ?)";
 
     private final Sql sql;
     /** Events added by the unit of work under way. */
@@ -43,8 +35,6 @@ public final class StreamEvents {
     /** Chunks of the units of work of this transaction that succeeded, not yet written, per workspace. */
     private final Map<String, Chunk> open = new LinkedHashMap<>();
     private final List<Chunk> full = new ArrayList<>();
-    /** Deflates this connection's chunks (kept: a deflater's state is a few hundred KiB of native memory). */
-    private final PackedJson packer = new PackedJson();
 
     StreamEvents(Sql sql) {
         this.sql = sql;
@@ -125,16 +115,10 @@ public final class StreamEvents {
             for (Chunk c : full) {
                 ps.setString(1, c.workspace);
                 ps.setInt(2, c.events);
-                if (c.payload.length() < PACK_FROM) {
-                    ps.setString(3, c.payload.toString());
-                    ps.setNull(4, Types.BINARY);
-                } else {
-                    ps.setString(3, "");
-                    ps.setBytes(4, packer.pack(c.payload));
-                }
-                ps.setLong(5, Rows.millis(c.createdAt));
-                ps.setLong(6, Rows.millis(c.expiresAt));
-                ps.setLong(7, Rows.millis(c.createdAt));
+                ps.setString(3, c.payload.toString());
+                ps.setLong(4, Rows.millis(c.createdAt));
+                ps.setLong(5, Rows.millis(c.expiresAt));
+                ps.setLong(6, Rows.millis(c.createdAt));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -395,9 +379,7 @@ public final class StreamEvents {
                 long seq = rs.getLong("seq");
                 int count = rs.getInt("events");
                 int sent = rs.getInt("sent");
-                byte[] packed = rs.getBytes("packed");
-                String[] lines = (packed == null ? rs.getString("payload") : PackedJson.unpack(packed))
-                        .split("\n", -1);
+                String[] lines = rs.getString("payload").split("\n", -1);
                 String workspace = rs.getString("workspace");
                 String status = rs.getString("status");
                 int attempts = rs.getInt("attempts");

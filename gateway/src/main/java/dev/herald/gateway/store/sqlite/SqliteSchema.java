@@ -187,7 +187,7 @@ final class SqliteSchema {
                     "CREATE INDEX dispatch_legacy ON dispatch (id) WHERE spec_version = 0"));
     private static final List<List<String>> MIGRATIONS = Stream.concat(OWN.stream(),
             SharedMigrations.AFTER_BASELINE.stream()
-            .map(m -> SharedMigrations.spelled(m, "INTEGER PRIMARY KEY", "BLOB"))).toList();
+            .map(m -> SharedMigrations.spelled(m, "INTEGER PRIMARY KEY"))).toList();
 
     static {
         if (OWN.size() != SharedMigrations.BASELINE) {
