@@ -105,7 +105,7 @@ final class EgressBenchmark {
             warm(sink, gateway, o, offered, bodies, perRequest);
             if (compared != null) {
                 warm(sink, compared, o, offered, bodies, perRequest);
-                settle(egress);
+                settle(egress, List.of(gateway, compared));
             }
             System.out.printf("herald is offered %d requests (%d %s) per round%n", offered, offered * perRequest,
                     egress.unit());
@@ -116,17 +116,23 @@ final class EgressBenchmark {
                         r.throughput(), egress.unit(), r.p99Micros() / 1000, r.failed());
                 // With a compared Herald the two take turns going first (ABBA), so whatever the position in a round
                 // favours (the other one's leftovers, the sink's state) favours each alike.
+                // Each Herald round starts on a quiet machine: the compared feature's own traffic (events still
+                // streaming) and either Herald's leftovers (checkpoints, purges) run into nothing.
                 boolean comparedFirst = compared != null && round % 2 == 0;
+                List<AcceptBenchmark.Running> both = compared == null ? List.of(gateway) : List.of(gateway, compared);
                 if (comparedFirst) {
                     comparedRounds.add(heraldRound(round, "herald compared", egress, sink, compared, herald, bodies,
                             perRequest));
-                    settle(egress); // the compared feature's own traffic (events still streaming) runs into nothing
+                    settle(egress, both);
                 }
                 rounds.add(heraldRound(round, "herald", egress, sink, gateway, herald, bodies, perRequest));
+                if (compared != null) {
+                    settle(egress, both);
+                }
                 if (compared != null && !comparedFirst) {
                     comparedRounds.add(heraldRound(round, "herald compared", egress, sink, compared, herald, bodies,
                             perRequest));
-                    settle(egress);
+                    settle(egress, both);
                 }
             }
             benchRss = ChildProcess.rss(ProcessHandle.current().pid());
@@ -191,19 +197,31 @@ final class EgressBenchmark {
         return h;
     }
 
-    /** Waits until the egress's side traffic has been quiet for two seconds (bounded by the drain limit). */
-    private static void settle(Egress egress) throws InterruptedException {
+    /**
+     * Waits until the egress's side traffic has been quiet for two seconds and each Herald has used under a twentieth
+     * of a core for the last half second (bounded by the drain limit).
+     */
+    private static void settle(Egress egress, List<AcceptBenchmark.Running> heralds) throws InterruptedException {
         long deadline = System.nanoTime() + EndToEnd.DRAIN_LIMIT.toNanos();
         long last = egress.sideTraffic();
         long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
-            Thread.sleep(200);
+        while (System.nanoTime() < deadline) {
+            List<Duration> before = heralds.stream().map(h -> h.child().cpu()).toList();
+            long from = System.nanoTime();
+            Thread.sleep(500);
+            boolean idle = true;
+            for (int i = 0; i < heralds.size(); i++) {
+                idle &= EndToEnd.cores(heralds.get(i).child().cpu().minus(before.get(i)), from) < 0.05;
+            }
             long now = egress.sideTraffic();
-            if (now != last) {
+            if (now != last || !idle) {
                 last = now;
                 quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= Duration.ofSeconds(2).toNanos()) {
+                return;
             }
         }
+        System.out.println("(the Heralds or the side traffic did not go quiet within " + EndToEnd.DRAIN_LIMIT + ")");
     }
 
     private static void print(AcceptBenchmark.Options o, Egress egress, int perRequest, CeilingLoop.Result raw,
