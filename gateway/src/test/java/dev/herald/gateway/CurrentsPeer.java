@@ -24,6 +24,8 @@ final class CurrentsPeer implements AutoCloseable {
     private final AtomicInteger status = new AtomicInteger(200);
     private final List<Batch> taken = new CopyOnWriteArrayList<>();
     private volatile java.util.concurrent.CountDownLatch hold;
+    /** Batches still to take before refusing with 503 (negative: no limit). */
+    private final AtomicInteger takeBeforeRefusing = new AtomicInteger(-1);
 
     CurrentsPeer() throws IOException {
         http = new HttpPeer();
@@ -32,6 +34,9 @@ final class CurrentsPeer implements AutoCloseable {
                 HttpPeer.awaitRelease(hold, java.time.Duration.ofSeconds(60));
             }
             int s = status.get();
+            if (s == 200 && takeBeforeRefusing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
+                s = 503;
+            }
             if (s == 200) {
                 List<HttpPeer.Received> all = http.received();
                 HttpPeer.Received r = all.get(all.size() - 1);
@@ -49,7 +54,14 @@ final class CurrentsPeer implements AutoCloseable {
 
     /** Answers {@code s} from now on. */
     void answer(int s) {
+        takeBeforeRefusing.set(-1);
         status.set(s);
+    }
+
+    /** Takes {@code batches} more batches, then refuses every one with 503 until {@link #answer} is called. */
+    void takeThenRefuse(int batches) {
+        takeBeforeRefusing.set(batches);
+        status.set(200);
     }
 
     /** Holds every request until {@code release} opens: a connector that does not answer. */

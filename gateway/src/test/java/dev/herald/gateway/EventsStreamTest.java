@@ -314,6 +314,31 @@ final class EventsStreamTest {
     }
 
     @Test
+    void aBacklogGoesOutInBatchesInOrderAndARefusalMidTurnKeepsWhatWasTaken() throws Exception {
+        currents.answer(503);
+        gw = GatewayFixture.start(dir, config(", batch_size: 2"), Herald.Overrides.none());
+        for (int i = 1; i <= 5; i++) {
+            gw.accept(KEY, hook("q" + i, "/ok", "backlog" + i));
+        }
+        Eventually.until(WAIT, "five webhooks delivered", () -> sink.received().size() >= 5);
+        int refusedBefore = currents.requests().size();
+        Eventually.until(WAIT, "a batch refused after the five", () -> currents.requests().size() > refusedBefore);
+
+        // The next turn sends the backlog as 2 + 2 + 1; the connector takes two batches and refuses the third.
+        currents.takeThenRefuse(2);
+        Eventually.until(WAIT, "two batches taken and one refused", () -> currents.batches().size() == 2
+                && currents.requests().size() >= refusedBefore + 4);
+        currents.answer(200);
+        Eventually.until(WAIT, "the last event", () -> currents.events().size() >= 5);
+        assertEquals(List.of(2, 2, 1), currents.batches().stream().map(b -> b.events().size()).toList(),
+                "batches of batch_size, the refused one sent again alone: " + currents.batches());
+        List<String> ids = currents.events().stream().map(e -> e.path("id").asText()).toList();
+        assertEquals(5, Set.copyOf(ids).size(), "each event once: what was taken before the refusal is not resent");
+        assertEquals(Set.of("q1", "q2", "q3", "q4", "q5"), currents.events().stream()
+                .map(e -> e.path("user").path("external_user_id").asText()).collect(Collectors.toSet()));
+    }
+
+    @Test
     void eventsPastTheirAgeLimitAreKeptDeadListedAndReplayed() throws Exception {
         var clock = new MutableClock(Instant.now());
         currents.answer(500);

@@ -35,7 +35,7 @@ final class AcceptBenchmark {
     }
 
     static void run(Options o) throws Exception {
-        Path dir = Files.createTempDirectory("herald-bench");
+        Path dir = BenchDirectory.temporary("herald-bench");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Row> bare = new ArrayList<>();
         List<Row> json = new ArrayList<>();

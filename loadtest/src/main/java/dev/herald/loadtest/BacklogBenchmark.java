@@ -2,7 +2,6 @@ package dev.herald.loadtest;
 
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -26,7 +25,7 @@ final class BacklogBenchmark {
     }
 
     static void run(AcceptBenchmark.Options o, int deliveries, Duration hold) throws Exception {
-        Path dir = Files.createTempDirectory("herald-bench-backlog");
+        Path dir = BenchDirectory.temporary("herald-bench-backlog");
         String java = ProcessHandle.current().info().command().orElse("java");
         int down;
         try (var s = new ServerSocket(0)) {

@@ -1,7 +1,6 @@
 package dev.herald.loadtest;
 
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ final class EgressBenchmark {
     }
 
     static void run(AcceptBenchmark.Options o, Egress egress, int users, int perRequest) throws Exception {
-        Path dir = Files.createTempDirectory("herald-bench-egress");
+        Path dir = BenchDirectory.temporary("herald-bench-egress");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<CeilingLoop.Result> raw = new ArrayList<>();
         List<EndToEnd.HeraldRound> rounds = new ArrayList<>();

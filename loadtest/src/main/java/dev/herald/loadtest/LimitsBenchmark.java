@@ -1,6 +1,5 @@
 package dev.herald.loadtest;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -23,7 +22,7 @@ final class LimitsBenchmark {
     }
 
     static void run(AcceptBenchmark.Options o) throws Exception {
-        Path dir = Files.createTempDirectory("herald-bench-limits");
+        Path dir = BenchDirectory.temporary("herald-bench-limits");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Double> on = new ArrayList<>();
         List<Double> off = new ArrayList<>();

@@ -3,7 +3,6 @@ package dev.herald.loadtest;
 import dev.herald.loadtest.AcceptBenchmark.Options;
 import dev.herald.loadtest.AcceptBenchmark.Row;
 import dev.herald.loadtest.AcceptBenchmark.Running;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -41,7 +40,7 @@ final class PostgresAcceptBenchmark {
     }
 
     static void run(Options o, int nodes) throws Exception {
-        Path dir = Files.createTempDirectory("herald-bench-postgres");
+        Path dir = BenchDirectory.temporary("herald-bench-postgres");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Measured> bare = new ArrayList<>();
         List<Measured> sqlite = new ArrayList<>();
@@ -50,7 +49,7 @@ final class PostgresAcceptBenchmark {
         String server;
         try (var pg = BenchPostgres.start(dir.resolve("postgres.log"))) {
             server = pg.describe();
-            System.out.println(server + "; logs under " + dir);
+            System.out.println(server + "; logs under " + dir + " (deleted at exit unless HERALD_BENCH_KEEP=1)");
             for (int round = 1; round <= o.rounds(); round++) {
                 Path roundDir = dir.resolve("round-" + round);
                 bare.add(progress(round, Measured.withoutCpu(AcceptBenchmark.bare(o, java, dir))));

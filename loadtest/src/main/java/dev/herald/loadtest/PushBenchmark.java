@@ -3,7 +3,6 @@ package dev.herald.loadtest;
 import dev.herald.gateway.auth.ApiKeyAuthenticator;
 import dev.herald.testkit.ApnsPeer;
 import dev.herald.testkit.TestCertificates;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +42,7 @@ final class PushBenchmark {
 
     static void run(AcceptBenchmark.Options o, int users, int perRequest, int maxInFlight, HeraldStore.Kind store)
             throws Exception {
-        Path dir = Files.createTempDirectory("herald-bench-push");
+        Path dir = BenchDirectory.temporary("herald-bench-push");
         String java = ProcessHandle.current().info().command().orElse("java");
         ApnsPeer.Team team = ApnsPeer.Team.of(TEAM_ID, KEY_ID, TOPIC);
         Path p8 = team.writeKey(dir);

@@ -13,6 +13,7 @@ import dev.herald.gateway.store.StreamEventRow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * Publishes each workspace's stream to its connector: a batch of up to {@code batch_size} events, oldest first, once
  * it is full or its oldest event has waited {@code flush_interval}; one batch at a time per workspace, so the
  * connector sees events in the order they happened. A workspace's stream is leased to one node at a time in the
- * journal; the node keeps the lease while batches succeed (each success renews it in the transaction that deletes
- * the published events), so the single writer does one small transaction per batch and the batch itself is read on
- * a reader connection. A lease is given up on a failure, at a stop, or lapses {@link #LEASE} after a node dies. A batch the connector does not answer with a 2xx is sent again after a backoff (1 s doubling to 5 min, or
+ * journal; the node keeps the lease while batches succeed (each turn renews it in the transaction that deletes
+ * the published events), so the single writer does one small transaction per turn of up to
+ * {@value #BATCHES_PER_TURN} batches, and the batches are read on a reader connection. A lease is given up on a
+ * failure, at a stop, or lapses {@link #LEASE} after a node dies. A batch the connector does not answer with a 2xx
+ * is sent again after a backoff (1 s doubling to 5 min, or
  * the connector's {@code Retry-After}, up to an hour), which survives a restart; each event is retried until its age
  * limit ({@link CurrentsEvents#MAX_AGE}) and then kept as dead for replay (and deleted a week later). Publishing
  * runs on its own thread and sender: a slow or dead connector never holds up a delivery.
@@ -48,6 +51,9 @@ final class CurrentsPublisher implements AutoCloseable {
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     static final Duration DEAD_KEPT = Duration.ofDays(7);
     private static final Duration RECOUNT_EVERY = Duration.ofMinutes(1);
+    /** The most batches one turn sends (with a backlog), and the most events it reads for them. */
+    static final int BATCHES_PER_TURN = 10;
+    private static final int MAX_EVENTS_PER_TURN = 5_000;
 
     private final Store store;
     private final Supplier<List<WorkspaceConfig>> workspaces;
@@ -122,9 +128,9 @@ final class CurrentsPublisher implements AutoCloseable {
                     || now.isBefore(notBefore.getOrDefault(ws.id(), Instant.MIN))) {
                 continue;
             }
-            Optional<StreamBatch> batch = take(ws.id(), currents.get(), now);
-            if (batch.isPresent() && sending.add(ws.id())) {
-                send(batch.get(), currents.get());
+            List<StreamBatch> batches = take(ws.id(), currents.get(), now);
+            if (!batches.isEmpty() && sending.add(ws.id())) {
+                send(batches, currents.get());
             }
         }
     }
@@ -135,15 +141,19 @@ final class CurrentsPublisher implements AutoCloseable {
         if (purged > 0) {
             logger.info("deleted {} dead stream events older than {} days", purged, DEAD_KEPT.toDays());
         }
-        backlog.recount(store.read(tx -> tx.streamEvents().heldCounts()).get(30, TimeUnit.SECONDS));
+        backlog.recount(store.readInBackground(tx -> tx.streamEvents().heldCounts()).get(30, TimeUnit.SECONDS));
     }
 
-    /** The next batch, leased to this node, if one is due. */
-    private Optional<StreamBatch> take(String workspace, CurrentsConfig c, Instant now) throws Exception {
+    /**
+     * The batches due now, leased to this node: with a backlog, up to {@value #BATCHES_PER_TURN} batches read at once,
+     * sent one after another and recorded in one journal write (a turn per batch cost a read, a write and the
+     * writer's attention per 100 events).
+     */
+    private List<StreamBatch> take(String workspace, CurrentsConfig c, Instant now) throws Exception {
         List<StreamEventRow> peek = pending(workspace, c);
         if (peek.isEmpty() || peek.size() < c.batchSize()
                 && now.isBefore(peek.get(0).createdAt().plus(c.flushInterval()))) {
-            return Optional.empty();
+            return List.of();
         }
         Instant held = leasedUntil.get(workspace);
         if (held == null || !now.plus(LEASE_MARGIN).isBefore(held)) {
@@ -160,37 +170,79 @@ final class CurrentsPublisher implements AutoCloseable {
             if (lookAgainAt != null) {
                 leasedUntil.remove(workspace);
                 notBefore.put(workspace, lookAgainAt);
-                return Optional.empty();
+                return List.of();
             }
             leasedUntil.put(workspace, until);
             // Read again under the lease: another node may have published what the first look saw.
             peek = pending(workspace, c);
             if (peek.isEmpty()) {
-                return Optional.empty();
+                return List.of();
             }
         }
-        return Optional.of(new StreamBatch(workspace, peek));
+        List<StreamBatch> batches = new ArrayList<>();
+        for (int from = 0; from < peek.size(); from += c.batchSize()) {
+            List<StreamEventRow> part = peek.subList(from, Math.min(peek.size(), from + c.batchSize()));
+            boolean partDue = part.size() == c.batchSize() || batches.isEmpty()
+                    || !now.isBefore(part.get(0).createdAt().plus(c.flushInterval()));
+            if (!partDue) {
+                break; // a short last batch waits to fill up, like a short first one
+            }
+            batches.add(new StreamBatch(workspace, part));
+        }
+        return batches;
     }
 
     private List<StreamEventRow> pending(String workspace, CurrentsConfig c) throws Exception {
-        return store.read(tx -> tx.streamEvents().oldestPending(workspace, c.batchSize())).get(30, TimeUnit.SECONDS);
+        int limit = (int) Math.min(MAX_EVENTS_PER_TURN, (long) c.batchSize() * BATCHES_PER_TURN);
+        return store.readInBackground(tx -> tx.streamEvents().oldestPending(workspace, Math.max(limit, c.batchSize())))
+                .get(30, TimeUnit.SECONDS);
     }
 
-    private void send(StreamBatch batch, CurrentsConfig c) {
-        ConnectorSends.sendOrRetry(http, () -> request(batch, c))
-                .thenCompose(outcome -> record(batch, outcome))
+    /**
+     * Sends the batches in order, each once the one before it was taken, and records what happened in one write:
+     * the events of the batches taken are published; the first batch refused stops the turn and is recorded as
+     * failed (the ones after it were not sent). A turn stops early too once it has run for {@link #LEASE_MARGIN},
+     * so it always ends well inside its lease.
+     */
+    private void send(List<StreamBatch> batches, CurrentsConfig c) {
+        String ws = batches.get(0).workspace();
+        long deadline = System.nanoTime() + LEASE_MARGIN.toNanos();
+        sendFrom(batches, 0, c, deadline)
+                .thenCompose(refused -> record(ws, batches.subList(0, refused.map(Refusal::index)
+                        .orElse(batches.size())), refused))
                 .whenComplete((done, failure) -> {
-                    sending.remove(batch.workspace());
+                    sending.remove(ws);
                     if (failure != null) {
-                        logger.warn("could not record a stream batch of workspace {}: {}", batch.workspace(),
-                                failure.toString());
+                        logger.warn("could not record a stream batch of workspace {}: {}", ws, failure.toString());
                     }
                     wake();
                 });
     }
 
+    /** A batch the connector did not take: its place in the turn, and the answer. */
+    private record Refusal(int index, StreamBatch batch, SendOutcome outcome) {
+    }
+
+    /** Sends batches from {@code i} on; completes with the first refusal, or empty when all were taken. */
+    private CompletableFuture<Optional<Refusal>> sendFrom(List<StreamBatch> batches, int i, CurrentsConfig c,
+                                                          long deadline) {
+        StreamBatch batch = batches.get(i);
+        return ConnectorSends.sendOrRetry(http, () -> request(batch, c)).thenCompose(outcome -> {
+            if (!(outcome instanceof SendOutcome.Accepted)) {
+                return CompletableFuture.completedFuture(Optional.of(new Refusal(i, batch, outcome)));
+            }
+            if (i + 1 == batches.size() || System.nanoTime() - deadline > 0 || !running) {
+                // Batches not sent (a turn past its time) stay pending for the next turn: count them as not refused.
+                return CompletableFuture.completedFuture(i + 1 == batches.size() ? Optional.<Refusal>empty()
+                        : Optional.of(new Refusal(i + 1, batches.get(i + 1), null)));
+            }
+            return sendFrom(batches, i + 1, c, deadline);
+        });
+    }
+
     private WebhookMessage request(StreamBatch batch, CurrentsConfig c) {
         String body = batch.body();
+        UUID id = batch.id();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Braze-Currents-Version", "1");
@@ -199,24 +251,28 @@ final class CurrentsPublisher implements AutoCloseable {
             long timestamp = clock.instant().getEpochSecond();
             try {
                 headers.put("webhook-timestamp", Long.toString(timestamp));
-                headers.put("webhook-signature", new Webhook(secret.reveal()).sign(batch.id().toString(), timestamp,
-                        body));
+                headers.put("webhook-signature", new Webhook(secret.reveal()).sign(id.toString(), timestamp, body));
             } catch (Exception e) {
                 throw new IllegalStateException("signing a stream batch failed: " + e.getMessage(), e);
             }
         });
         // The sender sets webhook-id from the ref: the batch's id, the same when the same events go again.
-        return new WebhookMessage(new DeliveryRef(batch.id(), batch.events().get(0).attempts() + 1), c.url(), "POST",
+        return new WebhookMessage(new DeliveryRef(id, batch.events().get(0).attempts() + 1), c.url(), "POST",
                 headers, body);
     }
 
-    private CompletableFuture<Void> record(StreamBatch batch, SendOutcome outcome) {
+    /**
+     * Records a turn in one write: the events of the batches taken are published, and a refused batch (its
+     * {@code outcome} set) is a failure with its backoff; a batch left unsent for time is neither.
+     */
+    private CompletableFuture<Void> record(String ws, List<StreamBatch> taken, Optional<Refusal> refused) {
         Instant now = clock.instant();
-        String ws = batch.workspace();
-        if (outcome instanceof SendOutcome.Accepted) {
+        List<StreamEventRow> published = taken.stream().flatMap(b -> b.events().stream()).toList();
+        Optional<Refusal> failure = refused.filter(r -> r.outcome() != null);
+        if (failure.isEmpty()) {
             Instant until = now.plus(LEASE);
             return store.<Boolean>write(tx -> {
-                tx.streamEvents().published(batch.events());
+                tx.streamEvents().published(published);
                 return tx.streamEvents().renew(ws, owner, until);
             }).thenAccept(renewed -> {
                 if (renewed) {
@@ -224,12 +280,15 @@ final class CurrentsPublisher implements AutoCloseable {
                 } else {
                     leasedUntil.remove(ws);
                 }
-                backlog.published(ws, batch.events().size());
+                backlog.published(ws, published.size());
                 notBefore.remove(ws);
             });
         }
+        StreamBatch batch = failure.get().batch();
+        SendOutcome outcome = failure.get().outcome();
         String error = outcome.describe();
         return store.<Integer>write(tx -> {
+            tx.streamEvents().published(published);
             int failures = tx.streamEvents().connector(ws).map(s -> s.failures()).orElse(0) + 1;
             Instant next = now.plus(backoff(failures, outcome));
             int dead = tx.streamEvents().failed(batch.events(), error, now);
@@ -242,7 +301,10 @@ final class CurrentsPublisher implements AutoCloseable {
                                 + "are kept as dead (replay: POST /herald/v1/dead_events/replay)" : "");
             }
             return dead;
-        }).thenAccept(dead -> backlog.died(ws, dead));
+        }).thenAccept(dead -> {
+            backlog.published(ws, published.size());
+            backlog.died(ws, dead);
+        });
     }
 
     /** The pause before the next batch: the connector's {@code Retry-After}, else 1 s doubling per failure. */

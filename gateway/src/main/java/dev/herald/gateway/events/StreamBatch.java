@@ -29,9 +29,15 @@ record StreamBatch(String workspace, List<StreamEventRow> events) {
         return b.append("]}").toString();
     }
 
-    /** An id for the batch, the same each time these events go together (sent as {@code webhook-id}). */
+    /**
+     * An id for the batch, the same each time these events go together (sent as {@code webhook-id}): a name-based
+     * UUID of its first and last events' JSON (which hold their ids) and its size, so no event is parsed for it.
+     */
     UUID id() {
-        String key = events.get(0).id() + "/" + events.get(events.size() - 1).id() + "/" + events.size();
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+        String first = events.get(0).payload();
+        String last = events.get(events.size() - 1).payload();
+        StringBuilder key = new StringBuilder(first.length() + last.length() + 16).append(first).append('\n')
+                .append(last).append('\n').append(events.size());
+        return UUID.nameUUIDFromBytes(key.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -38,6 +38,15 @@ public interface Store extends AutoCloseable {
     /** Runs a read on a read connection; sees every write whose stage has completed. */
     <T> CompletableFuture<T> read(Work<T> work);
 
+    /**
+     * Runs a read that no request waits for (publishing the event stream, housekeeping) where it cannot queue ahead
+     * of the reads requests wait for; an engine whose reads do not queue on a few connections runs it as
+     * {@link #read}.
+     */
+    default <T> CompletableFuture<T> readInBackground(Work<T> work) {
+        return read(work);
+    }
+
     /** Writes waiting to run now (a gauge: a growing queue means the journal is the bottleneck). */
     default int pendingWrites() {
         return 0;

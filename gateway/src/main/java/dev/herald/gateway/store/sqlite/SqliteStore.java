@@ -107,6 +107,9 @@ public final class SqliteStore implements Store {
     private final Committer committer;
     private final Thread writer;
     private final ExecutorService readers;
+    /** Reads nothing waits on (the event stream's batches): a connection of their own, never ahead of a request's. */
+    private final ExecutorService backgroundReader = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon(true).name("herald-store-background-reader").factory());
     /** Completes committed writes' futures, so their callbacks never take the writer's time. */
     private final ExecutorService completer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon(true).name("herald-store-completer").factory());
@@ -265,6 +268,15 @@ public final class SqliteStore implements Store {
 
     @Override
     public <T> CompletableFuture<T> read(Work<T> work) {
+        return readOn(work, readers);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> readInBackground(Work<T> work) {
+        return readOn(work, backgroundReader);
+    }
+
+    private <T> CompletableFuture<T> readOn(Work<T> work, ExecutorService executor) {
         if (closing) {
             return CompletableFuture.failedFuture(new StoreUnavailableException("store is closed", null));
         }
@@ -281,7 +293,7 @@ public final class SqliteStore implements Store {
                     // the next read starts a fresh transaction anyway
                 }
             }
-        }, readers);
+        }, executor);
     }
 
     private void runWriter() {
@@ -500,8 +512,10 @@ public final class SqliteStore implements Store {
             left.future().completeExceptionally(new StoreUnavailableException("store is closed", null));
         }
         readers.shutdown();
+        backgroundReader.shutdown();
         try {
             readers.awaitTermination(10, TimeUnit.SECONDS);
+            backgroundReader.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
