@@ -36,6 +36,8 @@ import java.util.concurrent.CompletionStage;
  *   (dispatch, delivery, recipient, channel, status, attempts, created, last change, last error), {@value #PAGE} per
  *   chunk in the order they changed.</li>
  * </ul>
+ * Pages are read on the store's background reader: a long export never holds the connections that accepts resolve
+ * their recipients on.
  */
 public final class ExportEndpoints {
     static final int MAX_DAYS = 366;
@@ -118,7 +120,7 @@ public final class ExportEndpoints {
                 LocalDate last = first.plusDays(USAGE_DAYS_PER_CHUNK - 1);
                 Days week = new Days(first, last.isAfter(d.to()) ? d.to() : last);
                 next = week.to().plusDays(1);
-                return store.read(tx -> tx.usage().hours(ws, week.start(), week.end()))
+                return store.readInBackground(tx -> tx.usage().hours(ws, week.start(), week.end()))
                         .thenApply(ExportEndpoints::usageLines)
                         .thenCompose(bytes -> bytes.length > 0 ? CompletableFuture.completedFuture(bytes) : chunk());
             }
@@ -174,8 +176,8 @@ public final class ExportEndpoints {
             if (cursor.done) {
                 return CompletableFuture.completedFuture(END);
             }
-            return store.read(tx -> tx.deliveries().finishedPage(ws, d.start(), d.end(), cursor.updated, cursor.id,
-                    PAGE)).thenApply(page -> {
+            return store.readInBackground(tx -> tx.deliveries().finishedPage(ws, d.start(), d.end(), cursor.updated,
+                    cursor.id, PAGE)).thenApply(page -> {
                         if (page.size() < PAGE) {
                             cursor.done = true;
                         }
