@@ -128,6 +128,42 @@ final class SqliteStoreTest {
     }
 
     @Test
+    void backgroundReadsSeeCommittedWritesAndNeverQueueBehindTheRequestReaders() throws Exception {
+        try (var store = SqliteStore.open(config(100))) {
+            store.write(tx -> {
+                tx.dispatches().insert(dispatch("d".repeat(32)), NOW);
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            // Both request readers held: a background read still runs, on a connection and thread of its own.
+            var release = new CountDownLatch(1);
+            var held = new CountDownLatch(2);
+            List<CompletableFuture<Void>> readers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                readers.add(store.read(tx -> {
+                    held.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                }));
+            }
+            assertTrue(held.await(10, TimeUnit.SECONDS));
+            try {
+                var seen = store.readInBackground(tx -> Thread.currentThread().getName() + " "
+                        + tx.dispatches().find("d".repeat(32)).isPresent()).get(10, TimeUnit.SECONDS);
+                assertEquals("herald-store-background-reader true", seen);
+            } finally {
+                release.countDown();
+            }
+            for (var r : readers) {
+                r.get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void aSecondOpenOfTheSameFileIsRefusedWithAClearMessage() {
         try (var store = SqliteStore.open(config(100))) {
             var e = assertThrows(StoreLockedException.class, () -> SqliteStore.open(config(100)));
