@@ -1,11 +1,10 @@
 package dev.herald.loadtest;
 
+import dev.herald.testkit.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A benchmark's working directory (journals, configs, logs of the servers it starts): deleted when the benchmark's
@@ -27,16 +26,14 @@ final class BenchDirectory {
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            Directories.deleteTree(dir);
+        } catch (UncheckedIOException e) {
             System.err.println("could not delete the benchmark's working directory " + dir + ": " + e.getMessage());
+            return;
+        }
+        if (Files.exists(dir)) {
+            System.err.println("could not delete all of the benchmark's working directory " + dir);
         }
     }
 }

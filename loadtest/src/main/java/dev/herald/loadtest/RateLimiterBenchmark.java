@@ -6,6 +6,7 @@ import dev.herald.ratelimit.Policy;
 import dev.herald.ratelimit.RateLimiter;
 import dev.herald.ratelimit.RateLimiters;
 import dev.herald.ratelimit.RedisLimiterOptions;
+import dev.herald.testkit.Directories;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -111,9 +111,7 @@ public class RateLimiterBenchmark {
             System.out.println("\nfail-open decisions during this trial: " + limiter.stats().failOpenCount());
             limiter.close();
             server.close();
-            try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            Directories.deleteTree(directory);
         }
     }
 
