@@ -193,8 +193,8 @@ final class CurrentsPublisher implements AutoCloseable {
     }
 
     private List<StreamEventRow> pending(String workspace, CurrentsConfig c) throws Exception {
-        int limit = (int) Math.min(MAX_EVENTS_PER_TURN, (long) c.batchSize() * BATCHES_PER_TURN);
-        return store.readInBackground(tx -> tx.streamEvents().oldestPending(workspace, Math.max(limit, c.batchSize())))
+        int limit = Math.min(MAX_EVENTS_PER_TURN, c.batchSize() * BATCHES_PER_TURN); // batch_size is at most 1,000
+        return store.readInBackground(tx -> tx.streamEvents().oldestPending(workspace, limit))
                 .get(30, TimeUnit.SECONDS);
     }
 
@@ -208,8 +208,7 @@ final class CurrentsPublisher implements AutoCloseable {
         String ws = batches.get(0).workspace();
         long deadline = System.nanoTime() + LEASE_MARGIN.toNanos();
         sendFrom(batches, 0, c, deadline)
-                .thenCompose(refused -> record(ws, batches.subList(0, refused.map(Refusal::index)
-                        .orElse(batches.size())), refused))
+                .thenCompose(end -> record(ws, batches, end))
                 .whenComplete((done, failure) -> {
                     sending.remove(ws);
                     if (failure != null) {
@@ -219,22 +218,21 @@ final class CurrentsPublisher implements AutoCloseable {
                 });
     }
 
-    /** A batch the connector did not take: its place in the turn, and the answer. */
-    private record Refusal(int index, StreamBatch batch, SendOutcome outcome) {
+    /**
+     * How a turn ended: the connector took its first {@code taken} batches; {@code refusal} is its answer to the
+     * next one when it refused it (empty: the rest were taken, or not sent because the turn ran out of time).
+     */
+    private record TurnEnd(int taken, Optional<SendOutcome> refusal) {
     }
 
-    /** Sends batches from {@code i} on; completes with the first refusal, or empty when all were taken. */
-    private CompletableFuture<Optional<Refusal>> sendFrom(List<StreamBatch> batches, int i, CurrentsConfig c,
-                                                          long deadline) {
-        StreamBatch batch = batches.get(i);
-        return ConnectorSends.sendOrRetry(http, () -> request(batch, c)).thenCompose(outcome -> {
+    /** Sends batches from {@code i} on, until one is refused, all were taken or the turn runs out of time. */
+    private CompletableFuture<TurnEnd> sendFrom(List<StreamBatch> batches, int i, CurrentsConfig c, long deadline) {
+        return ConnectorSends.sendOrRetry(http, () -> request(batches.get(i), c)).thenCompose(outcome -> {
             if (!(outcome instanceof SendOutcome.Accepted)) {
-                return CompletableFuture.completedFuture(Optional.of(new Refusal(i, batch, outcome)));
+                return CompletableFuture.completedFuture(new TurnEnd(i, Optional.of(outcome)));
             }
             if (i + 1 == batches.size() || System.nanoTime() - deadline > 0 || !running) {
-                // Batches not sent (a turn past its time) stay pending for the next turn: count them as not refused.
-                return CompletableFuture.completedFuture(i + 1 == batches.size() ? Optional.<Refusal>empty()
-                        : Optional.of(new Refusal(i + 1, batches.get(i + 1), null)));
+                return CompletableFuture.completedFuture(new TurnEnd(i + 1, Optional.empty()));
             }
             return sendFrom(batches, i + 1, c, deadline);
         });
@@ -262,14 +260,14 @@ final class CurrentsPublisher implements AutoCloseable {
     }
 
     /**
-     * Records a turn in one write: the events of the batches taken are published, and a refused batch (its
-     * {@code outcome} set) is a failure with its backoff; a batch left unsent for time is neither.
+     * Records a turn in one write: the events of the batches taken are published, and a refused batch is a failure
+     * with its backoff; batches left unsent for time are neither and stay pending.
      */
-    private CompletableFuture<Void> record(String ws, List<StreamBatch> taken, Optional<Refusal> refused) {
+    private CompletableFuture<Void> record(String ws, List<StreamBatch> batches, TurnEnd end) {
         Instant now = clock.instant();
-        List<StreamEventRow> published = taken.stream().flatMap(b -> b.events().stream()).toList();
-        Optional<Refusal> failure = refused.filter(r -> r.outcome() != null);
-        if (failure.isEmpty()) {
+        List<StreamEventRow> published = batches.subList(0, end.taken()).stream()
+                .flatMap(b -> b.events().stream()).toList();
+        if (end.refusal().isEmpty()) {
             Instant until = now.plus(LEASE);
             return store.<Boolean>write(tx -> {
                 tx.streamEvents().published(published);
@@ -284,8 +282,8 @@ final class CurrentsPublisher implements AutoCloseable {
                 notBefore.remove(ws);
             });
         }
-        StreamBatch batch = failure.get().batch();
-        SendOutcome outcome = failure.get().outcome();
+        StreamBatch batch = batches.get(end.taken());
+        SendOutcome outcome = end.refusal().get();
         String error = outcome.describe();
         return store.<Integer>write(tx -> {
             tx.streamEvents().published(published);
