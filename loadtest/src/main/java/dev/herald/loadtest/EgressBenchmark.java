@@ -114,24 +114,22 @@ final class EgressBenchmark {
                 System.out.printf("round %d %-16s %10.0f %s/s  p99 %.2f ms  failed %d%n", round, egress.ceilingName(),
                         r.throughput(), egress.unit(), r.p99Micros() / 1000, r.failed());
                 // With a compared Herald the two take turns going first (ABBA), so whatever the position in a round
-                // favours (the other one's leftovers, the sink's state) favours each alike.
-                // Each Herald round starts on a quiet machine: the compared feature's own traffic (events still
-                // streaming) and either Herald's leftovers (checkpoints, purges) run into nothing.
+                // favours favours each alike, and each starts on a quiet machine: the compared feature's own traffic
+                // (events still streaming) and either Herald's leftovers (checkpoints, purges) run into nothing.
                 boolean comparedFirst = compared != null && round % 2 == 0;
-                List<AcceptBenchmark.Running> both = compared == null ? List.of(gateway) : List.of(gateway, compared);
                 if (comparedFirst) {
                     comparedRounds.add(heraldRound(round, "herald compared", egress, sink, compared, herald, bodies,
                             perRequest));
-                    settle(egress, both);
+                    settle(egress, List.of(gateway, compared));
                 }
                 rounds.add(heraldRound(round, "herald", egress, sink, gateway, herald, bodies, perRequest));
                 if (compared != null) {
-                    settle(egress, both);
-                }
-                if (compared != null && !comparedFirst) {
-                    comparedRounds.add(heraldRound(round, "herald compared", egress, sink, compared, herald, bodies,
-                            perRequest));
-                    settle(egress, both);
+                    settle(egress, List.of(gateway, compared));
+                    if (!comparedFirst) {
+                        comparedRounds.add(heraldRound(round, "herald compared", egress, sink, compared, herald,
+                                bodies, perRequest));
+                        settle(egress, List.of(gateway, compared));
+                    }
                 }
             }
             benchRss = ChildProcess.rss(ProcessHandle.current().pid());
