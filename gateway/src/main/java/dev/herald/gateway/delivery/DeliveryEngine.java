@@ -146,8 +146,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private void run() {
         long pollNanos = config.pollInterval().toNanos();
         long lastCycle = System.nanoTime() - LINGER_NANOS;
-        long lastExpansionLook = lastCycle - EXPANSION_LOOK_NANOS;
-        boolean expansionsLeft = true;
+        long lastExpansionLook = lastCycle;
+        boolean lookNext = true; // the next cycle looks for dispatches to expand whatever the time since the last look
         int lastClaimed = 0;
         while (running) {
             try {
@@ -161,22 +161,22 @@ public final class DeliveryEngine implements AutoCloseable {
                     continue;
                 }
                 lastCycle = System.nanoTime();
-                boolean expand = expansionsLeft || lastCycle - lastExpansionLook >= EXPANSION_LOOK_NANOS;
+                boolean expand = lookNext || lastCycle - lastExpansionLook >= EXPANSION_LOOK_NANOS;
                 if (expand) {
                     lastExpansionLook = lastCycle;
                 }
                 Cycle cycle = claiming ? cycle(expand) : new Cycle(0, 0, CompletableFuture.completedFuture(null));
-                expansionsLeft = cycle.expanded() > 0;
+                lookNext = cycle.expanded() > 0; // some were due: more may be
                 lastClaimed = cycle.claimed();
                 if (cycle.idle() && !expand) {
-                    lastExpansionLook -= EXPANSION_LOOK_NANOS; // nothing to claim: look before parking
+                    lookNext = true; // nothing to claim: look before parking
                     continue;
                 }
                 if (cycle.idle() || inFlight.count() >= config.maxInFlight()) {
                     parked = true;
                     LockSupport.parkNanos(this, pollNanos);
                     parked = false;
-                    lastExpansionLook -= EXPANSION_LOOK_NANOS; // a poll always looks
+                    lookNext = true; // a poll always looks
                 }
             } catch (RuntimeException e) {
                 logger.error("scheduler cycle failed; retrying in 1 s: {}", e.toString());
