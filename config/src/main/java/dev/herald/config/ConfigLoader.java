@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -165,12 +166,23 @@ public final class ConfigLoader {
     }
 
     private static WebhookConfig webhook(ConfigNode n) {
-        n.allowOnly("allow_private_networks", "connect_timeout", "response_timeout", "max_connections");
+        n.allowOnly("allow_private_networks", "connect_timeout", "response_timeout", "max_connections",
+                "max_in_flight_per_host", "hosts");
         var d = WebhookConfig.defaults();
+        Map<String, Integer> byHost = new LinkedHashMap<>();
+        n.entries("hosts").forEach((host, h) -> {
+            if (!host.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+                throw new ConfigException(h.path() + ": must be named by a host name or address, optionally with "
+                        + ":port (e.g. hooks.example.com or hooks.example.com:8443)");
+            }
+            h.allowOnly("max_in_flight");
+            byHost.put(host.toLowerCase(Locale.ROOT), h.integer("max_in_flight", d.maxInFlightPerHost(), 1, 10_000));
+        });
         return new WebhookConfig(n.bool("allow_private_networks", d.allowPrivateNetworks()),
                 n.duration("connect_timeout", d.connectTimeout()),
                 n.duration("response_timeout", d.responseTimeout()),
-                n.integer("max_connections", d.maxConnections(), 1, 100_000));
+                n.integer("max_connections", d.maxConnections(), 1, 100_000),
+                n.integer("max_in_flight_per_host", d.maxInFlightPerHost(), 1, 10_000), byHost);
     }
 
     private static DeliveryConfig delivery(ConfigNode n) {

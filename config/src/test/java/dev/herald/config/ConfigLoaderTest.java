@@ -65,6 +65,27 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void limitsWebhooksInFlightPerHostWithNamedHostsAbove() {
+        var webhook = parse(minimal("""
+                webhook:
+                  max_in_flight_per_host: 64
+                  hosts:
+                    Ingest.Internal: { max_in_flight: 512 }
+                    "partner.test:8443": { max_in_flight: 8 }
+                """)).webhook();
+        assertEquals(64, webhook.maxInFlight("customer.test", 443));
+        assertEquals(512, webhook.maxInFlight("ingest.internal", 443));
+        assertEquals(8, webhook.maxInFlight("partner.test", 8443));
+        assertEquals(64, webhook.maxInFlight("partner.test", 443));
+        assertEquals(WebhookConfig.DEFAULT_MAX_IN_FLIGHT_PER_HOST, parse(minimal("")).webhook().maxInFlight("a.test", 80));
+        assertEquals("webhook.hosts.h.test.max_in_flight: must be between 1 and 10000, was 0",
+                error(minimal("webhook: { hosts: { h.test: { max_in_flight: 0 } } }")));
+        assertEquals("webhook.hosts.https://h.test: must be named by a host name or address, optionally with :port "
+                + "(e.g. hooks.example.com or hooks.example.com:8443)",
+                error(minimal("webhook: { hosts: { \"https://h.test\": { max_in_flight: 4 } } }")));
+    }
+
+    @Test
     void namesAnUnknownKeyWithItsPath() {
         String message = error(minimal("server: { prot: 1 }"));
         assertTrue(message.startsWith("server.prot: unknown key"), message);

@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * {@code loadtest/bench webhook}: Herald's webhooks to a loopback {@link HttpSink} (one I/O thread, answers
  * {@code 200}), beside the JDK's {@code HttpClient} sending the same requests ({@link HttpClientCeiling}). The
- * workspace sets {@code webhook.allow_private_networks} so Herald may reach 127.0.0.1. With {@code --currents on}
+ * workspace sets {@code webhook.allow_private_networks} so Herald may reach 127.0.0.1, and
+ * {@code webhook.max_in_flight_per_host} to the client's {@code --in-flight}, so both keep as many webhooks in flight
+ * to the sink (Herald's default is 32 per host). With {@code --currents on}
  * the workspace also streams every message event to a second loopback sink (batches of 100), so two runs show
  * what the event stream costs; {@code --currents compare} runs a second Herald with the stream on beside one without,
  * interleaved round by round in the same run, which is what makes the difference worth reading on a busy machine.
@@ -75,8 +77,8 @@ final class WebhookEgress implements EgressBenchmark.Egress {
 
     @Override
     public String describe() {
-        return "JDK HttpClient (HTTP/1.1) with " + maxInFlight + " in flight; both to one loopback HTTP sink "
-                + "(1 I/O thread, answers 200)";
+        return "JDK HttpClient (HTTP/1.1) with " + maxInFlight + " in flight, Herald with webhook.max_in_flight_per_host "
+                + maxInFlight + "; both to one loopback HTTP sink (1 I/O thread, answers 200)";
     }
 
     @Override
@@ -86,7 +88,7 @@ final class WebhookEgress implements EgressBenchmark.Egress {
 
     @Override
     public String yaml() {
-        return "webhook: { allow_private_networks: true }\n";
+        return "webhook: { allow_private_networks: true, max_in_flight_per_host: " + maxInFlight + " }\n";
     }
 
     @Override

@@ -53,13 +53,15 @@ final class Attempts {
     private final Outcomes outcomes;
     private final OutcomeRecorder recorder;
     private final Clock clock;
+    /** Told when a provider's answer frees an egress slot, before the outcome is written. */
+    private final Runnable answered;
     /** A dispatch's deliveries come in runs: its spec is read once, not once per recipient. */
     private final Cache<String, DispatchSpec> specs = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(5)).build();
 
     Attempts(Store store, ChannelSenders senders, Function<String, Optional<WorkspaceConfig>> workspaces,
              TemplateEngine templates, Optional<URI> publicUrl, Outcomes outcomes, OutcomeRecorder recorder,
-             Clock clock) {
+             Clock clock, Runnable answered) {
         this.store = store;
         this.senders = senders;
         this.workspaces = workspaces;
@@ -68,6 +70,7 @@ final class Attempts {
         this.outcomes = outcomes;
         this.recorder = recorder;
         this.clock = clock;
+        this.answered = answered;
     }
 
     /** Runs the attempt; the stage completes once its outcome is recorded (or could not be). */
@@ -175,6 +178,7 @@ final class Attempts {
                         : SendOutcome.Retry.of("attempt failed: " + rootMessage(failure)))
                 .thenApply(outcome -> {
                     permit.finish(outcome);
+                    answered.run(); // the slot is free now: the next claim need not wait for this outcome's commit
                     return new Attempted(outcomes.update(d, outcome, clock.instant(), detail), Optional.of(outcome),
                             binding.effect(spec, d, outcome));
                 });

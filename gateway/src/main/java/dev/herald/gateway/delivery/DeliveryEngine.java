@@ -88,7 +88,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.recorder = new OutcomeRecorder(b.store, OutcomeListener.all(List.of(b.listeners,
                 new DeliveryMetrics(b.registry), new DeliveryLog())), b.clock);
         this.attempts = new Attempts(b.store, b.senders, b.workspaces, b.templates, b.publicUrl,
-                new Outcomes(b.retryPolicy), recorder, b.clock);
+                new Outcomes(b.retryPolicy), recorder, b.clock, this::wake);
         // Sandboxes reach no provider, so their sends need no egress permits.
         this.claimer = new LaneClaimer(b.governor, id -> b.workspaces.apply(id).map(WorkspaceConfig::sandbox)
                 .orElse(false), b.listeners, b.registry);

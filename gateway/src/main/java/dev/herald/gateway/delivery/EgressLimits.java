@@ -1,6 +1,7 @@
 package dev.herald.gateway.delivery;
 
 import dev.herald.config.SubscriptionGroupConfig;
+import dev.herald.config.WebhookConfig;
 import dev.herald.config.WorkspaceConfig;
 import dev.herald.gateway.binding.EgressKeys;
 import java.util.HashMap;
@@ -13,8 +14,6 @@ import java.util.OptionalDouble;
  * and, for SMS senders, messages per second. Immutable.
  */
 public final class EgressLimits {
-    /** Sends in flight per webhook host: enough for a fast host, few enough not to flood a slow one. */
-    static final int WEBHOOK_CONCURRENCY = 32;
     /** Per APNs credential: Pushy multiplexes streams; its own in-flight bound is higher. */
     static final int APNS_CONCURRENCY = 256;
     /** Per FCM project: the sender's bounded pool. */
@@ -26,10 +25,17 @@ public final class EgressLimits {
 
     private final Map<String, Integer> concurrency;
     private final Map<String, Double> messagesPerSecond;
+    private final WebhookConfig webhook;
 
     EgressLimits(Map<String, Integer> concurrency, Map<String, Double> messagesPerSecond) {
+        this(concurrency, messagesPerSecond, WebhookConfig.defaults());
+    }
+
+    private EgressLimits(Map<String, Integer> concurrency, Map<String, Double> messagesPerSecond,
+                         WebhookConfig webhook) {
         this.concurrency = Map.copyOf(concurrency);
         this.messagesPerSecond = Map.copyOf(messagesPerSecond);
+        this.webhook = webhook;
     }
 
     /** Channel defaults only. */
@@ -51,6 +57,11 @@ public final class EgressLimits {
      * subscription group's {@code mps} as its sender's rate (the lowest when groups share a sender).
      */
     public static EgressLimits from(List<WorkspaceConfig> workspaces) {
+        return from(workspaces, WebhookConfig.defaults());
+    }
+
+    /** As {@link #from(List)}, with webhook hosts limited as {@code webhook} says. */
+    public static EgressLimits from(List<WorkspaceConfig> workspaces, WebhookConfig webhook) {
         Map<String, Integer> concurrency = new HashMap<>();
         Map<String, Double> rates = new HashMap<>();
         for (WorkspaceConfig ws : workspaces) {
@@ -62,7 +73,7 @@ public final class EgressLimits {
                 }
             });
         }
-        return new EgressLimits(concurrency, rates);
+        return new EgressLimits(concurrency, rates, webhook);
     }
 
     /** The most sends of this key in flight at once; at least 1. */
@@ -73,12 +84,26 @@ public final class EgressLimits {
         }
         String channel = egressKey.substring(0, Math.max(0, egressKey.indexOf(':')));
         return switch (channel) {
-            case "webhook" -> WEBHOOK_CONCURRENCY;
+            case "webhook" -> webhookConcurrency(egressKey);
             case "apns" -> APNS_CONCURRENCY;
             case "fcm" -> FCM_CONCURRENCY;
             case "sms" -> SMS_CONCURRENCY;
             default -> OTHER_CONCURRENCY;
         };
+    }
+
+    /** {@code webhook:workspace/host:port} as the webhook configuration limits that host; a templated URL's key the default. */
+    private int webhookConcurrency(String egressKey) {
+        String hostPort = egressKey.substring(egressKey.lastIndexOf('/') + 1);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            return webhook.maxInFlightPerHost();
+        }
+        try {
+            return webhook.maxInFlight(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (NumberFormatException notAPort) {
+            return webhook.maxInFlightPerHost();
+        }
     }
 
     /** The key's messages per second, if it has a rate (SMS senders). */

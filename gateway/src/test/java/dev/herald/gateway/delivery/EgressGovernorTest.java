@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.channel.SendOutcome;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
+import dev.herald.config.WebhookConfig;
 import dev.herald.gateway.binding.EgressKeys;
-import dev.herald.testkit.MutableClock;
 import dev.herald.gateway.model.Lane;
 import dev.herald.testkit.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -102,9 +102,22 @@ final class EgressGovernorTest {
     }
 
     @Test
+    void aWebhookHostTakesTheInFlightTheWebhookSectionNamesForIt() {
+        var webhook = new WebhookConfig(false, Duration.ofSeconds(5), Duration.ofSeconds(30), 256, 64,
+                Map.of("ingest.test", 300, "partner.test:8443", 8));
+        var limits = EgressLimits.from(List.of(), webhook);
+        assertEquals(300, limits.concurrency(EgressKeys.webhook("acme", "https://ingest.test/hook")));
+        assertEquals(300, limits.concurrency(EgressKeys.webhook("acme", "http://INGEST.test:8080/hook")));
+        assertEquals(8, limits.concurrency(EgressKeys.webhook("acme", "https://partner.test:8443/hook")));
+        assertEquals(64, limits.concurrency(EgressKeys.webhook("acme", "https://partner.test/hook")));
+        assertEquals(64, limits.concurrency(EgressKeys.webhook("acme", "https://{{${host}}}/hook")), "templated");
+    }
+
+    @Test
     void channelDefaultsApplyToKeysWithoutConfiguration() {
-        assertEquals(EgressLimits.WEBHOOK_CONCURRENCY, EgressLimits.defaults().concurrency(HOOK));
-        assertEquals(EgressGovernor.sharedSlots(EgressLimits.WEBHOOK_CONCURRENCY), take(HOOK, Lane.STANDARD, 100).size());
+        int perHost = WebhookConfig.DEFAULT_MAX_IN_FLIGHT_PER_HOST;
+        assertEquals(perHost, EgressLimits.defaults().concurrency(HOOK));
+        assertEquals(EgressGovernor.sharedSlots(perHost), take(HOOK, Lane.STANDARD, 100).size());
         assertEquals(25, EgressGovernor.sharedSlots(32));
         assertEquals(1, EgressGovernor.sharedSlots(2));
         assertEquals(1, EgressGovernor.sharedSlots(1), "a single slot cannot be split: it is shared");
