@@ -243,10 +243,7 @@ public final class Herald implements AutoCloseable {
         engine.start();
         resources.push(engine);
 
-        var dispatching = new Dispatching(store, engine.expander(), () -> {
-            engine.wake();
-            publisher.wake();
-        });
+        var dispatching = new Dispatching(store, engine.expander(), engine::wake, publisher::wake);
         var content = new StoredContent(store);
         var triggers = new TriggerEndpoints(() -> live.current().campaigns(), dispatching, content, config.delivery(),
                 clock);

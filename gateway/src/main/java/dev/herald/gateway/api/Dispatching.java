@@ -6,6 +6,7 @@ import dev.herald.gateway.delivery.Expander;
 import dev.herald.gateway.http.ApiCall;
 import dev.herald.gateway.http.ApiResponse;
 import dev.herald.gateway.idempotency.Idempotency;
+import dev.herald.gateway.model.StoredSpec;
 import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.NewDispatch;
 import dev.herald.gateway.store.Store;
@@ -34,58 +35,82 @@ public final class Dispatching {
     private final Store store;
     private final Expander expander;
     private final Runnable onAccepted;
+    private final Runnable onEvents;
 
-    /** Accepts through {@code store}; {@code onAccepted} wakes the scheduler and the event publisher. */
-    public Dispatching(Store store, Expander expander, Runnable onAccepted) {
+    /** The answer to an accept, and whether its transaction added events to publish. */
+    private record Accepted(ApiResponse response, boolean events) {
+    }
+
+    /**
+     * Accepts through {@code store}; {@code onAccepted} wakes the scheduler after every accept, {@code onEvents} the
+     * event publisher after an accept that added events (deliveries aborted at once), and only then: waking it for
+     * every accept cost a claim of events on the single writer per accept.
+     */
+    public Dispatching(Store store, Expander expander, Runnable onAccepted, Runnable onEvents) {
         this.store = store;
         this.expander = expander;
         this.onAccepted = onAccepted;
+        this.onEvents = onEvents;
     }
 
     /** Writes {@code before}, the dispatch and (if due and not a broadcast) its deliveries; answers 201 with {@code body}. */
     public CompletionStage<ApiResponse> accept(ApiCall call, NewDispatch dispatch, Before before, ObjectNode body) {
         WorkspaceConfig ws = call.principal().workspace();
         boolean expandNow = !dispatch.notBefore().isAfter(call.receivedAt()) && !dispatch.spec().broadcast();
-        CompletableFuture<ApiResponse> accepted;
+        // Encoded here, not on the single writer.
+        StoredSpec spec = StoredSpec.of(dispatch.spec());
+        ApiResponse created = ApiResponse.json(201, body);
+        CompletableFuture<Accepted> accepted;
         if (expandNow && before == Before.NOTHING) {
             // The recipients' profiles and tokens are looked up on a read connection first, so the single writer
             // only writes; the read sees every write already acknowledged (a profile tracked before this call). If
             // the read fails, the accept does it all in one transaction as below, and fails as a write would.
             accepted = store.read(tx -> expander.resolve(tx, dispatch.spec(), ws))
                     .handle((found, failed) -> Optional.ofNullable(found))
-                    .thenCompose(found -> found.isEmpty() ? inOneTransaction(call, dispatch, before, body, true)
+                    .thenCompose(found -> found.isEmpty()
+                            ? inOneTransaction(call, dispatch, spec, before, created, true)
                             : store.writeIngress(tx -> {
-                                DispatchRow row = tx.dispatches().insertExpanded(dispatch, call.receivedAt());
+                                long events = tx.events().added();
+                                DispatchRow row = tx.dispatches().insertExpanded(dispatch, spec, call.receivedAt());
                                 expander.insertResolved(tx, row, dispatch.spec(), found.get());
-                                return remember(tx, call, dispatch, body);
+                                return remember(tx, call, dispatch, created, events);
                             }));
         } else {
-            accepted = inOneTransaction(call, dispatch, before, body, expandNow);
+            accepted = inOneTransaction(call, dispatch, spec, before, created, expandNow);
         }
-        return accepted.thenApply(response -> {
+        return accepted.thenApply(done -> {
             onAccepted.run();
-            return response;
+            if (done.events()) {
+                onEvents.run();
+            }
+            return done.response();
         });
     }
 
     /** Preparatory writes (profiles created by this call) are seen by the lookups: one transaction for all. */
-    private CompletableFuture<ApiResponse> inOneTransaction(ApiCall call, NewDispatch dispatch, Before before,
-                                                            ObjectNode body, boolean expandNow) {
+    private CompletableFuture<Accepted> inOneTransaction(ApiCall call, NewDispatch dispatch, StoredSpec spec,
+                                                         Before before, ApiResponse created, boolean expandNow) {
         WorkspaceConfig ws = call.principal().workspace();
         return store.writeIngress(tx -> {
+            long events = tx.events().added();
             before.run(tx);
             if (expandNow) {
-                DispatchRow row = tx.dispatches().insertExpanded(dispatch, call.receivedAt());
+                DispatchRow row = tx.dispatches().insertExpanded(dispatch, spec, call.receivedAt());
                 expander.insertDeliveries(tx, row, dispatch.spec(), ws);
             } else {
-                tx.dispatches().insert(dispatch, call.receivedAt());
+                tx.dispatches().insert(dispatch, spec, call.receivedAt());
             }
-            return remember(tx, call, dispatch, body);
+            return remember(tx, call, dispatch, created, events);
         });
     }
 
-    private static ApiResponse remember(StoreTx tx, ApiCall call, NewDispatch dispatch, ObjectNode body)
-            throws SQLException {
-        return Idempotency.remember(tx, call, ApiResponse.json(201, body), Optional.of(dispatch.id()));
+    /**
+     * Keeps the answer for the call's idempotency key; {@code eventsBefore} is {@code tx.events().added()} from
+     * before the work.
+     */
+    private static Accepted remember(StoreTx tx, ApiCall call, NewDispatch dispatch, ApiResponse created,
+                                     long eventsBefore) throws SQLException {
+        return new Accepted(Idempotency.remember(tx, call, created, Optional.of(dispatch.id())),
+                tx.events().added() != eventsBefore);
     }
 }

@@ -92,7 +92,10 @@ public final class EgressLimits {
         };
     }
 
-    /** {@code webhook:workspace/host:port} as the webhook configuration limits that host; a templated URL's key the default. */
+    /**
+     * {@code webhook:workspace/host:port} as the webhook section limits that host; a templated URL's key gets the
+     * default.
+     */
     private int webhookConcurrency(String egressKey) {
         String hostPort = egressKey.substring(egressKey.lastIndexOf('/') + 1);
         int colon = hostPort.lastIndexOf(':');

@@ -29,7 +29,15 @@ public final class Dispatches {
 
     /** Inserts an accepted dispatch; returns the row as written (its spec encoded once, here). */
     public DispatchRow insert(NewDispatch d, Instant now) throws SQLException {
-        return insert(d, DispatchStatus.ACCEPTED, now);
+        return insert(d, StoredSpec.of(d.spec()), DispatchStatus.ACCEPTED, now);
+    }
+
+    /**
+     * Inserts an accepted dispatch whose spec the caller encoded before the transaction (as {@link StoredSpec#of}),
+     * so the single writer does not; returns the row as written.
+     */
+    public DispatchRow insert(NewDispatch d, StoredSpec spec, Instant now) throws SQLException {
+        return insert(d, spec, DispatchStatus.ACCEPTED, now);
     }
 
     /**
@@ -37,14 +45,19 @@ public final class Dispatches {
      * transaction (one statement fewer than inserting it accepted and marking it expanded); returns the row.
      */
     public DispatchRow insertExpanded(NewDispatch d, Instant now) throws SQLException {
-        return insert(d, DispatchStatus.EXPANDED, now);
+        return insert(d, StoredSpec.of(d.spec()), DispatchStatus.EXPANDED, now);
     }
 
-    private DispatchRow insert(NewDispatch d, DispatchStatus status, Instant now) throws SQLException {
+    /** As {@link #insertExpanded(NewDispatch, Instant)}, with the spec encoded by the caller before the transaction. */
+    public DispatchRow insertExpanded(NewDispatch d, StoredSpec spec, Instant now) throws SQLException {
+        return insert(d, spec, DispatchStatus.EXPANDED, now);
+    }
+
+    private DispatchRow insert(NewDispatch d, StoredSpec spec, DispatchStatus status, Instant now)
+            throws SQLException {
         // A new id: the insert cannot conflict, so it may wait for the engine's next flush (see Sql).
         PreparedStatement ps = sql.prepareUnrelated("INSERT INTO dispatch (" + COLUMNS + ") "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)");
-        StoredSpec spec = StoredSpec.of(d.spec());
         ps.setString(1, d.id());
         ps.setString(2, d.workspace());
         ps.setString(3, d.kind().dbName());

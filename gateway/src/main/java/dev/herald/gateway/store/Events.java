@@ -19,9 +19,16 @@ public final class Events {
             + "attempts, next_attempt_at, expires_at, last_error, created_at";
 
     private final Sql sql;
+    /** Events added through this transaction's handle, ever: a work compares it before and after itself. */
+    private long added;
 
     Events(Sql sql) {
         this.sql = sql;
+    }
+
+    /** How many events were added through this handle so far (a work that added some wakes the publisher). */
+    public long added() {
+        return added;
     }
 
     /** Adds an event to publish. */
@@ -41,6 +48,7 @@ public final class Events {
         ps.setLong(9, Rows.millis(now));
         ps.setLong(10, Rows.millis(now));
         ps.executeUpdate();
+        added++;
     }
 
     /**

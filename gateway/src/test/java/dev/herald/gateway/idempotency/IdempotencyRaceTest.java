@@ -107,7 +107,7 @@ final class IdempotencyRaceTest {
         var ws = WorkspaceConfig.of("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
                 Set.of("messages.send"))));
         Clock clock = Clock.systemUTC();
-        var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { });
+        var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { }, () -> { });
         var authenticator = new ApiKeyAuthenticator(List.of(ws));
         var send = new MessagesSendEndpoint(dispatching, new StoredContent(store), DeliveryConfig.defaults(), clock);
         return new ApiPipeline(List.of(send.endpoint()),

@@ -201,6 +201,9 @@ public final class SqliteStore implements Store {
         cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
         cfg.setCacheSize(-cacheKib); // negative: KiB, not pages
         cfg.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "4000"); // fewer, larger checkpoints
+        // Herald never asks for generated keys; left on, the driver prepares, runs and finalizes a
+        // "SELECT last_insert_rowid()" after every INSERT (a tenth of the writer's time under load).
+        cfg.setGetGeneratedKeys(false);
         return cfg.createConnection("jdbc:sqlite:" + path);
     }
 

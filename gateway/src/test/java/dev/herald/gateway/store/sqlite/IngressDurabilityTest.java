@@ -48,7 +48,7 @@ final class IngressDurabilityTest {
         var ws = WorkspaceConfig.of("acme", false, List.of(new ApiKeyConfig("k", ApiKeyAuthenticator.sha256Hex(KEY),
                 Set.of("messages.send"))));
         Clock clock = Clock.systemUTC();
-        var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { });
+        var dispatching = new Dispatching(store, new Expander(clock, OutcomeListener.NONE), () -> { }, () -> { });
         var endpoint = new MessagesSendEndpoint(dispatching, new StoredContent(store), DeliveryConfig.defaults(), clock);
         var authenticator = new ApiKeyAuthenticator(List.of(ws));
         return new ApiPipeline(List.of(endpoint.endpoint()), () -> authenticator, IngressGate.open(),
