@@ -22,13 +22,13 @@ class LauncherMemoryTest {
 
     @Test
     void withoutAContainerLimitTheHeapFitsA512MiBContainer() throws Exception {
-        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC", heapOptions(Map.of()));
     }
 
     @Test
     void aCgroupV2LimitGivesHalfToTheHeapAndAnEighthToDirectBuffers() throws Exception {
         Files.writeString(cgroup.resolve("memory.max"), "536870912\n");
-        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC", heapOptions(Map.of()));
         Files.writeString(cgroup.resolve("memory.max"), String.valueOf(4L << 30));
         assertEquals("-Xmx2048m -XX:MaxDirectMemorySize=512m", heapOptions(Map.of()));
     }
@@ -37,30 +37,40 @@ class LauncherMemoryTest {
     void aCgroupV1LimitCountsAndItsUnlimitedValueDoesNot() throws Exception {
         Files.createDirectories(cgroup.resolve("memory"));
         Files.writeString(cgroup.resolve("memory/memory.limit_in_bytes"), String.valueOf(1L << 30));
-        assertEquals("-Xmx512m -XX:MaxDirectMemorySize=128m", heapOptions(Map.of()));
+        assertEquals("-Xmx512m -XX:MaxDirectMemorySize=128m -XX:+UseSerialGC", heapOptions(Map.of()));
         Files.writeString(cgroup.resolve("memory/memory.limit_in_bytes"), "9223372036854771712");
-        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC", heapOptions(Map.of()));
     }
 
     @Test
     void maxMeansNoLimitAndTinyLimitsKeepAWorkableFloor() throws Exception {
         Files.writeString(cgroup.resolve("memory.max"), "max\n");
-        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of()));
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC", heapOptions(Map.of()));
         Files.writeString(cgroup.resolve("memory.max"), String.valueOf(64L << 20));
-        assertEquals("-Xmx64m -XX:MaxDirectMemorySize=32m", heapOptions(Map.of()));
+        assertEquals("-Xmx64m -XX:MaxDirectMemorySize=32m -XX:+UseSerialGC", heapOptions(Map.of()));
     }
 
     @Test
     void heraldHeapOverridesAndNonsenseIsRefused() throws Exception {
         Files.writeString(cgroup.resolve("memory.max"), "536870912\n");
-        assertEquals("-Xmx1g -XX:MaxDirectMemorySize=64m", heapOptions(Map.of("HERALD_HEAP", "1g")));
+        assertEquals("-Xmx1g -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC", heapOptions(Map.of("HERALD_HEAP", "1g")));
         assertEquals("exit 1", heapOptions(Map.of("HERALD_HEAP", "lots; rm -rf /")));
+    }
+
+    @Test
+    void aHeapOfAtMost1GiBGetsTheSerialCollectorUnlessTheOperatorNamesOne() throws Exception {
+        assertEquals("-Xmx2g -XX:MaxDirectMemorySize=64m", heapOptions(Map.of("HERALD_HEAP", "2g")));
+        assertEquals("-Xmx1536m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of("HERALD_HEAP", "1536m")));
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m",
+                heapOptions(Map.of("HERALD_JAVA_OPTS", "-Dx=1 -XX:+UseZGC")), "the JVM refuses two collectors");
     }
 
     private String heapOptions(Map<String, String> env) throws IOException, InterruptedException {
         var pb = new ProcessBuilder("bash", "-c", ". \"$1\"; herald_heap_opts || echo \"exit $?\"", "bash",
                 JDK_SH.toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("HERALD_HEAP");
+        pb.environment().remove("HERALD_JAVA_OPTS");
+        pb.environment().remove("HERALD_BENCH_JVM_OPTS");
         pb.environment().put("HERALD_CGROUP_ROOT", cgroup.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
