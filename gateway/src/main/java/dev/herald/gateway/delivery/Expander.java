@@ -25,6 +25,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -80,8 +81,17 @@ public final class Expander {
     public Resolution resolve(StoreTx tx, DispatchSpec spec, WorkspaceConfig ws) throws SQLException {
         Instant now = clock.instant();
         List<Resolved> resolved = new ArrayList<>(spec.recipients().size());
+        List<String> externalIds = new ArrayList<>();
         for (RecipientSpec r : spec.recipients()) {
-            Optional<UserRow> user = find(tx, ws.id(), r.recipient());
+            if (r.recipient() instanceof Recipient.ExternalId e) {
+                externalIds.add(e.id());
+            }
+        }
+        Map<String, UserRow> byExternalId = externalIds.isEmpty() ? Map.of()
+                : tx.users().byExternalIds(ws.id(), externalIds); // one look for the whole list
+        for (RecipientSpec r : spec.recipients()) {
+            Optional<UserRow> user = r.recipient() instanceof Recipient.ExternalId e
+                    ? Optional.ofNullable(byExternalId.get(e.id())) : find(tx, ws.id(), r.recipient());
             if (spec.audience().isPresent()
                     && user.filter(u -> AudienceMatcher.matches(spec.audience().get(), u, now)).isEmpty()) {
                 continue;

@@ -140,6 +140,32 @@ public abstract class StoreContract {
     }
 
     @Test
+    void manyExternalIdsAreLookedUpTogetherAsOneByOneWould() throws Exception {
+        List<String> asked = new ArrayList<>();
+        store.write(tx -> {
+            for (int i = 0; i < 70; i++) {
+                tx.users().create("acme", Optional.of("u" + i), NOW);
+            }
+            long renamed = tx.users().create("acme", Optional.of("new-id"), NOW).id();
+            tx.users().deprecateExternalId("acme", "old-id", renamed, NOW);
+            tx.users().create("other", Optional.of("elsewhere"), NOW);
+            return null;
+        }).get();
+        for (int i = 0; i < 75; i++) {
+            asked.add("u" + i); // 70 found, 5 not: more than one IN list, then the deprecated ids of the missing
+        }
+        asked.addAll(List.of("old-id", "u3", "elsewhere", "nobody"));
+        var found = store.read(tx -> tx.users().byExternalIds("acme", asked)).get();
+        for (String id : asked) {
+            var one = store.read(tx -> tx.users().byExternalId("acme", id)).get();
+            assertEquals(one.map(UserRow::id), Optional.ofNullable(found.get(id)).map(UserRow::id), id);
+        }
+        assertEquals(71, found.size());
+        assertEquals("new-id", found.get("old-id").externalId().orElseThrow(), "a deprecated id finds the renamed user");
+        assertEquals(Map.of(), store.read(tx -> tx.users().byExternalIds("acme", List.of("x"))).get());
+    }
+
+    @Test
     void invalidPhonesAreListedByReasonAndRemoved() throws Exception {
         store.write(tx -> {
             tx.invalidPhones().mark("acme", "+15550000001", "provider_error", "Twilio 21211", NOW);
