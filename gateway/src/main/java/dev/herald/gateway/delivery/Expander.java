@@ -90,8 +90,7 @@ public final class Expander {
         Map<String, UserRow> byExternalId = externalIds.isEmpty() ? Map.of()
                 : tx.users().byExternalIds(ws.id(), externalIds); // one look for the whole list
         for (RecipientSpec r : spec.recipients()) {
-            Optional<UserRow> user = r.recipient() instanceof Recipient.ExternalId e
-                    ? Optional.ofNullable(byExternalId.get(e.id())) : find(tx, ws.id(), r.recipient());
+            Optional<UserRow> user = find(tx, ws.id(), r.recipient(), byExternalId);
             if (spec.audience().isPresent()
                     && user.filter(u -> AudienceMatcher.matches(spec.audience().get(), u, now)).isEmpty()) {
                 continue;
@@ -254,9 +253,11 @@ public final class Expander {
         return limit;
     }
 
-    private static Optional<UserRow> find(StoreTx tx, String workspace, Recipient recipient) throws SQLException {
+    /** The recipient's profile; external ids were looked up together beforehand ({@code byExternalId}). */
+    private static Optional<UserRow> find(StoreTx tx, String workspace, Recipient recipient,
+                                          Map<String, UserRow> byExternalId) throws SQLException {
         return switch (recipient) {
-            case Recipient.ExternalId e -> tx.users().byExternalId(workspace, e.id());
+            case Recipient.ExternalId e -> Optional.ofNullable(byExternalId.get(e.id()));
             case Recipient.BrazeId b -> tx.users().byBrazeId(workspace, b.id());
             case Recipient.Email e -> tx.users().byEmail(workspace, e.address());
             case Recipient.Alias a -> tx.users().byAlias(workspace, a.label(), a.name());
