@@ -59,8 +59,8 @@ herald_memory_limit() {
 #   (at least 32m; 64m without a limit), so heap + direct + metaspace + stacks stay inside the container.
 #   A heap of at most 1 GiB gets the serial collector (what the JVM itself picks on a small machine): Herald's live
 #   set is small and bounded, and on the 2-core benchmark machine it used ~40 MiB less than G1's remembered sets and
-#   marking structures, with equal or better throughput and p99. A collector named in HERALD_JAVA_OPTS (or
-#   HERALD_BENCH_JVM_OPTS) wins: the JVM refuses two.
+#   marking structures, with equal or better throughput and p99. A collector named in HERALD_JAVA_OPTS,
+#   HERALD_BENCH_JVM_OPTS, JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS wins: the JVM refuses two.
 herald_heap_opts() {
   local limit heap direct mib gc=""
   limit=$(herald_memory_limit)
@@ -73,14 +73,14 @@ herald_heap_opts() {
     heap=256m; direct=64m
   fi
   [ -n "${HERALD_HEAP:-}" ] && heap="$HERALD_HEAP"
-  case "$heap" in *[!0-9kKmMgG]*|'') echo "herald: HERALD_HEAP must be a size like 512m or 2g, not '$heap'" >&2; return 1 ;; esac
-  case "$heap" in
-    *[gG]) mib=$(( ${heap%?} * 1024 )) ;;
-    *[mM]) mib=${heap%?} ;;
-    *[kK]) mib=$(( ${heap%?} / 1024 )) ;;
-    *) mib=$(( heap / 1048576 )) ;;
+  [[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] || { echo "herald: HERALD_HEAP must be a size like 512m or 2g, not '$heap'" >&2; return 1; }
+  case "$heap" in # 10#: a leading zero is not octal
+    *[gG]) mib=$(( 10#${heap%?} * 1024 )) ;;
+    *[mM]) mib=$(( 10#${heap%?} )) ;;
+    *[kK]) mib=$(( 10#${heap%?} / 1024 )) ;;
+    *) mib=$(( 10#$heap / 1048576 )) ;;
   esac
-  case " ${HERALD_JAVA_OPTS:-} ${HERALD_BENCH_JVM_OPTS:-} " in
+  case " ${HERALD_JAVA_OPTS:-} ${HERALD_BENCH_JVM_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} " in
     *-XX:+Use*GC*) ;;
     *) [ "$mib" -le 1024 ] && gc=" -XX:+UseSerialGC" ;;
   esac

@@ -175,8 +175,15 @@ public final class ConfigLoader {
                 throw new ConfigException(h.path() + ": must be named by a host name or address, optionally with "
                         + ":port (e.g. hooks.example.com or hooks.example.com:8443)");
             }
+            if (!h.raw().isObject() || !h.raw().hasNonNull("max_in_flight")) {
+                throw new ConfigException(h.path() + ": must be a mapping with max_in_flight (e.g. "
+                        + "{ max_in_flight: 256 })");
+            }
             h.allowOnly("max_in_flight");
-            byHost.put(host.toLowerCase(Locale.ROOT), h.integer("max_in_flight", d.maxInFlightPerHost(), 1, 10_000));
+            if (byHost.put(host.toLowerCase(Locale.ROOT), h.integer("max_in_flight", 1, 1, 10_000)) != null) {
+                throw new ConfigException(h.path() + ": this host is already listed (host names are not case "
+                        + "sensitive)");
+            }
         });
         return new WebhookConfig(n.bool("allow_private_networks", d.allowPrivateNetworks()),
                 n.duration("connect_timeout", d.connectTimeout()),

@@ -83,6 +83,12 @@ final class ConfigLoaderTest {
         assertEquals("webhook.hosts.https://h.test: must be named by a host name or address, optionally with :port "
                 + "(e.g. hooks.example.com or hooks.example.com:8443)",
                 error(minimal("webhook: { hosts: { \"https://h.test\": { max_in_flight: 4 } } }")));
+        assertEquals("webhook.hosts.h.test: must be a mapping with max_in_flight (e.g. { max_in_flight: 256 })",
+                error(minimal("webhook: { hosts: { h.test: 512 } }")), "a bare number is not quietly the default");
+        assertEquals("webhook.hosts.h.test: must be a mapping with max_in_flight (e.g. { max_in_flight: 256 })",
+                error(minimal("webhook: { hosts: { h.test: {} } }")));
+        assertEquals("webhook.hosts.H.test: this host is already listed (host names are not case sensitive)",
+                error(minimal("webhook: { hosts: { h.test: { max_in_flight: 4 }, H.test: { max_in_flight: 8 } } }")));
     }
 
     @Test

@@ -63,6 +63,12 @@ class LauncherMemoryTest {
         assertEquals("-Xmx1536m -XX:MaxDirectMemorySize=64m", heapOptions(Map.of("HERALD_HEAP", "1536m")));
         assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m",
                 heapOptions(Map.of("HERALD_JAVA_OPTS", "-Dx=1 -XX:+UseZGC")), "the JVM refuses two collectors");
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m",
+                heapOptions(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC")));
+        assertEquals("-Xmx08g -XX:MaxDirectMemorySize=64m", heapOptions(Map.of("HERALD_HEAP", "08g")), "not octal");
+        assertEquals("-Xmx512M -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC",
+                heapOptions(Map.of("HERALD_HEAP", "512M")));
+        assertEquals("exit 1", heapOptions(Map.of("HERALD_HEAP", "1mg")));
     }
 
     private String heapOptions(Map<String, String> env) throws IOException, InterruptedException {
@@ -71,6 +77,8 @@ class LauncherMemoryTest {
         pb.environment().remove("HERALD_HEAP");
         pb.environment().remove("HERALD_JAVA_OPTS");
         pb.environment().remove("HERALD_BENCH_JVM_OPTS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().put("HERALD_CGROUP_ROOT", cgroup.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
