@@ -219,8 +219,8 @@ public final class Herald implements AutoCloseable {
         resources.push(postbackHttp);
         publisher = new EventPublisher(store, live::workspace, postbackHttp, retryPolicy, clock,
                 config.delivery().pollInterval());
-        var governor = new EgressGovernor(EgressLimits.from(config.workspaces(), config.webhook()), EgressGovernor.Settings.defaults(),
-                clock, nanoTime, metrics);
+        var governor = new EgressGovernor(EgressLimits.from(config.workspaces(), config.webhook()),
+                EgressGovernor.Settings.defaults(), clock, nanoTime, metrics);
         // The webhook section needs a restart (it owns the senders' pools): its limits stay as started.
         live.onReload(next -> governor.reconfigure(EgressLimits.from(next.workspaces(), config.webhook())));
         // The event stream has a sender of its own too: a dead connector holds up neither deliveries nor postbacks.

@@ -54,13 +54,9 @@ public final class EgressLimits {
     /**
      * The limits these workspaces configure: an SMTP relay's {@code pool} times
      * {@value #SMTP_STARTED_PER_CONNECTION} as its concurrency, an SMS
-     * subscription group's {@code mps} as its sender's rate (the lowest when groups share a sender).
+     * subscription group's {@code mps} as its sender's rate (the lowest when groups share a sender); webhook hosts
+     * as the {@code webhook} section limits them.
      */
-    public static EgressLimits from(List<WorkspaceConfig> workspaces) {
-        return from(workspaces, WebhookConfig.defaults());
-    }
-
-    /** As {@link #from(List)}, with webhook hosts limited as {@code webhook} says. */
     public static EgressLimits from(List<WorkspaceConfig> workspaces, WebhookConfig webhook) {
         Map<String, Integer> concurrency = new HashMap<>();
         Map<String, Double> rates = new HashMap<>();

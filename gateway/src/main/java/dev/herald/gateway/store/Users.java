@@ -29,7 +29,7 @@ public final class Users {
 
     /** IN-list lengths a lookup of many ids pads to: few distinct statements in each connection's cache. */
     private static final int[] IN_LIST_SIZES = {1, 4, 16, 64};
-    private static final int IN_LIST_MAX = 64;
+    private static final int IN_LIST_MAX = IN_LIST_SIZES[IN_LIST_SIZES.length - 1];
 
     private final Sql sql;
 
@@ -42,9 +42,7 @@ public final class Users {
      * migration period, in which both ids find the profile).
      */
     public Optional<UserRow> byExternalId(String workspace, String externalId) throws SQLException {
-        Optional<UserRow> primary = byPrimaryExternalId(workspace, externalId);
-        return primary.isPresent() ? primary : one("SELECT " + PREFIXED + " FROM deprecated_external_id d JOIN app_user u "
-                + "ON u.id = d.user_id WHERE d.workspace = ? AND d.external_id = ?", workspace, externalId);
+        return Optional.ofNullable(byExternalIds(workspace, List.of(externalId)).get(externalId));
     }
 
     /**
@@ -75,7 +73,7 @@ public final class Users {
      */
     private void collect(Map<String, UserRow> found, String query, String workspace, List<String> ids)
             throws SQLException {
-        int size = IN_LIST_SIZES[IN_LIST_SIZES.length - 1];
+        int size = IN_LIST_MAX;
         for (int s : IN_LIST_SIZES) {
             if (s >= ids.size()) {
                 size = s;

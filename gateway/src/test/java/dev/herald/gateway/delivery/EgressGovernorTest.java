@@ -96,7 +96,7 @@ final class EgressGovernorTest {
                     api_keys: [ { name: k, sha256: "%s", permissions: [messages.send] } ]
                     email: { smtp: { host: relay.test, port: 2525, starttls: disabled, pool: 3 } }
                 """.formatted("0".repeat(64)), SecretResolver.withEnvironment(Map.of()));
-        var limits = EgressLimits.from(config.workspaces());
+        var limits = EgressLimits.from(config.workspaces(), config.webhook());
         String relay = EgressKeys.smtp(config.workspaces().getFirst().email().orElseThrow().smtp());
         assertEquals(3 * EgressLimits.SMTP_STARTED_PER_CONNECTION, limits.concurrency(relay));
     }
