@@ -86,7 +86,7 @@ public final class TwilioCallbackEndpoint implements OutcomeListener {
         CallbackStatus s = status.get();
         return store.write(tx -> {
             Instant now = clock.instant();
-            if (tx.deliveries().byProviderMessageId(ws.id(), s.messageSid()).isEmpty()) {
+            if (tx.deliveries().smsByProviderMessageId(ws.id(), s.messageSid()).isEmpty()) {
                 tx.heldReceipts().hold(ws.id(), s.messageSid(), Json.text(Json.MAPPER.valueToTree(form)), now);
                 return "held: no delivery has MessageSid " + s.messageSid() + " yet; applied when its send is recorded";
             }
@@ -115,7 +115,7 @@ public final class TwilioCallbackEndpoint implements OutcomeListener {
 
     private static String apply(StoreTx tx, WorkspaceConfig ws, CallbackStatus s, Instant now,
                                 OutcomeListener reports) throws SQLException {
-        Optional<DeliveryRow> found = tx.deliveries().byProviderMessageId(ws.id(), s.messageSid());
+        Optional<DeliveryRow> found = tx.deliveries().smsByProviderMessageId(ws.id(), s.messageSid());
         if (found.isEmpty()) {
             return "ignored: no delivery has MessageSid " + s.messageSid();
         }

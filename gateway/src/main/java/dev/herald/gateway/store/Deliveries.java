@@ -159,8 +159,7 @@ public final class Deliveries {
      */
     public List<DeliveryRow> latestFor(String workspace, LookupColumn column, String value, int limit)
             throws SQLException {
-        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE workspace = ? AND "
-                + column.sql + " = ? ORDER BY created_at DESC LIMIT ?");
+        PreparedStatement ps = sql.prepare(column.latest);
         ps.setString(1, workspace);
         ps.setString(2, value);
         ps.setInt(3, limit);
@@ -202,10 +201,12 @@ public final class Deliveries {
     public enum LookupColumn {
         RECIPIENT("recipient"), ADDRESS("address");
 
-        private final String sql;
+        /** {@link #latestFor}'s query on this column. */
+        final String latest;
 
-        LookupColumn(String sql) {
-            this.sql = sql;
+        LookupColumn(String column) {
+            this.latest = "SELECT " + COLUMNS + " FROM delivery WHERE workspace = ? AND " + column
+                    + " = ? ORDER BY created_at DESC LIMIT ?";
         }
     }
 
@@ -379,11 +380,16 @@ public final class Deliveries {
         return ps.executeUpdate();
     }
 
-    /** The delivery a provider knows by this id (Twilio's Message SID), within a workspace. */
-    public Optional<DeliveryRow> byProviderMessageId(String workspace, String providerMessageId)
+    static final String SMS_BY_PROVIDER_ID = "SELECT " + COLUMNS + " FROM delivery WHERE provider_message_id = ? "
+            + "AND channel = 'sms' AND workspace = ?";
+
+    /**
+     * The SMS delivery Twilio knows by this Message SID, within a workspace. Only SMS deliveries' provider ids are
+     * indexed (the partial index's {@code channel = 'sms'} is repeated here so the planner can use it).
+     */
+    public Optional<DeliveryRow> smsByProviderMessageId(String workspace, String providerMessageId)
             throws SQLException {
-        PreparedStatement ps = sql.prepare("SELECT " + COLUMNS + " FROM delivery WHERE provider_message_id = ? "
-                + "AND workspace = ?");
+        PreparedStatement ps = sql.prepare(SMS_BY_PROVIDER_ID);
         ps.setString(1, providerMessageId);
         ps.setString(2, workspace);
         try (ResultSet rs = ps.executeQuery()) {

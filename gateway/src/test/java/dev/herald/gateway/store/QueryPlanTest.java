@@ -1,0 +1,54 @@
+package dev.herald.gateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.config.StoreConfig;
+import dev.herald.gateway.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal's lookups on SQLite each seek their own index ({@code EXPLAIN QUERY PLAN}): a lookup that fell back to
+ * a scan would still pass every functional test, and only show as a slow console or callback on a large journal.
+ */
+final class QueryPlanTest {
+    @TempDir
+    Path dir;
+
+    private String plan(String sql) throws Exception {
+        var config = new StoreConfig(StoreConfig.Kind.SQLITE, dir.resolve("herald.db"), 100, Duration.ofDays(7));
+        try (var store = SqliteStore.open(config)) {
+            return store.read(tx -> {
+                StringBuilder out = new StringBuilder();
+                try (PreparedStatement ps = ((JdbcTx) tx).sql().connection().prepareStatement(
+                        "EXPLAIN QUERY PLAN " + sql); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(rs.getString("detail")).append('\n');
+                    }
+                }
+                return out.toString();
+            }).get();
+        }
+    }
+
+    private void assertSeeks(String index, String sql) throws Exception {
+        String plan = plan(sql);
+        assertTrue(plan.contains("USING INDEX " + index + " ") && !plan.contains("SCAN"), plan);
+    }
+
+    @Test
+    void aTwilioCallbackFindsItsDeliveryByTheSmsOnlyProviderIdIndex() throws Exception {
+        assertSeeks("delivery_sms_provider_id", Deliveries.SMS_BY_PROVIDER_ID);
+    }
+
+    @Test
+    void theConsoleFindsDeliveriesByRecipientOrAddressNewestFirstWithoutSorting() throws Exception {
+        assertSeeks("delivery_recipient", Deliveries.LookupColumn.RECIPIENT.latest);
+        assertSeeks("delivery_address", Deliveries.LookupColumn.ADDRESS.latest);
+        assertTrue(!plan(Deliveries.LookupColumn.ADDRESS.latest).contains("TEMP B-TREE"));
+    }
+}
