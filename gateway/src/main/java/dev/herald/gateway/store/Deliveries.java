@@ -159,11 +159,20 @@ public final class Deliveries {
      */
     public List<DeliveryRow> latestFor(String workspace, LookupColumn column, String value, int limit)
             throws SQLException {
+        return rows(sql.dialect().latestDeliveries(sql, column, workspace, value, limit));
+    }
+
+    /**
+     * {@link #latestFor}'s query for an engine that indexes both lookup columns in the journal itself: one seek of
+     * the column's index ({@code (workspace, column, created_at)}), newest first.
+     */
+    public static PreparedStatement latestByIndex(Sql sql, LookupColumn column, String workspace, String value,
+                                                  int limit) throws SQLException {
         PreparedStatement ps = sql.prepare(column.latest);
         ps.setString(1, workspace);
         ps.setString(2, value);
         ps.setInt(3, limit);
-        return rows(ps);
+        return ps;
     }
 
     /**
@@ -197,16 +206,23 @@ public final class Deliveries {
         return out;
     }
 
-    /** The columns a delivery can be looked up by, each with an index that starts with the workspace. */
+    /** The columns a delivery can be looked up by (see {@link Dialect#latestDeliveries} for how each engine does). */
     public enum LookupColumn {
         RECIPIENT("recipient"), ADDRESS("address");
 
-        /** {@link #latestFor}'s query on this column. */
+        private final String columnName;
+        /** {@link #latestByIndex}'s query on this column. */
         final String latest;
 
-        LookupColumn(String column) {
-            this.latest = "SELECT " + COLUMNS + " FROM delivery WHERE workspace = ? AND " + column
+        LookupColumn(String columnName) {
+            this.columnName = columnName;
+            this.latest = "SELECT " + COLUMNS + " FROM delivery WHERE workspace = ? AND " + columnName
                     + " = ? ORDER BY created_at DESC LIMIT ?";
+        }
+
+        /** The {@code delivery} table's column. */
+        public String columnName() {
+            return columnName;
         }
     }
 
@@ -380,7 +396,8 @@ public final class Deliveries {
         return ps.executeUpdate();
     }
 
-    static final String SMS_BY_PROVIDER_ID = "SELECT " + COLUMNS + " FROM delivery WHERE provider_message_id = ? "
+    /** {@link #smsByProviderMessageId}'s query (public for the engines' plan checks). */
+    public static final String SMS_BY_PROVIDER_ID = "SELECT " + COLUMNS + " FROM delivery WHERE provider_message_id = ? "
             + "AND channel = 'sms' AND workspace = ?";
 
     /**

@@ -1,5 +1,8 @@
 package dev.herald.gateway.store;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
 /**
  * What differs in the SQL of the engines that share the table classes. Everything else the journal runs is
  * written once, in SQL both engines take (row values, {@code ON CONFLICT}, partial indexes, recursive CTEs).
@@ -14,4 +17,11 @@ public interface Dialect {
      * holds is passed over, and seen again once that node commits).
      */
     String skipLocked();
+
+    /**
+     * Prepares the console's lookup ({@link Deliveries#latestFor}): a workspace's {@code limit} newest deliveries whose
+     * {@code column} is {@code value}, newest first, to be read whole with {@link Deliveries#row}.
+     */
+    PreparedStatement latestDeliveries(Sql sql, Deliveries.LookupColumn column, String workspace, String value,
+                                       int limit) throws SQLException;
 }

@@ -1,6 +1,10 @@
 package dev.herald.gateway.store.postgres;
 
+import dev.herald.gateway.store.Deliveries;
 import dev.herald.gateway.store.Dialect;
+import dev.herald.gateway.store.Sql;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 
 /** PostgreSQL's spellings. */
 final class PostgresDialect implements Dialect {
@@ -17,5 +21,12 @@ final class PostgresDialect implements Dialect {
     @Override
     public String skipLocked() {
         return " FOR UPDATE SKIP LOCKED";
+    }
+
+    /** PostgreSQL keeps the lookup indexes in the journal: its writers are many, not one thread. */
+    @Override
+    public PreparedStatement latestDeliveries(Sql sql, Deliveries.LookupColumn column, String workspace, String value,
+                                              int limit) throws SQLException {
+        return Deliveries.latestByIndex(sql, column, workspace, value, limit);
     }
 }

@@ -117,13 +117,16 @@ public final class SqliteStore implements Store {
     private final ThreadLocal<JdbcTx> readTx;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final SqliteLookupIndex lookupIndex;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
     private final UsageReports usageReports = new UsageReports();
 
     private SqliteStore(Path path, int ingressCapacity, Connection writeConnection, Committer committer,
-                        WriteConnectionSetup setup, FileChannel lockChannel, FileLock lock) {
+                        WriteConnectionSetup setup, FileChannel lockChannel, FileLock lock,
+                        SqliteLookupIndex lookupIndex) {
         this.path = path;
+        this.lookupIndex = lookupIndex;
         this.ingressCapacity = ingressCapacity;
         this.writeConnection = writeConnection;
         this.writeTx = writeTxOn(writeConnection);
@@ -155,6 +158,7 @@ public final class SqliteStore implements Store {
     static SqliteStore open(StoreConfig config, Committer committer, WriteConnectionSetup setup) {
         Path path = config.path().toAbsolutePath();
         FileChannel lockChannel = null;
+        SqliteLookupIndex lookupIndex = null;
         try {
             Files.createDirectories(path.getParent());
             Path lockPath = Path.of(path + ".lock");
@@ -168,13 +172,17 @@ public final class SqliteStore implements Store {
             lockChannel.truncate(0);
             lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
                     .getBytes(StandardCharsets.US_ASCII)));
+            lookupIndex = SqliteLookupIndex.create(path);
             Connection writeConnection = connect(path, WRITER_CACHE_KIB);
             writeConnection.setAutoCommit(false);
             SqliteSchema.migrate(writeConnection);
             SqliteClaims.create(writeConnection);
             setup.prepare(writeConnection);
-            return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, setup, lockChannel, lock);
+            lookupIndex.start();
+            return new SqliteStore(path, config.queueCapacity(), writeConnection, committer, setup, lockChannel, lock,
+                    lookupIndex);
         } catch (IOException | SQLException e) {
+            closeQuietly(lookupIndex);
             closeQuietly(lockChannel);
             throw new StoreUnavailableException("cannot open store " + path + ": " + e.getMessage(), e);
         }
@@ -204,7 +212,14 @@ public final class SqliteStore implements Store {
         // Herald never asks for generated keys; left on, the driver prepares, runs and finalizes a
         // "SELECT last_insert_rowid()" after every INSERT (a tenth of the writer's time under load).
         cfg.setGetGeneratedKeys(false);
-        return cfg.createConnection("jdbc:sqlite:" + path);
+        Connection c = cfg.createConnection("jdbc:sqlite:" + path);
+        SqliteLookupIndex.attach(c, path);
+        return c;
+    }
+
+    /** The last delivery row the console's side lookup index has reached. */
+    long lookupIndexedThrough() {
+        return lookupIndex.indexedThrough();
     }
 
     private JdbcTx writeTxOn(Connection c) {
@@ -514,6 +529,7 @@ public final class SqliteStore implements Store {
         while ((left = queue.poll()) != null) {
             left.future().completeExceptionally(new StoreUnavailableException("store is closed", null));
         }
+        lookupIndex.close();
         readers.shutdown();
         backgroundReader.shutdown();
         try {

@@ -13,4 +13,9 @@ final class SqliteStoreContractTest extends StoreContract {
         return SqliteStore.open(new StoreConfig(StoreConfig.Kind.SQLITE, dir.resolve("herald.db"), 10_000,
                 Duration.ofDays(7)));
     }
+
+    @Override
+    protected void lookupsCaughtUp() throws Exception {
+        SqliteLookupIndexTest.caughtUp((SqliteStore) store);
+    }
 }

@@ -1,9 +1,10 @@
-package dev.herald.gateway.store;
+package dev.herald.gateway.store.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.config.StoreConfig;
-import dev.herald.gateway.store.sqlite.SqliteStore;
+import dev.herald.gateway.store.Deliveries;
+import dev.herald.gateway.store.JdbcTx;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,9 +47,13 @@ final class QueryPlanTest {
     }
 
     @Test
-    void theConsoleFindsDeliveriesByRecipientOrAddressNewestFirstWithoutSorting() throws Exception {
-        assertSeeks("delivery_recipient", Deliveries.LookupColumn.RECIPIENT.latest);
-        assertSeeks("delivery_address", Deliveries.LookupColumn.ADDRESS.latest);
-        assertTrue(!plan(Deliveries.LookupColumn.ADDRESS.latest).contains("TEMP B-TREE"));
+    void theConsoleFindsDeliveriesByRecipientOrAddressThroughTheSideIndexAndTheRowsItHasNotReached() throws Exception {
+        for (Deliveries.LookupColumn column : Deliveries.LookupColumn.values()) {
+            String plan = plan(SqliteDialect.latestQuery(column));
+            assertTrue(plan.contains("SEARCH lookup.lookup_entry USING PRIMARY KEY (key=?")
+                    && plan.contains("USING INTEGER PRIMARY KEY (rowid=?)")
+                    && plan.contains("USING INTEGER PRIMARY KEY (rowid>?)")
+                    && !plan.matches("(?s).*SCAN (d|delivery|lookup\\.lookup_entry)\\b.*"), plan);
+        }
     }
 }
