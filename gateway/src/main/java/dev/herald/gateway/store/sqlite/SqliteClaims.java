@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -51,10 +52,23 @@ final class SqliteClaims implements Claims {
         this.stale = stale;
     }
 
+    /** A lane's due deliveries of one workspace and egress key that this process does not hold, oldest due first. */
+    static final String CLAIM_DUE = "SELECT " + Deliveries.D_COLUMNS + ", d.rowid AS d_row, p.kind AS p_kind "
+            + "FROM delivery d "
+            + "JOIN dispatch p ON p.id = d.dispatch_id "
+            + "WHERE d.status = 'queued' AND d.lane = ? AND d.workspace = ? AND d.egress_key = ? "
+            + "AND d.next_attempt_at <= ? AND d.rowid NOT IN (SELECT delivery FROM temp.claimed) "
+            + "ORDER BY d.next_attempt_at LIMIT ?";
+    /** An attempt's outcome, written to the claimed row found by its row number. */
+    static final String OUTCOME = Deliveries.outcomeUpdate("", "rowid = ?");
+
     /** Creates the claim table of the writer connection (it lives as long as the connection). */
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS claimed (id TEXT PRIMARY KEY, attempt INTEGER NOT NULL)");
+            // Keyed by the journal's row number: the claim query passes over a claimed row by its due index entry
+            // alone (which carries the row number), never reading the row itself, however many are in flight.
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS claimed (delivery INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+                    + "attempt INTEGER NOT NULL)");
         }
         c.commit();
     }
@@ -62,46 +76,58 @@ final class SqliteClaims implements Claims {
     @Override
     public List<ClaimedDelivery> claimDue(ClaimQuery q, Predicate<DeliveryRow> admit, List<ExpiredDelivery> ended)
             throws SQLException {
-        PreparedStatement select = sql.prepare("SELECT " + Deliveries.D_COLUMNS + ", p.kind AS p_kind, "
-                + "p.spec_version AS p_spec_version, p.spec AS p_spec FROM delivery d "
-                + "JOIN dispatch p ON p.id = d.dispatch_id "
-                + "WHERE d.status = 'queued' AND d.lane = ? AND d.workspace = ? AND d.egress_key = ? "
-                + "AND d.next_attempt_at <= ? AND d.id NOT IN (SELECT id FROM temp.claimed) "
-                + "ORDER BY d.next_attempt_at LIMIT ?");
+        PreparedStatement select = sql.prepare(CLAIM_DUE);
         select.setString(1, q.lane().dbName());
         select.setString(2, q.workspace());
         select.setString(3, q.egressKey());
         select.setLong(4, q.now().toEpochMilli());
         select.setInt(5, q.limit());
-        List<ClaimedDelivery> claimed = new ArrayList<>();
-        List<ExpiredDelivery> expired = new ArrayList<>();
-        // A dispatch's deliveries come in runs: its spec is read once per claim, not once per row.
-        Map<String, StoredSpec> specs = new HashMap<>();
+        record Taken(DeliveryRow row, DispatchKind kind, long journalRow, boolean past) {
+        }
+        List<Taken> taken = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 DeliveryRow row = Deliveries.row(rs);
                 boolean past = !row.expiresAt().isAfter(q.now());
                 if (past || admit.test(row)) {
-                    StoredSpec spec = specs.get(row.dispatchId());
-                    if (spec == null) {
-                        spec = new StoredSpec(rs.getInt("p_spec_version"), rs.getString("p_spec"));
-                        specs.put(row.dispatchId(), spec);
-                    }
-                    if (past) {
-                        expired.add(new ExpiredDelivery(row, DispatchKind.fromDb(rs.getString("p_kind"))
-                                .orElseThrow(), spec, ""));
-                        continue;
-                    }
-                    DeliveryRow attempt = withAttempt(row, q.now());
-                    claimed.add(new ClaimedDelivery(attempt, DispatchKind.fromDb(rs.getString("p_kind")).orElseThrow(),
-                            spec, new ClaimToken(row.id(), attempt.attempts(), owner)));
+                    taken.add(new Taken(row, DispatchKind.fromDb(rs.getString("p_kind")).orElseThrow(),
+                            rs.getLong("d_row"), past));
                 }
             }
         }
-        PreparedStatement claim = sql.prepare("INSERT INTO temp.claimed (id, attempt) VALUES (?, ?)");
-        for (ClaimedDelivery c : claimed) {
-            claim.setString(1, c.delivery().id().toString());
-            claim.setInt(2, c.token().attempt());
+        // A dispatch's deliveries come in runs: its spec (the whole request, kilobytes for a send to many users) is
+        // read once per claim, not carried along every row of the claim query.
+        Map<String, StoredSpec> specs = new HashMap<>();
+        PreparedStatement spec = sql.prepare("SELECT spec_version, spec FROM dispatch WHERE id = ?");
+        for (Taken t : taken) {
+            if (!specs.containsKey(t.row().dispatchId())) {
+                spec.setString(1, t.row().dispatchId());
+                try (ResultSet rs = spec.executeQuery()) {
+                    rs.next(); // the claim query joined it: it exists
+                    specs.put(t.row().dispatchId(), new StoredSpec(rs.getInt(1), rs.getString(2)));
+                }
+            }
+        }
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        List<Long> rows = new ArrayList<>();
+        List<ExpiredDelivery> expired = new ArrayList<>();
+        for (Taken t : taken) {
+            StoredSpec stored = specs.get(t.row().dispatchId());
+            if (t.past()) {
+                expired.add(new ExpiredDelivery(t.row(), t.kind(), stored, ""));
+                continue;
+            }
+            DeliveryRow attempt = withAttempt(t.row(), q.now());
+            claimed.add(new ClaimedDelivery(attempt, t.kind(), stored,
+                    new ClaimToken(t.row().id(), attempt.attempts(), owner)));
+            rows.add(t.journalRow());
+        }
+        PreparedStatement claim = sql.prepare("INSERT INTO temp.claimed (delivery, id, attempt) VALUES (?, ?, ?)");
+        for (int i = 0; i < claimed.size(); i++) {
+            ClaimedDelivery c = claimed.get(i);
+            claim.setLong(1, rows.get(i));
+            claim.setString(2, c.delivery().id().toString());
+            claim.setInt(3, c.token().attempt());
             claim.executeUpdate();
         }
         for (ExpiredDelivery e : expired) {
@@ -118,20 +144,33 @@ final class SqliteClaims implements Claims {
 
     @Override
     public boolean record(ClaimToken token, DeliveryUpdate u, Instant now) throws SQLException {
-        PreparedStatement release = sql.prepare("DELETE FROM temp.claimed WHERE id = ? AND attempt = ?");
-        release.setString(1, token.delivery().toString());
-        release.setInt(2, token.attempt());
-        if (!owner.equals(token.owner()) || release.executeUpdate() != 1) {
+        OptionalLong row = owner.equals(token.owner()) ? heldRow(token) : OptionalLong.empty();
+        if (row.isEmpty()) {
             stale.incrementAndGet();
             return false;
         }
-        PreparedStatement ps = sql.prepare(Deliveries.outcomeUpdate("", ""));
+        PreparedStatement release = sql.prepare("DELETE FROM temp.claimed WHERE delivery = ?");
+        release.setLong(1, row.getAsLong());
+        release.executeUpdate();
+        // Found by row number (the id is checked too): one seek of the table, none of the id index.
+        PreparedStatement ps = sql.prepare(OUTCOME);
         Deliveries.bindOutcome(ps, u, u.nextAttemptAt(), now, token);
+        ps.setLong(9, row.getAsLong());
         if (ps.executeUpdate() != 1) {
             stale.incrementAndGet(); // the delivery moved on meanwhile (a user deleted, say)
             return false;
         }
         return true;
+    }
+
+    /** The journal row of a claim this process still holds for that attempt. */
+    private OptionalLong heldRow(ClaimToken token) throws SQLException {
+        PreparedStatement held = sql.prepare("SELECT delivery FROM temp.claimed WHERE id = ? AND attempt = ?");
+        held.setString(1, token.delivery().toString());
+        held.setInt(2, token.attempt());
+        try (ResultSet rs = held.executeQuery()) {
+            return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+        }
     }
 
     @Override

@@ -85,7 +85,7 @@ public final class SqliteStore implements Store {
     }
 
     /** A claim of the writer's TEMP table, carried to a new connection. */
-    private record HeldClaim(String id, int attempt) {
+    private record HeldClaim(long delivery, String id, int attempt) {
     }
 
     private record PendingWrite<T>(Work<T> work, CompletableFuture<T> future, boolean ingress) {
@@ -432,9 +432,9 @@ public final class SqliteStore implements Store {
         Connection old = writeConnection;
         List<HeldClaim> claims = new ArrayList<>();
         try (Statement s = old.createStatement();
-             var rs = s.executeQuery("SELECT id, attempt FROM temp.claimed")) {
+             var rs = s.executeQuery("SELECT delivery, id, attempt FROM temp.claimed")) {
             while (rs.next()) {
-                claims.add(new HeldClaim(rs.getString(1), rs.getInt(2)));
+                claims.add(new HeldClaim(rs.getLong(1), rs.getString(2), rs.getInt(3)));
             }
         } catch (SQLException e) {
             logger.warn("store: the claims in flight could not be read before reconnecting: {}", e.toString());
@@ -444,10 +444,12 @@ public final class SqliteStore implements Store {
             fresh = connect(path, WRITER_CACHE_KIB);
             fresh.setAutoCommit(false);
             SqliteClaims.create(fresh);
-            try (var insert = fresh.prepareStatement("INSERT OR IGNORE INTO temp.claimed (id, attempt) VALUES (?, ?)")) {
+            try (var insert = fresh.prepareStatement("INSERT OR IGNORE INTO temp.claimed (delivery, id, attempt) "
+                    + "VALUES (?, ?, ?)")) {
                 for (HeldClaim c : claims) {
-                    insert.setString(1, c.id());
-                    insert.setInt(2, c.attempt());
+                    insert.setLong(1, c.delivery());
+                    insert.setString(2, c.id());
+                    insert.setInt(3, c.attempt());
                     insert.executeUpdate();
                 }
             }

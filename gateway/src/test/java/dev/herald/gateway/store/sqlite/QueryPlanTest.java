@@ -23,7 +23,7 @@ final class QueryPlanTest {
     private String plan(String sql) throws Exception {
         var config = new StoreConfig(StoreConfig.Kind.SQLITE, dir.resolve("herald.db"), 100, Duration.ofDays(7));
         try (var store = SqliteStore.open(config)) {
-            return store.read(tx -> {
+            return store.write(tx -> { // the writer: it holds the claim table
                 StringBuilder out = new StringBuilder();
                 try (PreparedStatement ps = ((JdbcTx) tx).sql().connection().prepareStatement(
                         "EXPLAIN QUERY PLAN " + sql); ResultSet rs = ps.executeQuery()) {
@@ -44,6 +44,16 @@ final class QueryPlanTest {
     @Test
     void aTwilioCallbackFindsItsDeliveryByTheSmsOnlyProviderIdIndex() throws Exception {
         assertSeeks("delivery_sms_provider_id", Deliveries.SMS_BY_PROVIDER_ID);
+    }
+
+    @Test
+    void aClaimPassesOverTheDeliveriesInFlightByTheirDueIndexEntryAndAnOutcomeFindsItsRowByNumber() throws Exception {
+        String claim = plan(SqliteClaims.CLAIM_DUE);
+        assertTrue(claim.contains("USING INDEX delivery_due_key (lane=? AND workspace=? AND egress_key=? AND "
+                + "next_attempt_at<?)") && claim.contains("USING ROWID SEARCH ON TABLE claimed FOR IN-OPERATOR")
+                && !claim.contains("TEMP B-TREE"), claim);
+        String outcome = plan(SqliteClaims.OUTCOME);
+        assertTrue(outcome.contains("SEARCH delivery USING INTEGER PRIMARY KEY (rowid=?)"), outcome);
     }
 
     @Test
