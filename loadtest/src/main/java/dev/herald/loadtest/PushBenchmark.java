@@ -62,7 +62,7 @@ final class PushBenchmark {
              var mock = ApnsPeer.builder().withoutRecording().start();
              var gateway = AcceptBenchmark.startWith(o, java, dir.resolve("herald"),
                      postgres == null ? HeraldStore.sqlite(dir.resolve("herald").resolve("herald.db"))
-                             : postgres.newDatabase(), workspace(mock, p8));
+                             : postgres.newDatabase(), workspace(mock, p8, maxInFlight));
              var pushy = new PushyCeiling(mock, team.signingKey(), TOPIC, tokens, payload(), maxInFlight)) {
             if (postgres != null) {
                 storeDescription = postgres.describe();
@@ -129,9 +129,14 @@ final class PushBenchmark {
         return DeliverySink.of(mock::accepted, mock::lastAcceptedNanos);
     }
 
-    /** One workspace that pushes for real, to the mock server, with limits so high nothing is refused. */
-    private static String workspace(ApnsPeer mock, Path p8) {
+    /**
+     * One workspace that pushes for real, to the mock server, with limits so high nothing is refused; Herald may have
+     * as many sends in flight as raw Pushy has ({@code delivery.max_in_flight}, default 512), so both keep the same
+     * number of streams open.
+     */
+    private static String workspace(ApnsPeer mock, Path p8, int maxInFlight) {
         return """
+                delivery: { max_in_flight: %d }
                 workspaces:
                   - id: push
                     api_keys: [ { name: push, sha256: "%s", permissions: [messages.send, users.track] } ]
@@ -141,8 +146,8 @@ final class PushBenchmark {
                         platform: ios
                         apns: { team_id: %s, key_id: %s, signing_key: "${file:%s}", topic: %s, environment: development,
                                 server: "127.0.0.1:%d", trusted_certificate: "%s" }
-                """.formatted(ApiKeyAuthenticator.sha256Hex(KEY), APP_ID, TEAM_ID, KEY_ID, p8, TOPIC, mock.port(),
-                TestCertificates.ca());
+                """.formatted(maxInFlight, ApiKeyAuthenticator.sha256Hex(KEY), APP_ID, TEAM_ID, KEY_ID, p8, TOPIC,
+                mock.port(), TestCertificates.ca());
     }
 
     /** Gives each user one iOS token through {@code /users/track}. */
@@ -185,8 +190,8 @@ final class PushBenchmark {
                               EndToEnd.HeraldRound herald, String rawRss, String heraldRss) {
         var raw = rawRound.result();
         System.out.printf("%npush benchmark: POST /messages/send, apple_push to %d user(s) (1 iOS token each) per "
-                        + "request, %d users, %d keep-alive connections; raw Pushy with %d in flight; both to one mock "
-                        + "APNs server (1 I/O thread, accepts all); %ds warm-up + %ds measured; %d round(s), median "
+                        + "request, %d users, %d keep-alive connections; raw Pushy and Herald (delivery.max_in_flight) "
+                        + "with %d in flight; both to one mock APNs server (1 I/O thread, accepts all); %ds warm-up + %ds measured; %d round(s), median "
                         + "shown; JDK %s, %d cores%n", perRequest, users, o.connections(), maxInFlight,
                 o.warmup().toSeconds(),
                 o.measure().toSeconds(), o.rounds(), Runtime.version(), Runtime.getRuntime().availableProcessors());

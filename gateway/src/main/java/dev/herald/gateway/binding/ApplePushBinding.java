@@ -221,6 +221,7 @@ public final class ApplePushBinding implements ChannelBinding<ApplePushSpec, App
     @Override
     public SenderRoute<ApplePushMessage> openSenders(List<WorkspaceConfig> workspaces, SenderResources resources) {
         return PushTokens.perCredential(workspaces, "apns", app -> app.apns().map(ApnsConfig::credentialKey),
-                app -> ApnsSender.create(app.apns().orElseThrow(), resources.apns(), 1000, resources.clock()));
+                app -> ApnsSender.create(app.apns().orElseThrow(), resources.apns(),
+                        ApnsSender.DEFAULT_MAX_IN_FLIGHT, resources.clock()));
     }
 }

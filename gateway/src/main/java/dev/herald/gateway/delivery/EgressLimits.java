@@ -1,5 +1,6 @@
 package dev.herald.gateway.delivery;
 
+import dev.herald.channel.apns.ApnsSender;
 import dev.herald.config.SubscriptionGroupConfig;
 import dev.herald.config.WebhookConfig;
 import dev.herald.config.WorkspaceConfig;
@@ -14,8 +15,12 @@ import java.util.OptionalDouble;
  * and, for SMS senders, messages per second. Immutable.
  */
 public final class EgressLimits {
-    /** Per APNs credential: Pushy multiplexes streams; its own in-flight bound is higher. */
-    static final int APNS_CONCURRENCY = 256;
+    /**
+     * Per APNs credential: as many as its sender keeps outstanding on the wire. A slot is held from the claim to the
+     * answer, a writer's turn longer than the stream, so a lower bound here (it was 256) left the sender's streams
+     * idle while the next claim waited for the writer.
+     */
+    static final int APNS_CONCURRENCY = ApnsSender.DEFAULT_MAX_IN_FLIGHT;
     /** Per FCM project: the sender's bounded pool. */
     static final int FCM_CONCURRENCY = 64;
     /** Per SMS sender (the per-second rate is what really limits it). */

@@ -173,9 +173,8 @@ public final class SharedMigrations {
                     SELECT workspace, status, 1, 0, payload, attempts, last_error, created_at, expires_at, updated_at
                     FROM stream_event ORDER BY seq""",
                     "DROP TABLE stream_event"),
-            // A provider's message id is looked up only for Twilio's status callbacks. APNs answers every push with
-            // a random apns-id, so indexing every channel's ids cost each push's outcome a write at a random place
-            // in an index nothing reads.
+            // A provider's message id is looked up only for Twilio's status callbacks: indexing every channel's ids
+            // (APNs and SMTP answer with the id Herald gave them) cost each outcome an index write nothing read.
             List.of("DROP INDEX IF EXISTS delivery_provider_id",
                     "CREATE INDEX delivery_sms_provider_id ON delivery (provider_message_id) "
                             + "WHERE provider_message_id IS NOT NULL AND channel = 'sms'"));

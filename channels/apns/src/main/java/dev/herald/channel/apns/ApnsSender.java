@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * that, so do not call it on an APNs I/O thread.
  */
 public final class ApnsSender implements Sender<ApplePushMessage> {
+    /** Notifications a credential keeps outstanding at APNs: its stream limit on one connection. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
     private static final Logger logger = LoggerFactory.getLogger(ApnsSender.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
 
