@@ -191,8 +191,8 @@ final class PushBenchmark {
         var raw = rawRound.result();
         System.out.printf("%npush benchmark: POST /messages/send, apple_push to %d user(s) (1 iOS token each) per "
                         + "request, %d users, %d keep-alive connections; raw Pushy and Herald (delivery.max_in_flight) "
-                        + "with %d in flight; both to one mock APNs server (1 I/O thread, accepts all); %ds warm-up + %ds measured; %d round(s), median "
-                        + "shown; JDK %s, %d cores%n", perRequest, users, o.connections(), maxInFlight,
+                        + "with %d in flight; both to one mock APNs server (1 I/O thread, accepts all); %ds warm-up + "
+                        + "%ds measured; %d round(s), median shown; JDK %s, %d cores%n", perRequest, users, o.connections(), maxInFlight,
                 o.warmup().toSeconds(),
                 o.measure().toSeconds(), o.rounds(), Runtime.version(), Runtime.getRuntime().availableProcessors());
         System.out.printf("%-24s %10s %10s %9s %9s %8s  %s%n", "", "pushes/s", "req/s", "p50 ms", "p99 ms", "errors",
