@@ -373,6 +373,7 @@ public final class Deliveries {
         abort.executeUpdate();
         // Nothing that names the person stays: not the address, the recipient id, the rendered message, nor an
         // error that may quote the address (a relay's "550 <ana@example.com>: no such user").
+        sql.dialect().beforeScrub(sql, userId);
         PreparedStatement scrub = sql.prepare("UPDATE delivery SET address = 'deleted:' || id, "
                 + "recipient = 'deleted:' || id, detail = NULL, user_id = NULL, last_error = CASE "
                 + "WHEN last_error IS NULL OR last_error = 'user deleted' THEN last_error "

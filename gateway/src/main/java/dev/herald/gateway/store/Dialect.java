@@ -24,4 +24,10 @@ public interface Dialect {
      */
     PreparedStatement latestDeliveries(Sql sql, Deliveries.LookupColumn column, String workspace, String value,
                                        int limit) throws SQLException;
+
+    /**
+     * Runs in {@link Deliveries#forgetUser}'s transaction before a user's deliveries are scrubbed: an engine that
+     * keeps lookups outside the journal notes which deliveries they are, so their entries go too.
+     */
+    void beforeScrub(Sql sql, long userId) throws SQLException;
 }

@@ -12,29 +12,27 @@ import java.util.Map;
 /** SQLite's spellings. */
 final class SqliteDialect implements Dialect {
     static final SqliteDialect INSTANCE = new SqliteDialect();
-    /**
-     * A lookup finds room for entries that no longer match (a scrubbed or purged delivery) beyond its limit: the side
-     * index is read this many times over the limit, plus {@value #SLACK}.
-     */
-    private static final int OVERREAD = 2;
-    private static final int SLACK = 16;
     private static final Map<LookupColumn, String> LATEST = new EnumMap<>(LookupColumn.class);
 
     static {
-        // Two parts, read in one snapshot: the rows the side index points at that still match, and the rows after the
-        // delivery it has reached, read from the journal. Together every committed match, each once. Should the
-        // journal have purged that delivery and given its row number to another (the index then starts again), both
-        // parts treat the index as empty until it has: the journal is read whole, and nothing is missed meanwhile.
-        String through = "WITH reached AS (SELECT CASE WHEN p.indexed_through = 0 OR EXISTS (SELECT 1 FROM "
-                + "main.delivery j WHERE j.rowid = p.indexed_through AND j.id = p.through_id) THEN p.indexed_through "
-                + "ELSE 0 END AS through FROM " + SqliteLookupIndex.SCHEMA + ".lookup_progress p WHERE p.id = 1) ";
+        // Two parts, read in one transaction: the newest journal rows the side index points at that still match (the
+        // limit counts matches, so entries of scrubbed or purged deliveries never crowd out a live one), and the rows
+        // after the delivery it has reached, read from the journal. Together every committed match, each once.
+        // Should the journal have given the reached row number to another delivery (the index then starts again),
+        // both parts treat the index as empty until it has: the journal is read whole, and nothing is missed.
+        String reached = "WITH reached AS (SELECT CASE WHEN p.indexed_through = 0 OR EXISTS (SELECT 1 FROM "
+                + "main.delivery j WHERE j.rowid = p.indexed_through AND j.id = p.through_id) OR (NOT EXISTS (SELECT 1 "
+                + "FROM main.delivery j WHERE j.rowid = p.indexed_through) AND (SELECT MAX(rowid) FROM main.delivery) "
+                + "> p.indexed_through) THEN p.indexed_through ELSE 0 END AS through FROM " + SqliteLookupIndex.SCHEMA
+                + ".lookup_progress p WHERE p.id = 1) ";
         for (LookupColumn c : LookupColumn.values()) {
-            String match = " AND d.workspace = ?3 AND d." + c.columnName() + " = ?4";
-            LATEST.put(c, through + "SELECT " + Deliveries.D_COLUMNS + " FROM delivery d WHERE d.rowid IN (SELECT "
-                    + "delivery FROM " + SqliteLookupIndex.SCHEMA + ".lookup_entry WHERE key = ?1 AND delivery <= "
-                    + "(SELECT through FROM reached) ORDER BY delivery DESC LIMIT ?2)" + match
-                    + " UNION ALL SELECT " + Deliveries.D_COLUMNS + " FROM delivery d WHERE d.rowid > (SELECT through "
-                    + "FROM reached)" + match + " ORDER BY created_at DESC LIMIT ?5");
+            String column = c.columnName();
+            LATEST.put(c, reached + "SELECT " + Deliveries.D_COLUMNS + " FROM delivery d WHERE d.rowid IN (SELECT "
+                    + "e.delivery FROM " + SqliteLookupIndex.SCHEMA + ".lookup_entry e JOIN main.delivery m ON m.rowid = "
+                    + "e.delivery WHERE e.key = ?1 AND e.delivery <= (SELECT through FROM reached) AND m.workspace = ?2 "
+                    + "AND m." + column + " = ?3 ORDER BY e.delivery DESC LIMIT ?4) UNION ALL SELECT "
+                    + Deliveries.D_COLUMNS + " FROM delivery d WHERE d.rowid > (SELECT through FROM reached) AND "
+                    + "d.workspace = ?2 AND d." + column + " = ?3 ORDER BY created_at DESC LIMIT ?4");
         }
     }
 
@@ -57,11 +55,19 @@ final class SqliteDialect implements Dialect {
             throws SQLException {
         PreparedStatement ps = sql.prepare(LATEST.get(column));
         ps.setLong(1, LookupKeys.of(column, workspace, value));
-        ps.setInt(2, limit * OVERREAD + SLACK);
-        ps.setString(3, workspace);
-        ps.setString(4, value);
-        ps.setInt(5, limit);
+        ps.setString(2, workspace);
+        ps.setString(3, value);
+        ps.setInt(4, limit);
         return ps;
+    }
+
+    /** Logs the deliveries about to be scrubbed, for the side index to drop their entries ({@link SqliteLookupIndex}). */
+    @Override
+    public void beforeScrub(Sql sql, long userId) throws SQLException {
+        PreparedStatement ps = sql.prepare("INSERT INTO lookup_scrub (delivery) SELECT rowid FROM delivery "
+                + "WHERE user_id = ?");
+        ps.setLong(1, userId);
+        ps.executeUpdate();
     }
 
     /** {@link #latestDeliveries}'s query on a column, for plan checks. */

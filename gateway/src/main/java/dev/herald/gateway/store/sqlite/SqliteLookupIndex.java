@@ -1,13 +1,18 @@
 package dev.herald.gateway.store.sqlite;
 
 import dev.herald.gateway.store.Deliveries.LookupColumn;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,23 +29,28 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>The file is derived from the journal and never the only copy of anything: its entries are (key, delivery row
  * number) pairs, the key a digest of workspace, column and value ({@link LookupKeys}), and {@code indexed_through}
- * names the last delivery row it has reached. A lookup ({@link SqliteDialect#latestDeliveries}) reads the rows the
- * entries point at and keeps those that still match, plus the rows after {@code indexed_through} read straight from
- * the journal, so it never misses a committed delivery however far behind the thread is, and an entry left by a
- * scrubbed or purged delivery is passed over. Deleting the file rebuilds it; a journal older than the file (a restored
- * backup) starts it again from nothing.
+ * names the last delivery row it has reached. A lookup ({@link SqliteDialect#latestDeliveries}) follows the entries
+ * to the journal rows that still match, and reads the rows after {@code indexed_through} straight from the journal,
+ * so it never misses a committed delivery however far behind the thread is. Entries of a deleted user's deliveries
+ * are removed once the thread reads the journal's {@code lookup_scrub} log (written with the scrub, in its
+ * transaction); entries of purged deliveries are found by walking the file's row numbers a chunk at a time while
+ * the thread is idle. Deleting the file (Herald stopped) rebuilds it; a journal that is not the one it indexed
+ * starts it again from nothing.
  */
 final class SqliteLookupIndex implements AutoCloseable {
-    /** The name journal connections attach the file under. */
+    /** The name journal read connections attach the file under. */
     static final String SCHEMA = "lookup";
+    /** The journal's log of deliveries whose addresses were scrubbed ({@code /users/delete}), in order. */
+    static final String SCRUB_LOG = "CREATE TABLE IF NOT EXISTS lookup_scrub (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+            + "delivery INTEGER NOT NULL)";
     private static final Logger logger = LoggerFactory.getLogger(SqliteLookupIndex.class);
     /** Deliveries read from the journal per batch (two entries each). */
     private static final int BATCH = 4096;
+    /** Row numbers checked for purged deliveries per idle turn. */
+    private static final int PRUNE_CHUNK = 1000;
     /** How long the thread waits when it has caught up: a lookup reads what it has not reached from the journal. */
     private static final long IDLE_MILLIS = 200;
     private static final long RETRY_MILLIS = 1000;
-    private static final long PRUNE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
-    private static final int PRUNE_CHUNK = 20_000;
     private static final int CACHE_KIB = 4 * 1024;
 
     private final Path journal;
@@ -48,8 +58,11 @@ final class SqliteLookupIndex implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile long indexedThrough;
+    private volatile long scrubbedThrough;
     /** Whether the last attempt failed: read and written by the thread only. */
     private boolean failing;
+    /** Where the walk for purged deliveries' entries goes on: thread only. */
+    private long pruneCursor;
 
     private SqliteLookupIndex(Path journal, Path file) {
         this.journal = journal;
@@ -63,31 +76,49 @@ final class SqliteLookupIndex implements AutoCloseable {
     }
 
     /**
-     * Creates the side file's tables if they are missing, so journal connections can attach it; {@link #start} starts
-     * the thread that keeps it, once the journal is migrated.
+     * Creates the side file's tables if they are missing, so journal read connections can attach it; {@link #start}
+     * starts the thread that keeps it, once the journal is migrated. A side file that cannot be read (damaged, or not
+     * a database) is deleted and made again: it only ever holds what the journal can give back.
      */
     static SqliteLookupIndex create(Path journal) throws SQLException {
         Path file = pathFor(journal);
-        try (Connection c = connect(file)) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS lookup_entry (key INTEGER NOT NULL, delivery INTEGER NOT NULL, "
-                        + "PRIMARY KEY (key, delivery)) WITHOUT ROWID");
-                // Purged deliveries' entries are dropped by row number; deliveries only grow, so this one appends.
-                s.execute("CREATE INDEX IF NOT EXISTS lookup_entry_delivery ON lookup_entry (delivery)");
-                // through_id: the delivery id at indexed_through, to notice the journal reusing that row number.
-                s.execute("CREATE TABLE IF NOT EXISTS lookup_progress (id INTEGER PRIMARY KEY CHECK (id = 1), "
-                        + "indexed_through INTEGER NOT NULL, through_id TEXT NOT NULL)");
-                s.execute("INSERT OR IGNORE INTO lookup_progress (id, indexed_through, through_id) VALUES (1, 0, '')");
+        try {
+            createTables(file);
+        } catch (SQLException unreadable) {
+            logger.warn("store: the lookup index {} cannot be read ({}); making it again from the journal", file,
+                    unreadable.toString());
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                try {
+                    Files.deleteIfExists(Path.of(file + suffix));
+                } catch (java.io.IOException e) {
+                    throw new SQLException("cannot delete the unreadable lookup index " + file + suffix, e);
+                }
             }
+            createTables(file);
         }
         return new SqliteLookupIndex(journal, file);
+    }
+
+    private static void createTables(Path file) throws SQLException {
+        try (Connection c = connect(file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS lookup_entry (key INTEGER NOT NULL, delivery INTEGER NOT NULL, "
+                    + "PRIMARY KEY (key, delivery)) WITHOUT ROWID");
+            // Scrubbed and purged deliveries' entries are found by row number.
+            s.execute("CREATE INDEX IF NOT EXISTS lookup_entry_delivery ON lookup_entry (delivery)");
+            // through_id: the delivery id at indexed_through, to notice the journal reusing that row number;
+            // scrubbed_through: the last entry of the journal's scrub log applied.
+            s.execute("CREATE TABLE IF NOT EXISTS lookup_progress (id INTEGER PRIMARY KEY CHECK (id = 1), "
+                    + "indexed_through INTEGER NOT NULL, through_id TEXT NOT NULL, scrubbed_through INTEGER NOT NULL)");
+            s.execute("INSERT OR IGNORE INTO lookup_progress (id, indexed_through, through_id, scrubbed_through) "
+                    + "VALUES (1, 0, '', 0)");
+        }
     }
 
     void start() {
         thread.start();
     }
 
-    /** Attaches the side file to a journal connection as {@value #SCHEMA}, for lookups. */
+    /** Attaches the side file to a journal read connection as {@value #SCHEMA}, for lookups. */
     static void attach(Connection journalConnection, Path journal) throws SQLException {
         try (PreparedStatement ps = journalConnection.prepareStatement("ATTACH DATABASE ? AS " + SCHEMA)) {
             ps.setString(1, pathFor(journal).toString());
@@ -100,9 +131,15 @@ final class SqliteLookupIndex implements AutoCloseable {
         return indexedThrough;
     }
 
+    /** The last entry of the journal's scrub log whose deliveries' entries are gone from the file (for tests). */
+    long scrubbedThrough() {
+        return scrubbedThrough;
+    }
+
     /**
-     * A connection to the side file: WAL with {@code synchronous=NORMAL}, since nothing in it is the only copy; a
-     * crash may undo its last batches, which the thread then writes again.
+     * A connection to the side file: WAL with {@code synchronous=NORMAL}, since nothing in it is the only copy (a
+     * crash may undo its last batches, which the thread then writes again), and {@code secure_delete}, so a scrubbed
+     * delivery's entries are overwritten, not only unlinked.
      */
     private static Connection connect(Path file) throws SQLException {
         SQLiteConfig cfg = new SQLiteConfig();
@@ -110,6 +147,7 @@ final class SqliteLookupIndex implements AutoCloseable {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         cfg.setBusyTimeout(10_000);
         cfg.setCacheSize(-CACHE_KIB);
+        cfg.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         cfg.setGetGeneratedKeys(false);
         return cfg.createConnection("jdbc:sqlite:" + file);
     }
@@ -147,10 +185,10 @@ final class SqliteLookupIndex implements AutoCloseable {
 
     private void follow(Connection source, Connection side) throws SQLException {
         Progress at = startingPoint(source, side);
-        long lastPrune = System.nanoTime() - PRUNE_EVERY_NANOS;
         try (PreparedStatement next = source.prepareStatement("SELECT rowid, workspace, recipient, address, id "
                 + "FROM delivery WHERE rowid > ? ORDER BY rowid LIMIT " + BATCH);
              PreparedStatement still = source.prepareStatement("SELECT id FROM delivery WHERE rowid = ?");
+             PreparedStatement newest = source.prepareStatement("SELECT COALESCE(MAX(rowid), 0) FROM delivery");
              PreparedStatement insert = side.prepareStatement("INSERT OR IGNORE INTO lookup_entry (key, delivery) "
                      + "VALUES (?, ?)");
              PreparedStatement progress = side.prepareStatement("UPDATE lookup_progress SET indexed_through = ?, "
@@ -161,8 +199,8 @@ final class SqliteLookupIndex implements AutoCloseable {
                 int n = 0;
                 Progress reached = at;
                 try {
-                    if (!at.stillIn(still)) {
-                        at = rebuild(side, "its newest delivery (row " + at.through() + ") was purged");
+                    if (!at.holds(still, newest)) {
+                        at = rebuild(side, "the journal gave row " + at.through() + " to another delivery");
                         continue;
                     }
                     next.setLong(1, at.through());
@@ -192,11 +230,9 @@ final class SqliteLookupIndex implements AutoCloseable {
                         failing = false;
                     }
                 }
-                if (System.nanoTime() - lastPrune >= PRUNE_EVERY_NANOS) {
-                    prune(source, side);
-                    lastPrune = System.nanoTime();
-                }
+                applyScrubs(source, side);
                 if (n < BATCH) {
+                    pruneChunk(source, side);
                     pause(IDLE_MILLIS);
                 }
             }
@@ -226,44 +262,145 @@ final class SqliteLookupIndex implements AutoCloseable {
     }
 
     /**
-     * The last delivery indexed: its row number and id. SQLite gives a new row the largest row number plus one, so once
-     * the newest delivery is purged (an idle journal past its retention) the next one may get that number again; the id
-     * there then differs or is gone, and the index starts again from nothing (the journal is nearly empty by then).
+     * Removes the entries of deliveries the journal has scrubbed since the last call ({@code /users/delete}), so the
+     * file no longer ties the person's address, as a digest, to their deliveries.
+     */
+    private void applyScrubs(Connection source, Connection side) throws SQLException {
+        List<long[]> log = new ArrayList<>();
+        try (PreparedStatement ps = source.prepareStatement("SELECT seq, delivery FROM lookup_scrub WHERE seq > ? "
+                + "ORDER BY seq LIMIT " + BATCH)) {
+            ps.setLong(1, scrubbedThrough);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    log.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+        } finally {
+            source.rollback();
+        }
+        if (log.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = side.prepareStatement("DELETE FROM lookup_entry WHERE delivery = ?");
+             PreparedStatement done = side.prepareStatement("UPDATE lookup_progress SET scrubbed_through = ?")) {
+            for (long[] entry : log) {
+                delete.setLong(1, entry[1]);
+                delete.executeUpdate();
+            }
+            long last = log.getLast()[0];
+            done.setLong(1, last);
+            done.executeUpdate();
+            side.commit();
+            scrubbedThrough = last;
+        } catch (SQLException | RuntimeException e) {
+            side.rollback();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks the next {@value #PRUNE_CHUNK} row numbers the file has entries for against the journal and removes the
+     * entries of deliveries that are gone (purged after {@code store.retention}); at the end, starts over. A purge
+     * goes by age and state, not by row number, so the file is walked, not cut at the journal's oldest row.
+     */
+    private void pruneChunk(Connection source, Connection side) throws SQLException {
+        List<Long> chunk = new ArrayList<>(PRUNE_CHUNK);
+        try (PreparedStatement ps = side.prepareStatement("SELECT DISTINCT delivery FROM lookup_entry WHERE delivery > ? "
+                + "ORDER BY delivery LIMIT " + PRUNE_CHUNK)) {
+            ps.setLong(1, pruneCursor);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    chunk.add(rs.getLong(1));
+                }
+            }
+        } finally {
+            side.rollback();
+        }
+        if (chunk.isEmpty()) {
+            pruneCursor = 0;
+            return;
+        }
+        Set<Long> present = new HashSet<>();
+        try (PreparedStatement ps = source.prepareStatement("SELECT rowid FROM delivery WHERE rowid BETWEEN ? AND ?")) {
+            ps.setLong(1, chunk.getFirst());
+            ps.setLong(2, chunk.getLast());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getLong(1));
+                }
+            }
+        } finally {
+            source.rollback();
+        }
+        try (PreparedStatement delete = side.prepareStatement("DELETE FROM lookup_entry WHERE delivery = ?")) {
+            for (long row : chunk) {
+                if (!present.contains(row)) {
+                    delete.setLong(1, row);
+                    delete.executeUpdate();
+                }
+            }
+            side.commit();
+        } catch (SQLException | RuntimeException e) {
+            side.rollback();
+            throw e;
+        }
+        pruneCursor = chunk.getLast();
+    }
+
+    /**
+     * The last delivery indexed: its row number and id. SQLite gives a new row the largest row number plus one, so
+     * once the newest delivery is purged (an idle journal past its retention) the next one may get that number again.
      */
     private record Progress(long through, String id) {
-        boolean stillIn(PreparedStatement still) throws SQLException {
+        /**
+         * Whether the rows up to {@code through} are still the ones indexed: the delivery there is the same, or it is
+         * gone (purged) while a later row exists, so its number cannot have been given out again. Otherwise the
+         * entries may point at other deliveries and the index starts again.
+         */
+        boolean holds(PreparedStatement still, PreparedStatement newest) throws SQLException {
             if (through == 0) {
                 return true;
             }
             still.setLong(1, through);
             try (ResultSet rs = still.executeQuery()) {
-                return rs.next() && rs.getString(1).equals(id);
+                if (rs.next()) {
+                    return rs.getString(1).equals(id);
+                }
+            }
+            try (ResultSet rs = newest.executeQuery()) {
+                return rs.next() && rs.getLong(1) > through;
             }
         }
     }
 
     /**
-     * Where the thread resumes: {@code indexed_through}, unless the delivery there is not the one indexed (a journal
-     * restored from an older backup, a new journal beside an old side file, a purged newest delivery): then the
-     * entries point at other deliveries, and it starts again from nothing.
+     * Where the thread resumes: {@code indexed_through}, unless the journal there is not the one indexed (a journal
+     * restored from an older backup, a new journal beside an old side file): then it starts again from nothing.
      */
     private Progress startingPoint(Connection source, Connection side) throws SQLException {
         Progress at;
+        long scrubbed;
         try (Statement s = side.createStatement();
-             ResultSet rs = s.executeQuery("SELECT indexed_through, through_id FROM lookup_progress")) {
-            at = rs.next() ? new Progress(rs.getLong(1), rs.getString(2)) : new Progress(0, "");
+             ResultSet rs = s.executeQuery("SELECT indexed_through, through_id, scrubbed_through FROM lookup_progress")) {
+            rs.next();
+            at = new Progress(rs.getLong(1), rs.getString(2));
+            scrubbed = rs.getLong(3);
         }
         side.rollback();
         boolean same;
-        try (PreparedStatement still = source.prepareStatement("SELECT id FROM delivery WHERE rowid = ?")) {
-            same = at.stillIn(still);
+        try (PreparedStatement still = source.prepareStatement("SELECT id FROM delivery WHERE rowid = ?");
+             PreparedStatement newest = source.prepareStatement("SELECT COALESCE(MAX(rowid), 0) FROM delivery");
+             PreparedStatement scrubLog = source.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM lookup_scrub");
+             ResultSet rs = scrubLog.executeQuery()) {
+            same = at.holds(still, newest) && rs.next() && rs.getLong(1) >= scrubbed;
         } finally {
             source.rollback();
         }
         if (!same) {
-            at = rebuild(side, "the journal has another delivery at row " + at.through());
+            return rebuild(side, "it indexed another journal");
         }
         indexedThrough = at.through();
+        scrubbedThrough = scrubbed;
         return at;
     }
 
@@ -271,32 +408,13 @@ final class SqliteLookupIndex implements AutoCloseable {
         logger.info("store: rebuilding the lookup index {}: {}", file, why);
         try (Statement s = side.createStatement()) {
             s.execute("DELETE FROM lookup_entry");
-            s.execute("UPDATE lookup_progress SET indexed_through = 0, through_id = ''");
+            s.execute("UPDATE lookup_progress SET indexed_through = 0, through_id = '', scrubbed_through = 0");
         }
         side.commit();
         indexedThrough = 0;
+        scrubbedThrough = 0;
+        pruneCursor = 0;
         return new Progress(0, "");
-    }
-
-    /** Drops the entries of purged deliveries: those before the journal's oldest row, in chunks. */
-    private void prune(Connection source, Connection side) throws SQLException {
-        long oldest = single(source, "SELECT COALESCE(MIN(rowid), 0) FROM delivery");
-        source.rollback();
-        try (PreparedStatement ps = side.prepareStatement("DELETE FROM lookup_entry WHERE (key, delivery) IN (SELECT "
-                + "key, delivery FROM lookup_entry WHERE delivery < ? LIMIT " + PRUNE_CHUNK + ")")) {
-            ps.setLong(1, oldest);
-            int deleted;
-            do {
-                deleted = ps.executeUpdate();
-                side.commit();
-            } while (deleted == PRUNE_CHUNK && !closing);
-        }
-    }
-
-    private static long single(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
     }
 
     private void pause(long millis) {

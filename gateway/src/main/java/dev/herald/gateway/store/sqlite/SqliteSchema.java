@@ -207,6 +207,7 @@ final class SqliteSchema {
         try (Statement s = c.createStatement()) {
             s.execute("DROP INDEX IF EXISTS delivery_recipient");
             s.execute("DROP INDEX IF EXISTS delivery_address");
+            s.execute(SqliteLookupIndex.SCRUB_LOG);
         }
         c.commit();
     }

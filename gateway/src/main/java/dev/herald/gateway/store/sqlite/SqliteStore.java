@@ -212,14 +212,17 @@ public final class SqliteStore implements Store {
         // Herald never asks for generated keys; left on, the driver prepares, runs and finalizes a
         // "SELECT last_insert_rowid()" after every INSERT (a tenth of the writer's time under load).
         cfg.setGetGeneratedKeys(false);
-        Connection c = cfg.createConnection("jdbc:sqlite:" + path);
-        SqliteLookupIndex.attach(c, path);
-        return c;
+        return cfg.createConnection("jdbc:sqlite:" + path);
     }
 
     /** The last delivery row the console's side lookup index has reached. */
     long lookupIndexedThrough() {
         return lookupIndex.indexedThrough();
+    }
+
+    /** The last entry of the journal's scrub log the side lookup index has applied. */
+    long lookupScrubbedThrough() {
+        return lookupIndex.scrubbedThrough();
     }
 
     private JdbcTx writeTxOn(Connection c) {
@@ -235,6 +238,8 @@ public final class SqliteStore implements Store {
     private JdbcTx openReader() {
         try {
             Connection c = connect(path, READER_CACHE_KIB);
+            // Readers only: the writer never reads the side index, and its commits stay those of one file.
+            SqliteLookupIndex.attach(c, path);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA query_only = 1");
             }

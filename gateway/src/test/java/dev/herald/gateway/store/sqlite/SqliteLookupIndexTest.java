@@ -126,6 +126,107 @@ final class SqliteLookupIndexTest {
         }
     }
 
+    /** The side file's entries under a value's key, read directly. */
+    private static long entries(Path journal, LookupColumn column, String value) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + SqliteLookupIndex.pathFor(journal));
+             var ps = c.prepareStatement("SELECT COUNT(*) FROM lookup_entry WHERE key = ?")) {
+            ps.setLong(1, LookupKeys.of(column, "acme", value));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Waits (bounded) until {@code done} holds; the side index's thread works on its own time. */
+    private static void eventually(String what, java.util.concurrent.Callable<Boolean> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!done.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aDeletedUsersDeliveriesLeaveNoEntriesBehind() throws Exception {
+        Path journal = dir.resolve("herald.db");
+        try (SqliteStore store = open(journal)) {
+            long ana = store.write(tx -> tx.users().create("acme", Optional.of("ana"), NOW).id()).get();
+            store.write(tx -> {
+                tx.dispatches().insert(new NewDispatch(hex(1), "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD,
+                        DispatchSpec.builder().build(), NOW, NOW.plus(Duration.ofHours(1)), Optional.empty(),
+                        Optional.empty(), Optional.empty()), NOW);
+                return tx.deliveries().insert(new NewDelivery(UUID.randomUUID(), hex(1), "acme", Channel.EMAIL,
+                        "external_id:ana", "ana@example.test", "smtp:x", Lane.STANDARD, DeliveryStatus.QUEUED, NOW,
+                        NOW.plusSeconds(60), Optional.empty(), Optional.of(ana), Optional.empty()), NOW);
+            }).get();
+            UUID bo = send(store, hex(2), "bo@example.test");
+            caughtUp(store);
+            assertEquals(1, entries(journal, LookupColumn.ADDRESS, "ana@example.test"));
+            store.write(tx -> tx.deliveries().forgetUser(ana, NOW)).get();
+            eventually("the scrub applied", () -> store.lookupScrubbedThrough() == 1);
+            assertEquals(0, entries(journal, LookupColumn.ADDRESS, "ana@example.test"));
+            assertEquals(0, entries(journal, LookupColumn.RECIPIENT, "external_id:ana"));
+            assertEquals(List.of(bo), byAddress(store, "bo@example.test"), "others' entries stay");
+        }
+        try (SqliteStore store = open(journal)) { // the applied log is remembered across a restart
+            eventually("the applied scrub log read back", () -> store.lookupScrubbedThrough() == 1);
+            assertEquals(0, entries(journal, LookupColumn.ADDRESS, "ana@example.test"));
+        }
+    }
+
+    @Test
+    void thePurgedDeliveriesEntriesAreWalkedAwayWhateverTheirRowNumber() throws Exception {
+        Path journal = dir.resolve("herald.db");
+        try (SqliteStore store = open(journal)) {
+            send(store, hex(1), "ana@example.test"); // finished: purged
+            UUID queued = UUID.randomUUID(); // still queued, an older row number than the purged one's neighbour
+            store.write(tx -> {
+                tx.dispatches().insert(new NewDispatch(hex(2), "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD,
+                        DispatchSpec.builder().build(), NOW, NOW.plus(Duration.ofHours(1)), Optional.empty(),
+                        Optional.empty(), Optional.empty()), NOW);
+                return tx.deliveries().insert(new NewDelivery(queued, hex(2), "acme", Channel.EMAIL,
+                        "external_id:cy", "cy@example.test", "smtp:x", Lane.STANDARD, DeliveryStatus.QUEUED, NOW,
+                        NOW.plusSeconds(60), Optional.empty(), Optional.empty(), Optional.empty()), NOW);
+            }).get();
+            send(store, hex(3), "bo@example.test"); // finished: purged
+            UUID dee = send(store, hex(4), "dee@example.test"); // the newest: kept by the purge's limit below
+            caughtUp(store);
+            assertEquals(2, store.write(tx -> tx.deliveries().purgeFinished(NOW.plus(Duration.ofDays(30)), 2)).get());
+            eventually("the purged deliveries' entries gone", () -> entries(journal, LookupColumn.ADDRESS,
+                    "ana@example.test") + entries(journal, LookupColumn.ADDRESS, "bo@example.test") == 0);
+            assertEquals(1, entries(journal, LookupColumn.ADDRESS, "cy@example.test"));
+            assertEquals(List.of(queued), byAddress(store, "cy@example.test"));
+            assertEquals(List.of(dee), byAddress(store, "dee@example.test"));
+        }
+    }
+
+    @Test
+    void aLookupsLimitCountsMatchesNotEntriesOfPurgedDeliveries() throws Exception {
+        try (SqliteStore store = open(dir.resolve("herald.db"))) {
+            UUID kept = UUID.randomUUID();
+            store.write(tx -> {
+                tx.dispatches().insert(new NewDispatch(hex(1), "acme", DispatchKind.MESSAGES_SEND, Lane.STANDARD,
+                        DispatchSpec.builder().build(), NOW, NOW.plus(Duration.ofHours(1)), Optional.empty(),
+                        Optional.empty(), Optional.empty()), NOW);
+                return tx.deliveries().insert(new NewDelivery(kept, hex(1), "acme", Channel.EMAIL,
+                        "external_id:ana", "ana@example.test", "smtp:x", Lane.STANDARD, DeliveryStatus.QUEUED, NOW,
+                        NOW.plusSeconds(60), Optional.empty(), Optional.empty(), Optional.empty()), NOW);
+            }).get();
+            for (int i = 2; i <= 40; i++) {
+                send(store, hex(i), "ana@example.test");
+            }
+            send(store, hex(41), "zed@example.test");
+            caughtUp(store);
+            store.write(tx -> tx.deliveries().purgeFinished(NOW.plus(Duration.ofDays(30)), 39)).get();
+            assertEquals(List.of(kept), store.read(tx -> tx.deliveries().latestFor("acme", LookupColumn.ADDRESS,
+                    "ana@example.test", 1)).get().stream().map(DeliveryRow::id).toList(),
+                    "39 newer entries of purged deliveries do not hide the live one");
+        }
+    }
+
     @Test
     void startsAgainWhenThePurgedNewestDeliveryLetsTheJournalReuseItsRowNumber() throws Exception {
         try (SqliteStore store = open(dir.resolve("herald.db"))) {
