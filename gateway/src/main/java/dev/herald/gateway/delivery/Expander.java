@@ -5,6 +5,8 @@ import dev.herald.gateway.binding.Addressee;
 import dev.herald.gateway.binding.ChannelBinding;
 import dev.herald.gateway.binding.ChannelBindings;
 import dev.herald.gateway.binding.Reach;
+import dev.herald.gateway.model.AndroidPushSpec;
+import dev.herald.gateway.model.ApplePushSpec;
 import dev.herald.gateway.model.DeliveryStatus;
 import dev.herald.gateway.model.DispatchSpec;
 import dev.herald.gateway.model.Ids;
@@ -16,6 +18,7 @@ import dev.herald.gateway.store.DispatchRow;
 import dev.herald.gateway.store.NewDelivery;
 import dev.herald.gateway.store.StoreTx;
 import dev.herald.gateway.store.UserRow;
+import dev.herald.gateway.store.Users;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -89,13 +92,19 @@ public final class Expander {
         }
         Map<String, UserRow> byExternalId = externalIds.isEmpty() ? Map.of()
                 : tx.users().byExternalIds(ws.id(), externalIds); // one look for the whole list
+        List<Addressee> addressees = new ArrayList<>(spec.recipients().size());
         for (RecipientSpec r : spec.recipients()) {
             Optional<UserRow> user = find(tx, ws.id(), r.recipient(), byExternalId);
             if (spec.audience().isPresent()
                     && user.filter(u -> AudienceMatcher.matches(spec.audience().get(), u, now)).isEmpty()) {
                 continue;
             }
-            resolved.add(resolve(tx, spec, new Addressee(ws, r.recipient().key(), user, spec.subscriptionState())));
+            addressees.add(new Addressee(ws, r.recipient().key(), user, spec.subscriptionState()));
+        }
+        try (var tokens = preloadPushTokens(tx, spec, addressees)) {
+            for (Addressee who : addressees) {
+                resolved.add(resolve(tx, spec, who));
+            }
         }
         return new Resolution(resolved);
     }
@@ -155,9 +164,15 @@ public final class Expander {
             throws SQLException {
         Instant now = clock.instant();
         List<UserRow> page = tx.users().page(ws.id(), dispatch.expandCursor().orElse(0L), PAGE);
+        List<Addressee> addressees = new ArrayList<>(page.size());
         for (UserRow user : page) {
             if (spec.audience().isEmpty() || AudienceMatcher.matches(spec.audience().get(), user, now)) {
-                recipient(tx, dispatch, spec, ws, key(user), Optional.of(user), now);
+                addressees.add(new Addressee(ws, key(user), Optional.of(user), spec.subscriptionState()));
+            }
+        }
+        try (var tokens = preloadPushTokens(tx, spec, addressees)) {
+            for (Addressee who : addressees) {
+                insert(tx, dispatch, spec, resolve(tx, spec, who), now);
             }
         }
         if (page.size() < PAGE) {
@@ -173,10 +188,17 @@ public final class Expander {
         return user.externalId().map(id -> "external_id:" + id).orElse("braze_id:" + user.brazeId());
     }
 
-    private int recipient(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, WorkspaceConfig ws, String key,
-                          Optional<UserRow> user, Instant now) throws SQLException {
-        var who = new Addressee(ws, key, user, spec.subscriptionState());
-        return insert(tx, dispatch, spec, resolve(tx, spec, who), now);
+    /**
+     * The push tokens of the addressees' profiles, read ahead in a few statements when the dispatch has a push
+     * message (whose binding asks for them recipient by recipient).
+     */
+    private static Users.PushTokenPreload preloadPushTokens(StoreTx tx, DispatchSpec spec, List<Addressee> addressees)
+            throws SQLException {
+        boolean push = spec.messages().stream()
+                .anyMatch(m -> m instanceof ApplePushSpec || m instanceof AndroidPushSpec);
+        List<Long> users = push ? addressees.stream().flatMap(a -> a.user().stream()).map(UserRow::id).toList()
+                : List.of();
+        return tx.users().preloadPushTokens(users);
     }
 
     private int insert(StoreTx tx, DispatchRow dispatch, DispatchSpec spec, Resolved r, Instant now)

@@ -32,6 +32,8 @@ public final class Users {
     private static final int IN_LIST_MAX = IN_LIST_SIZES[IN_LIST_SIZES.length - 1];
 
     private final Sql sql;
+    /** Push tokens read ahead by {@link #preloadPushTokens}, by user, while its preload is open. */
+    private Map<Long, List<PushTokenRow>> preloaded = Map.of();
 
     Users(Sql sql) {
         this.sql = sql;
@@ -73,13 +75,7 @@ public final class Users {
      */
     private void collect(Map<String, UserRow> found, String query, String workspace, List<String> ids)
             throws SQLException {
-        int size = IN_LIST_MAX;
-        for (int s : IN_LIST_SIZES) {
-            if (s >= ids.size()) {
-                size = s;
-                break;
-            }
-        }
+        int size = paddedSize(ids.size());
         PreparedStatement ps = sql.prepareUnrelated(query + "(" + "?,".repeat(size - 1) + "?)");
         ps.setString(1, workspace);
         for (int i = 0; i < size; i++) {
@@ -90,6 +86,16 @@ public final class Users {
                 found.putIfAbsent(rs.getString("asked"), row(rs));
             }
         }
+    }
+
+    /** The smallest of {@link #IN_LIST_SIZES} that holds {@code n} ids ({@code n} is at most the largest). */
+    private static int paddedSize(int n) {
+        for (int s : IN_LIST_SIZES) {
+            if (s >= n) {
+                return s;
+            }
+        }
+        return IN_LIST_MAX;
     }
 
     /** The user whose primary external id this is (a deprecated id finds nobody here). */
@@ -306,20 +312,71 @@ public final class Users {
         ps.executeUpdate();
     }
 
+    private static final String TOKEN_COLUMNS = "SELECT workspace, app_id, token, user_id, device_id, registered_at, "
+            + "invalid_reason FROM push_token WHERE user_id ";
+    private static final String TOKEN_ORDER = " ORDER BY registered_at DESC, token";
+
     /** A user's tokens, newest registration first. */
     public List<PushTokenRow> pushTokens(long userId) throws SQLException {
-        PreparedStatement ps = sql.prepareUnrelated("SELECT workspace, app_id, token, user_id, device_id, "
-                + "registered_at, invalid_reason FROM push_token WHERE user_id = ? ORDER BY registered_at DESC, token");
+        List<PushTokenRow> ahead = preloaded.get(userId);
+        if (ahead != null) {
+            return ahead;
+        }
+        PreparedStatement ps = sql.prepareUnrelated(TOKEN_COLUMNS + "= ?" + TOKEN_ORDER);
         ps.setLong(1, userId);
         List<PushTokenRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new PushTokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        Rows.optional(rs, "device_id"), Rows.instant(rs, "registered_at"),
-                        Rows.optional(rs, "invalid_reason")));
+                out.add(tokenRow(rs));
             }
         }
         return out;
+    }
+
+    /**
+     * Reads these users' push tokens ahead, one statement per {@value #IN_LIST_MAX} users, so that
+     * {@link #pushTokens} answers for them from memory until the returned preload is closed. An expansion asks for
+     * its recipients' tokens one user at a time: one statement per recipient was most of a push send's reads.
+     * Close it before anything in the same transaction changes those tokens.
+     */
+    public PushTokenPreload preloadPushTokens(Collection<Long> userIds) throws SQLException {
+        Map<Long, List<PushTokenRow>> byUser = new HashMap<>();
+        List<Long> ids = List.copyOf(new LinkedHashSet<>(userIds));
+        for (int from = 0; from < ids.size(); from += IN_LIST_MAX) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_MAX));
+            int size = paddedSize(chunk.size());
+            PreparedStatement ps = sql.prepareUnrelated(TOKEN_COLUMNS + "IN (" + "?,".repeat(size - 1) + "?)"
+                    + TOKEN_ORDER);
+            for (int i = 0; i < size; i++) {
+                ps.setLong(i + 1, chunk.get(i < chunk.size() ? i : 0)); // a repeated id finds its rows once
+            }
+            chunk.forEach(id -> byUser.put(id, new ArrayList<>()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) { // newest first overall, so newest first within each user
+                    PushTokenRow t = tokenRow(rs);
+                    byUser.get(t.userId()).add(t);
+                }
+            }
+        }
+        preloaded = byUser;
+        return new PushTokenPreload();
+    }
+
+    /** The scope of a {@link #preloadPushTokens} read-ahead: closing it makes {@link #pushTokens} read again. */
+    public final class PushTokenPreload implements AutoCloseable {
+        private PushTokenPreload() {
+        }
+
+        @Override
+        public void close() {
+            preloaded = Map.of();
+        }
+    }
+
+    private static PushTokenRow tokenRow(ResultSet rs) throws SQLException {
+        return new PushTokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                Optional.ofNullable(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
+                Optional.ofNullable(rs.getString(7)));
     }
 
     /**

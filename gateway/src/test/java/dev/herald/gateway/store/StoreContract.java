@@ -672,6 +672,44 @@ public abstract class StoreContract {
         assertEquals(Optional.of("410"), store.read(tx -> tx.users().pushTokens(user)).get().get(0).invalidReason());
     }
 
+
+    @Test
+    void tokensReadAheadForManyUsersAreEachUsersNewestFirstUntilTheReadAheadCloses() throws Exception {
+        // 70 users: past one IN list of 64. Every third has no token; the others two, registered a second apart.
+        List<Long> users = store.write(tx -> {
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 70; i++) {
+                UserRow u = tx.users().create("acme", Optional.of("u" + i), NOW);
+                if (i % 3 != 0) {
+                    tx.users().putPushToken("acme", "ios", "old-" + i, u.id(), Optional.empty(), NOW);
+                    tx.users().putPushToken("acme", "ios", "new-" + i, u.id(), Optional.empty(), NOW.plusSeconds(1));
+                }
+                ids.add(u.id());
+            }
+            return ids;
+        }).get();
+        Map<Long, List<PushTokenRow>> oneByOne = store.read(tx -> {
+            Map<Long, List<PushTokenRow>> m = new HashMap<>();
+            for (long u : users) {
+                m.put(u, tx.users().pushTokens(u));
+            }
+            return m;
+        }).get();
+        store.write(tx -> {
+            try (var ahead = tx.users().preloadPushTokens(users)) {
+                for (long u : users) {
+                    assertEquals(oneByOne.get(u), tx.users().pushTokens(u), "user " + u);
+                }
+                // Answered from what was read ahead: a token added meanwhile is not seen until it closes.
+                tx.users().putPushToken("acme", "ios", "newest", users.get(0), Optional.empty(), NOW.plusSeconds(2));
+                assertEquals(List.of(), tx.users().pushTokens(users.get(0)));
+            }
+            assertEquals(List.of("newest"), tx.users().pushTokens(users.get(0)).stream().map(PushTokenRow::token)
+                    .toList());
+            return null;
+        }).get();
+        assertEquals(List.of("new-1", "old-1"), oneByOne.get(users.get(1)).stream().map(PushTokenRow::token).toList());
+    }
     @Test
     void purgesFinishedRowsByAge() throws Exception {
         String id = "f".repeat(32);
