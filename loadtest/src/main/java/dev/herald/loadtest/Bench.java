@@ -17,7 +17,9 @@ import java.util.Locale;
  * [--currents on|compare]} (end-to-end webhooks beside the JDK's HttpClient, optionally with the event stream on,
  * {@link EgressBenchmark}), {@code Bench smtp} likewise (email through an SMTP relay beside raw Angus Mail),
  * {@code Bench backlog [--deliveries N] [--seconds S]} (memory with N deliveries queued for a host that is down,
- * {@link BacklogBenchmark}), or {@code Bench ratelimit} (the JMH {@link RateLimiterBenchmark}).
+ * {@link BacklogBenchmark}), {@code Bench journal [--seconds S] [--rounds N]} (one SQLite writer's deliveries per
+ * second for a delivery row's possible lives, {@link JournalFloorBenchmark}), or {@code Bench ratelimit} (the JMH
+ * {@link RateLimiterBenchmark}).
  * {@code --store postgres} starts a throw-away PostgreSQL server (fsync on) from the installed Debian package;
  * without one the bench says so and exits 1.
  */
@@ -44,7 +46,8 @@ public final class Bench {
             RateLimiterBenchmark.main(new String[0]);
             return;
         }
-        if (args.length == 0 || !List.of("accept", "limits", "push", "webhook", "smtp", "backlog").contains(args[0])) {
+        if (args.length == 0 || !List.of("accept", "limits", "push", "webhook", "smtp", "backlog", "journal")
+                .contains(args[0])) {
             System.err.println("usage: loadtest/bench accept|limits|push [--connections 32] [--warmup 10] "
                     + "[--seconds 10] [--max-requests 2000000] [--rounds 1]\n"
                     + "       loadtest/bench accept ... [--store sqlite|postgres] [--nodes 1|2]\n"
@@ -54,6 +57,7 @@ public final class Bench {
                     + "[--currents off|on|compare]\n"
                     + "       loadtest/bench smtp ... [--users 10000] [--recipients 50] [--in-flight 8]\n"
                     + "       loadtest/bench backlog [--deliveries 100000] [--seconds 60]\n"
+                    + "       loadtest/bench journal [--seconds 10] [--rounds 1]\n"
                     + "       loadtest/bench ratelimit");
             System.exit(2);
         }
@@ -112,6 +116,10 @@ public final class Bench {
         }
         if (store == HeraldStore.Kind.POSTGRES && List.of("limits", "webhook", "smtp").contains(args[0])) {
             throw new IllegalArgumentException(args[0] + " runs on sqlite only");
+        }
+        if (args[0].equals("journal")) { // no Herald process: the journal's writer alone, in this one
+            JournalFloorBenchmark.run(Duration.ofSeconds(seconds), rounds);
+            return;
         }
         Path jar = Path.of(System.getProperty("herald.jar", "gateway/target/herald.jar"));
         if (!Files.exists(jar)) {
