@@ -144,14 +144,11 @@ final class SqliteClaims implements Claims {
 
     @Override
     public boolean record(ClaimToken token, DeliveryUpdate u, Instant now) throws SQLException {
-        OptionalLong row = owner.equals(token.owner()) ? heldRow(token) : OptionalLong.empty();
+        OptionalLong row = owner.equals(token.owner()) ? release(token) : OptionalLong.empty();
         if (row.isEmpty()) {
             stale.incrementAndGet();
             return false;
         }
-        PreparedStatement release = sql.prepare("DELETE FROM temp.claimed WHERE delivery = ?");
-        release.setLong(1, row.getAsLong());
-        release.executeUpdate();
         // Found by row number (the id is checked too): one seek of the table, none of the id index.
         PreparedStatement ps = sql.prepare(OUTCOME);
         Deliveries.bindOutcome(ps, u, u.nextAttemptAt(), now, token);
@@ -163,12 +160,16 @@ final class SqliteClaims implements Claims {
         return true;
     }
 
-    /** The journal row of a claim this process still holds for that attempt. */
-    private OptionalLong heldRow(ClaimToken token) throws SQLException {
-        PreparedStatement held = sql.prepare("SELECT delivery FROM temp.claimed WHERE id = ? AND attempt = ?");
-        held.setString(1, token.delivery().toString());
-        held.setInt(2, token.attempt());
-        try (ResultSet rs = held.executeQuery()) {
+    /**
+     * Releases a claim this process still holds for that attempt, giving its journal row; empty when it holds none.
+     * One statement: the outcome is written in the same transaction, so a failed write rolls the release back too.
+     */
+    private OptionalLong release(ClaimToken token) throws SQLException {
+        PreparedStatement release = sql.prepare("DELETE FROM temp.claimed WHERE id = ? AND attempt = ? "
+                + "RETURNING delivery");
+        release.setString(1, token.delivery().toString());
+        release.setInt(2, token.attempt());
+        try (ResultSet rs = release.executeQuery()) {
             return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
         }
     }
