@@ -555,6 +555,61 @@ public abstract class StoreContract {
                 statuses);
     }
 
+    @Test
+    void aCyclesManyOutcomesAreEachAppliedOrDroppedAsOneByOneWouldBe() throws Exception {
+        // 87 outcomes: more than one statement's worth however an engine cuts them; stale ones spread through.
+        String id = "5".repeat(32);
+        NewDelivery[] ds = new NewDelivery[87];
+        for (int i = 0; i < ds.length; i++) {
+            ds[i] = delivery(id, "r" + i, Lane.STANDARD, NOW);
+        }
+        seed(id, ds);
+        Map<UUID, ClaimToken> tokens = new HashMap<>();
+        claim(Lane.STANDARD, 100).forEach(c -> tokens.put(c.delivery().id(), c.token()));
+        assertEquals(ds.length, tokens.size());
+        Instant retryAt = NOW.plusSeconds(60);
+        List<AttemptOutcome> outcomes = new ArrayList<>();
+        boolean[] expected = new boolean[ds.length];
+        for (int i = 0; i < ds.length; i++) {
+            ClaimToken t = tokens.get(ds[i].id());
+            ClaimToken sent = i % 5 == 0 ? new ClaimToken(t.delivery(), t.attempt(), "another-node")
+                    : i % 7 == 0 ? new ClaimToken(t.delivery(), t.attempt() + 1, t.owner()) : t;
+            expected[i] = i % 5 != 0 && i % 7 != 0;
+            DeliveryUpdate u = i % 3 == 0
+                    ? new DeliveryUpdate(ds[i].id(), DeliveryStatus.QUEUED, Optional.of(retryAt),
+                            Optional.of("busy " + i), Optional.empty(), Optional.empty())
+                    : new DeliveryUpdate(ds[i].id(), DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(),
+                            Optional.of("p-" + i), Optional.empty());
+            outcomes.add(new AttemptOutcome(sent, u));
+        }
+        long staleBefore = store.staleOutcomes();
+        boolean[] applied = store.write(tx -> tx.claims().recordAll(outcomes, NOW)).get();
+        assertArrayEquals(expected, applied);
+        int dropped = 0;
+        for (boolean e : expected) {
+            dropped += e ? 0 : 1;
+        }
+        assertEquals(dropped, store.staleOutcomes() - staleBefore, "every dropped outcome is counted");
+        Map<String, DeliveryRow> rows = new HashMap<>();
+        store.read(tx -> tx.deliveries().forDispatch(id)).get().forEach(r -> rows.put(r.recipient(), r));
+        for (int i = 0; i < ds.length; i++) {
+            DeliveryRow r = rows.get("r" + i);
+            if (!expected[i]) {
+                assertEquals(DeliveryStatus.QUEUED, r.status(), "r" + i);
+                assertEquals(0, r.attempts(), "r" + i + ": a dropped outcome counts no attempt");
+            } else if (i % 3 == 0) {
+                assertEquals(DeliveryStatus.QUEUED, r.status(), "r" + i);
+                assertEquals(1, r.attempts(), "r" + i);
+                assertEquals(retryAt, r.nextAttemptAt(), "r" + i);
+                assertEquals(Optional.of("busy " + i), r.lastError(), "r" + i);
+            } else {
+                assertEquals(DeliveryStatus.DELIVERED, r.status(), "r" + i);
+                assertEquals(1, r.attempts(), "r" + i);
+                assertEquals(Optional.of("p-" + i), r.providerMessageId(), "r" + i);
+            }
+        }
+    }
+
     private static DeliveryUpdate update(NewDelivery d, DeliveryStatus status) {
         return new DeliveryUpdate(d.id(), status, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty());
