@@ -114,7 +114,7 @@ public final class Bench {
         if (nodes < 1 || nodes > 2 || (nodes > 1 && !sharedStore)) {
             throw new IllegalArgumentException("--nodes 2 only with accept --store postgres");
         }
-        if (store == HeraldStore.Kind.POSTGRES && List.of("limits", "webhook", "smtp").contains(args[0])) {
+        if (store == HeraldStore.Kind.POSTGRES && List.of("limits", "webhook", "smtp", "journal").contains(args[0])) {
             throw new IllegalArgumentException(args[0] + " runs on sqlite only");
         }
         if (args[0].equals("journal")) { // no Herald process: the journal's writer alone, in this one

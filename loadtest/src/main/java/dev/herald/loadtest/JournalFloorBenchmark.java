@@ -1,6 +1,10 @@
 package dev.herald.loadtest;
 
 import dev.herald.config.StoreConfig;
+import dev.herald.gateway.model.DeliveryStatus;
+import dev.herald.gateway.store.ClaimToken;
+import dev.herald.gateway.store.Deliveries;
+import dev.herald.gateway.store.DeliveryUpdate;
 import dev.herald.gateway.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,10 +14,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.sqlite.SQLiteConfig;
@@ -27,7 +33,7 @@ import org.sqlite.SQLiteConfig;
  * commit holding 10 requests of 50 recipients, as a busy writer turn does. Designs, interleaved round by round:
  * <ul>
  *   <li>{@code row life}: today's: each delivery inserted queued, claimed (the due index, the TEMP claim table),
- *       then its outcome written (the claim checked and released, the row updated), one statement each;</li>
+ *       then its outcome written (the claim released, the row updated), one statement each;</li>
  *   <li>{@code row life, batched}: the same with each turn's releases and outcomes as one statement per 50;</li>
  *   <li>{@code row once}: each delivery written once, with its outcome (queued and claimed only in memory);</li>
  *   <li>{@code dispatch row}: one row per request carrying its 50 outcomes, no row per delivery.</li>
@@ -222,29 +228,21 @@ final class JournalFloorBenchmark {
                 claimed.clear();
                 return;
             }
-            PreparedStatement held = ps("SELECT delivery FROM temp.claimed WHERE id = ? AND attempt = 1");
-            PreparedStatement release = ps("DELETE FROM temp.claimed WHERE delivery = ?");
-            PreparedStatement update = ps("UPDATE delivery SET status = ?, attempts = attempts + 1, "
-                    + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
-                    + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
-                    + "updated_at = ? WHERE id = ? AND status = 'queued' AND attempts = ? AND rowid = ?");
+            // Herald's own statements (SqliteClaims.record): the claim released, its row returned; then the row.
+            PreparedStatement release = ps("DELETE FROM temp.claimed WHERE id = ? AND attempt = 1 RETURNING delivery");
+            PreparedStatement update = ps(Deliveries.outcomeUpdate("", "rowid = ?"));
             for (Object[] d : claimed) {
-                held.setString(1, (String) d[1]);
+                release.setString(1, (String) d[1]);
                 long row;
-                try (ResultSet rs = held.executeQuery()) {
+                try (ResultSet rs = release.executeQuery()) {
                     rs.next();
                     row = rs.getLong(1);
                 }
-                release.setLong(1, row);
-                release.executeUpdate();
-                update.setString(1, "sent");
-                update.setNull(2, Types.BIGINT);
-                update.setNull(3, Types.VARCHAR);
-                update.setString(4, (String) d[1]);
-                update.setNull(5, Types.VARCHAR);
-                update.setLong(6, now);
-                update.setString(7, (String) d[1]);
-                update.setInt(8, 0);
+                UUID id = UUID.fromString((String) d[1]);
+                var sent = new DeliveryUpdate(id, DeliveryStatus.SENT, Optional.empty(), Optional.empty(),
+                        Optional.of(id.toString()), Optional.empty());
+                Deliveries.bindOutcome(update, sent, Optional.empty(), Instant.ofEpochMilli(now),
+                        new ClaimToken(id, 1, "bench"));
                 update.setLong(9, row);
                 if (update.executeUpdate() != 1) {
                     throw new IllegalStateException("an outcome found no row");
