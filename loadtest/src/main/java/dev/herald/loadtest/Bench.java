@@ -103,10 +103,10 @@ public final class Bench {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (seconds > 600 || warmup > 120 || rounds > 20 || users < 1 || users > 1_000_000 || inFlight < 1
-                || inFlight > 10_000 || recipients < 1 || recipients > 50 || deliveries < 1
-                || deliveries > 1_000_000) {
-            throw new IllegalArgumentException("bounded runs only: --seconds <= 600, --warmup <= 120, --rounds <= 20, "
+        if (seconds < 1 || seconds > 600 || warmup < 0 || warmup > 120 || rounds < 1 || rounds > 20 || users < 1
+                || users > 1_000_000 || inFlight < 1 || inFlight > 10_000 || recipients < 1 || recipients > 50
+                || deliveries < 1 || deliveries > 1_000_000) {
+            throw new IllegalArgumentException("bounded runs only: --seconds 1..600, --warmup 0..120, --rounds 1..20, "
                     + "--users 1..1000000, --in-flight 1..10000, --recipients 1..50, --deliveries 1..1000000");
         }
         // Only what is implemented: several nodes need a shared store, and the limits benchmark reads SQLite.
