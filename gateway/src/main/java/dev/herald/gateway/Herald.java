@@ -73,6 +73,7 @@ import dev.herald.ratelimit.RateLimiter;
 import dev.herald.ratelimit.RateLimiters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -349,6 +350,10 @@ public final class Herald implements AutoCloseable {
     private void bindProcessMetrics() {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
+        // Pauses, and the bytes allocated and promoted: the benchmarks divide the allocated bytes by the requests.
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        resources.push(gc);
         new ProcessorMetrics().bindTo(metrics);
     }
 

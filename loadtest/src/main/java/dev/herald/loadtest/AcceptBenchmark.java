@@ -28,7 +28,11 @@ final class AcceptBenchmark {
     record Options(int connections, Duration warmup, Duration measure, long maxRequests, int rounds, Path heraldJar) {
     }
 
-    record Row(String name, LoadGenerator.Result result, String rss) {
+    /** A measured row; {@code allocatedBytes} is Herald's heap allocation in the measured phase (-1: not measured). */
+    record Row(String name, LoadGenerator.Result result, String rss, long allocatedBytes) {
+        Row(String name, LoadGenerator.Result result, String rss) {
+            this(name, result, rss, -1);
+        }
     }
 
     private AcceptBenchmark() {
@@ -72,7 +76,12 @@ final class AcceptBenchmark {
     }
 
     /** A Herald started from its jar in its own JVM, ready, on {@code store}. */
-    record Running(ChildProcess child, int port, HeraldStore store) implements AutoCloseable {
+    record Running(ChildProcess child, int port, int opsPort, HeraldStore store) implements AutoCloseable {
+        /** Heap bytes this Herald has allocated so far ({@link HeraldAllocation}), or -1. */
+        long allocatedBytes() {
+            return HeraldAllocation.bytes(opsPort);
+        }
+
         @Override
         public void close() throws InterruptedException {
             child.close();
@@ -141,7 +150,7 @@ final class AcceptBenchmark {
             child.close();
             throw e;
         }
-        return new Running(child, port, store);
+        return new Running(child, port, ops, store);
     }
 
     /** Drives a running Herald with the accept load. */
@@ -157,7 +166,13 @@ final class AcceptBenchmark {
 
     private static Row herald(Options o, String java, Path dir) throws Exception {
         try (var herald = start(o, java, dir, HIGH_LIMITS)) {
-            return new Row("herald (durable accept)", drive(herald, o, o.warmup()), herald.child().rss());
+            long[] atStart = {-1};
+            var result = new LoadGenerator(herald.port(), o.connections(), "/messages/send", KEY, BODY)
+                    .onMeasuredPhase(() -> atStart[0] = herald.allocatedBytes())
+                    .run(o.warmup(), o.measure(), o.maxRequests());
+            long atEnd = herald.allocatedBytes();
+            long allocated = atStart[0] < 0 || atEnd < 0 ? -1 : atEnd - atStart[0];
+            return new Row("herald (durable accept)", result, herald.child().rss(), allocated);
         }
     }
 
@@ -180,6 +195,8 @@ final class AcceptBenchmark {
             System.out.printf("%-26s %10.0f %9.2f %9.2f %9.2f %8d  %s%n", r.name(), x.throughput(),
                     x.p50Micros() / 1000, x.p99Micros() / 1000, x.p999Micros() / 1000, x.errors(), r.rss());
         }
+        System.out.printf("herald heap allocation: %s per request (measured phase)%n",
+                HeraldAllocation.perUnit(herald.allocatedBytes(), herald.result().requests()));
         System.out.printf("ratio herald / ceiling: %.2f%n", herald.result().throughput() / bare.result().throughput());
         System.out.printf("ratio herald / json ceiling: %.2f   (json ceiling / ceiling: %.2f: what HTTP + JSON "
                         + "parsing alone leave)%n", herald.result().throughput() / json.result().throughput(),

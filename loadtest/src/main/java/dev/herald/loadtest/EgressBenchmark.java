@@ -238,9 +238,10 @@ final class EgressBenchmark {
                 herald.deliveriesPerSecond(), load.throughput(), load.p50Micros() / 1000, load.p99Micros() / 1000,
                 load.errors(), heraldRss);
         System.out.printf("herald: %d of %d accepted %s delivered in %.1f s (%.1f s after the load stopped); "
-                        + "cpu %.2f cores herald + %.2f cores bench process%n", herald.delivered(), herald.expected(),
-                egress.unit(), herald.endToEnd().toMillis() / 1000.0, herald.drain().toMillis() / 1000.0,
-                herald.heraldCores(), herald.benchCores());
+                        + "cpu %.2f cores herald + %.2f cores bench process; heap allocation %s per delivery%n",
+                herald.delivered(), herald.expected(), egress.unit(), herald.endToEnd().toMillis() / 1000.0,
+                herald.drain().toMillis() / 1000.0, herald.heraldCores(), herald.benchCores(),
+                herald.allocationPerDelivery());
         System.out.printf("latency: %s = one delivery to the sink's answer; herald = POST /messages/send to its 2xx "
                 + "(durable accept)%n", egress.ceilingName());
         System.out.printf("ratio herald / %s: %.2f (goal >= 0.50)%n", egress.ceilingName(),

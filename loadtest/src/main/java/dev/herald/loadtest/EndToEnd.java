@@ -22,9 +22,15 @@ final class EndToEnd {
      * and sink) kept busy meanwhile, and the PostgreSQL server if Herald is on one (else NaN).
      */
     record HeraldRound(LoadGenerator.Result load, long delivered, long expected, Duration endToEnd, Duration drain,
-                       boolean drained, double heraldCores, double benchCores, double postgresCores) {
+                       boolean drained, double heraldCores, double benchCores, double postgresCores,
+                       long allocatedBytes) {
         double deliveriesPerSecond() {
             return delivered / (endToEnd.toNanos() / 1e9);
+        }
+
+        /** Herald's heap allocation per delivery over the round (load and drain), e.g. "3.2 KiB". */
+        String allocationPerDelivery() {
+            return HeraldAllocation.perUnit(allocatedBytes, delivered);
         }
     }
 
@@ -39,6 +45,7 @@ final class EndToEnd {
         Duration postgresCpu = postgres == null ? Duration.ZERO : postgres.cpu();
         Duration heraldCpu = gateway.child().cpu();
         Duration benchCpu = ChildProcess.cpu(ProcessHandle.current());
+        long allocatedBefore = gateway.allocatedBytes();
         long start = System.nanoTime();
         var load = new LoadGenerator(gateway.port(), o.connections(), "/messages/send", key, bodies)
                 .run(Duration.ZERO, o.measure(), o.maxRequests());
@@ -48,10 +55,11 @@ final class EndToEnd {
         double heraldCores = cores(gateway.child().cpu().minus(heraldCpu), start);
         double benchCores = cores(ChildProcess.cpu(ProcessHandle.current()).minus(benchCpu), start);
         double postgresCores = postgres == null ? Double.NaN : cores(postgres.cpu().minus(postgresCpu), start);
+        long allocatedAfter = gateway.allocatedBytes();
         long last = Math.max(sink.lastAcceptedNanos(), start + 1);
         return new HeraldRound(load, sink.accepted() - base, expected, Duration.ofNanos(last - start),
                 Duration.ofNanos(Math.max(0, last - loadEnd)), drained, heraldCores, benchCores,
-                postgresCores);
+                postgresCores, allocatedBefore < 0 || allocatedAfter < 0 ? -1 : allocatedAfter - allocatedBefore);
     }
 
     /** CPU time used since {@code startNanos} as a number of cores kept busy. */

@@ -64,6 +64,8 @@ final class LoadGenerator {
     private final List<byte[]> bodies;
     private final AtomicLong sequence = new AtomicLong();
     private final Set<String> errorSamples = ConcurrentHashMap.newKeySet();
+    private Runnable onMeasuredPhase = () -> {
+    };
 
     LoadGenerator(int port, int connections, String path, String apiKey, String body) {
         this(port, connections, path, apiKey, List.of(body));
@@ -86,6 +88,12 @@ final class LoadGenerator {
         this.path = path;
         this.apiKey = apiKey;
         this.bodies = bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** Runs {@code action} (on its own thread) when the measured phase begins, e.g. to read a server's counters. */
+    LoadGenerator onMeasuredPhase(Runnable action) {
+        this.onMeasuredPhase = action;
+        return this;
     }
 
     Result run(Duration warmup, Duration measure, long maxRequests) throws InterruptedException {
@@ -114,11 +122,23 @@ final class LoadGenerator {
                     }
                 }).connect("127.0.0.1", port).sync();
             }
+            Thread atMeasure = Thread.ofVirtual().start(() -> {
+                long wait = measureFrom - System.nanoTime();
+                try {
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    onMeasuredPhase.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             long limit = warmup.plus(measure).plusSeconds(60).toMillis();
             if (!done.await(limit, TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("load generator did not finish in time");
             }
             long end = Math.min(System.nanoTime(), stopAt);
+            atMeasure.join();
             var h = recorder.getIntervalHistogram();
             return new Result(completed.get(), errors.get(), accepted.get(), Duration.ofNanos(end - measureFrom),
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),

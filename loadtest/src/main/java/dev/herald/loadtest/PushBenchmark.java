@@ -204,9 +204,10 @@ final class PushBenchmark {
         System.out.printf("%-24s %10.0f %10.0f %9.2f %9.2f %8d  %s (herald)%n", "herald (accept to APNs)",
                 herald.deliveriesPerSecond(), load.throughput(), load.p50Micros() / 1000, load.p99Micros() / 1000,
                 load.errors(), heraldRss);
-        System.out.printf("herald: %d of %d accepted pushes delivered in %.1f s (%.1f s after the load stopped)%n",
-                herald.delivered(), herald.expected(), herald.endToEnd().toMillis() / 1000.0,
-                herald.drain().toMillis() / 1000.0);
+        System.out.printf("herald: %d of %d accepted pushes delivered in %.1f s (%.1f s after the load stopped); "
+                        + "heap allocation %s per push%n", herald.delivered(), herald.expected(),
+                herald.endToEnd().toMillis() / 1000.0, herald.drain().toMillis() / 1000.0,
+                herald.allocationPerDelivery());
         System.out.println("latency: raw pushy = notification sent to APNs answer; herald = POST /messages/send "
                 + "to its 2xx (durable accept)");
         System.out.printf("cpu: raw side %.2f cores (bench process); herald side %.2f cores herald + %.2f cores bench "
