@@ -9,7 +9,6 @@ import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import com.eatthepath.pushy.apns.util.TokenUtil;
 import dev.herald.channel.ApplePush;
 import dev.herald.channel.ApplePushMessage;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -56,15 +55,20 @@ final class ApnsPayloads {
      * @throws IllegalArgumentException when the message cannot be sent at all (the reason is the message)
      */
     static SimpleApnsPushNotification notification(ApplePushMessage message, Instant now) {
+        return notification(message, now, new LastPayload());
+    }
+
+    /** As {@link #notification(ApplePushMessage, Instant)}, the payload taken from {@code payloads}. */
+    static SimpleApnsPushNotification notification(ApplePushMessage message, Instant now, LastPayload payloads) {
         ApplePush push = message.push();
         Instant expiration = push.expiry().orElse(now.plus(DEFAULT_EXPIRY));
         if (!expiration.isAfter(now)) {
             throw new IllegalArgumentException("expiry " + expiration + " passed before the notification was sent");
         }
-        String payload = payload(push);
-        int size = payload.getBytes(StandardCharsets.UTF_8).length;
-        if (size > MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException("payload is " + size + " bytes, APNs accepts at most "
+        LastPayload.Built built = payloads.of(push);
+        String payload = built.payload();
+        if (built.utf8Bytes() > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload is " + built.utf8Bytes() + " bytes, APNs accepts at most "
                     + MAX_PAYLOAD_BYTES);
         }
         PushType type = pushType(push);

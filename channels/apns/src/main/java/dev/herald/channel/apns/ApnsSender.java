@@ -50,6 +50,8 @@ public final class ApnsSender implements Sender<ApplePushMessage> {
     private final ApnsTuning tuning;
     private final InFlightLimiter limiter;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** A send to many users builds its payload once (see {@link LastPayload}). */
+    private final LastPayload payloads = new LastPayload();
 
     private ApnsSender(ApnsClient client, String credential, ApnsTuning tuning) {
         this.client = client;
@@ -85,7 +87,7 @@ public final class ApnsSender implements Sender<ApplePushMessage> {
         }
         SimpleApnsPushNotification notification;
         try {
-            notification = ApnsPayloads.notification(message, tuning.clock().instant());
+            notification = ApnsPayloads.notification(message, tuning.clock().instant(), payloads);
         } catch (IllegalArgumentException unsendable) {
             return CompletableFuture.completedFuture(new SendOutcome.Failed(unsendable.getMessage()));
         }

@@ -1,6 +1,7 @@
 package dev.herald.channel.apns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.eatthepath.json.JsonParser;
@@ -161,6 +162,29 @@ final class ApnsPayloadsTest {
                 ApplePush.builder().alert(ApplePush.Alert.of("é".repeat(2100))).build());
         var e = assertThrows(IllegalArgumentException.class, () -> ApnsPayloads.notification(over, NOW));
         assertEquals("payload is 4220 bytes, APNs accepts at most 4096", e.getMessage());
+    }
+
+    @Test
+    void aSendToManyUsersBuildsItsPayloadOnceAndAPersonalisedOneIsBuiltForEach() {
+        var payloads = new LastPayload();
+        var first = new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), "aa", "t",
+                ApplePush.builder().alert(ApplePush.Alert.of("Sale")).badge(1).build());
+        var second = new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), "bb", "t",
+                ApplePush.builder().alert(ApplePush.Alert.of("Sale")).badge(1).build()); // equal, not the same
+        var n1 = ApnsPayloads.notification(first, NOW, payloads);
+        var n2 = ApnsPayloads.notification(second, NOW, payloads);
+        assertSame(n1.getPayload(), n2.getPayload());
+        assertEquals("bb", n2.getToken());
+        assertEquals(second.delivery().id(), n2.getApnsId());
+        var personal = new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), "cc", "t",
+                ApplePush.builder().alert(ApplePush.Alert.of("Sale, Ada")).badge(1).build());
+        assertEquals("{\"aps\":{\"badge\":1,\"alert\":\"Sale, Ada\"}}",
+                ApnsPayloads.notification(personal, NOW, payloads).getPayload());
+        var over = new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), "aa", "t",
+                ApplePush.builder().alert(ApplePush.Alert.of("é".repeat(2100))).build());
+        for (int i = 0; i < 2; i++) { // the remembered size is checked too
+            assertThrows(IllegalArgumentException.class, () -> ApnsPayloads.notification(over, NOW, payloads));
+        }
     }
 
     @Test
