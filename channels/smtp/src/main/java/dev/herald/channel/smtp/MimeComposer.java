@@ -2,6 +2,7 @@ package dev.herald.channel.smtp;
 
 import dev.herald.channel.EmailMessage;
 import dev.herald.channel.SendOutcome;
+import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -10,6 +11,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the caller's extra headers, and either one text/plain part or a multipart/alternative of text/plain and
  * text/html. Jakarta Mail picks 7bit, quoted-printable or base64 per part.
  *
- * <p>Thread-safe: it holds only the session and the clock.
+ * <p>Thread-safe: it holds the session, the clock and what it derived from the last body it composed.
  */
 final class MimeComposer {
     private static final Logger logger = LoggerFactory.getLogger(MimeComposer.class);
@@ -46,6 +48,9 @@ final class MimeComposer {
 
     private final Session session;
     private final Clock clock;
+    private final LastValue<String, String> plainEncoding = new LastValue<>();
+    private final LastValue<String, String> htmlEncoding = new LastValue<>();
+    private final LastValue<String, String> textOfHtml = new LastValue<>();
 
     MimeComposer(Session session, Clock clock) {
         this.session = session;
@@ -80,18 +85,31 @@ final class MimeComposer {
         }
     }
 
-    private static void body(MimeMessage mime, EmailMessage email) throws MessagingException {
+    private void body(MimeMessage mime, EmailMessage email) throws MessagingException {
         if (email.html().isEmpty()) {
-            mime.setText(email.text().orElseThrow(), UTF_8, "plain");
+            text(mime, email.text().orElseThrow(), "plain", plainEncoding);
             return;
         }
         String html = email.html().get();
         MimeBodyPart plain = new MimeBodyPart();
-        plain.setText(email.text().orElseGet(() -> HtmlToText.convert(html)), UTF_8, "plain");
+        text(plain, email.text().orElseGet(() -> textOfHtml.get(html, HtmlToText::convert)), "plain", plainEncoding);
         MimeBodyPart rich = new MimeBodyPart();
-        rich.setText(email.preheader().map(p -> HiddenPreheader.insert(html, p)).orElse(html), UTF_8, "html");
+        text(rich, email.preheader().map(p -> HiddenPreheader.insert(html, p)).orElse(html), "html", htmlEncoding);
         // RFC 2046 §5.1.4: alternatives in increasing order of preference, so the HTML part goes last.
         mime.setContent(new MimeMultipart("alternative", plain, rich));
+    }
+
+    /**
+     * Sets a UTF-8 text body and its transfer encoding: the one Jakarta Mail would pick (7bit, quoted-printable or
+     * base64), worked out once per distinct body. Left to {@code saveChanges}, it encodes every body once to choose
+     * and again to send: a third of what an email allocated.
+     */
+    private static void text(MimePart part, String content, String subtype, LastValue<String, String> encodings)
+            throws MessagingException {
+        part.setText(content, UTF_8, subtype);
+        String type = "text/" + subtype + "; charset=" + UTF_8;
+        part.setHeader("Content-Transfer-Encoding",
+                encodings.get(content, c -> MimeUtility.getEncoding(new DataHandler(c, type))));
     }
 
     private static void extraHeaders(MimeMessage mime, Map<String, String> headers)
