@@ -82,6 +82,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -350,10 +351,17 @@ public final class Herald implements AutoCloseable {
     private void bindProcessMetrics() {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
-        // Pauses, and the bytes allocated and promoted: the benchmarks divide the allocated bytes by the requests.
-        JvmGcMetrics gc = new JvmGcMetrics();
+        JvmGcMetrics gc = new JvmGcMetrics(); // pauses; bytes allocated and promoted, counted at each collection
         gc.bindTo(metrics);
         resources.push(gc);
+        // Exact at any moment, unlike the collector's count: the benchmarks divide it by the requests they made.
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            FunctionCounter.builder("herald.jvm.heap.allocated", threads,
+                            com.sun.management.ThreadMXBean::getTotalThreadAllocatedBytes)
+                    .baseUnit("bytes").description("bytes allocated on the heap by every thread since start")
+                    .register(metrics);
+        }
         new ProcessorMetrics().bindTo(metrics);
     }
 

@@ -166,13 +166,13 @@ final class AcceptBenchmark {
 
     private static Row herald(Options o, String java, Path dir) throws Exception {
         try (var herald = start(o, java, dir, HIGH_LIMITS)) {
-            long[] atStart = {-1};
+            long[] allocated = {-1, -1}; // at the start and the end of the measured phase
             var result = new LoadGenerator(herald.port(), o.connections(), "/messages/send", KEY, BODY)
-                    .onMeasuredPhase(() -> atStart[0] = herald.allocatedBytes())
+                    .onMeasuredPhase(() -> allocated[0] = herald.allocatedBytes(),
+                            () -> allocated[1] = herald.allocatedBytes())
                     .run(o.warmup(), o.measure(), o.maxRequests());
-            long atEnd = herald.allocatedBytes();
-            long allocated = atStart[0] < 0 || atEnd < 0 ? -1 : atEnd - atStart[0];
-            return new Row("herald (durable accept)", result, herald.child().rss(), allocated);
+            return new Row("herald (durable accept)", result, herald.child().rss(),
+                    HeraldAllocation.between(allocated[0], allocated[1]));
         }
     }
 

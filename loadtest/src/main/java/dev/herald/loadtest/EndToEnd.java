@@ -28,7 +28,7 @@ final class EndToEnd {
             return delivered / (endToEnd.toNanos() / 1e9);
         }
 
-        /** Herald's heap allocation per delivery over the round (load and drain), e.g. "3.2 KiB". */
+        /** Herald's heap allocation per delivery over the round (accepts and deliveries, load and drain). */
         String allocationPerDelivery() {
             return HeraldAllocation.perUnit(allocatedBytes, delivered);
         }
@@ -59,7 +59,7 @@ final class EndToEnd {
         long last = Math.max(sink.lastAcceptedNanos(), start + 1);
         return new HeraldRound(load, sink.accepted() - base, expected, Duration.ofNanos(last - start),
                 Duration.ofNanos(Math.max(0, last - loadEnd)), drained, heraldCores, benchCores,
-                postgresCores, allocatedBefore < 0 || allocatedAfter < 0 ? -1 : allocatedAfter - allocatedBefore);
+                postgresCores, HeraldAllocation.between(allocatedBefore, allocatedAfter));
     }
 
     /** CPU time used since {@code startNanos} as a number of cores kept busy. */

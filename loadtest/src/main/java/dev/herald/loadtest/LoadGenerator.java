@@ -64,7 +64,9 @@ final class LoadGenerator {
     private final List<byte[]> bodies;
     private final AtomicLong sequence = new AtomicLong();
     private final Set<String> errorSamples = ConcurrentHashMap.newKeySet();
-    private Runnable onMeasuredPhase = () -> {
+    private Runnable atMeasureStart = () -> {
+    };
+    private Runnable atMeasureEnd = () -> {
     };
 
     LoadGenerator(int port, int connections, String path, String apiKey, String body) {
@@ -90,9 +92,13 @@ final class LoadGenerator {
         this.bodies = bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
-    /** Runs {@code action} (on its own thread) when the measured phase begins, e.g. to read a server's counters. */
-    LoadGenerator onMeasuredPhase(Runnable action) {
-        this.onMeasuredPhase = action;
+    /**
+     * Runs {@code atStart} when the measured phase begins and {@code atEnd} when it ends, at its time or at the request
+     * limit (both on one thread of their own), e.g. to read a server's counters over exactly the measured phase.
+     */
+    LoadGenerator onMeasuredPhase(Runnable atStart, Runnable atEnd) {
+        this.atMeasureStart = atStart;
+        this.atMeasureEnd = atEnd;
         return this;
     }
 
@@ -108,6 +114,8 @@ final class LoadGenerator {
         long stopAt = measureFrom + measure.toNanos();
         ByteBuf[] payloads = bodies.stream().map(b -> Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(b)))
                 .toArray(ByteBuf[]::new);
+        Thread atMeasure = null;
+        var phaseOver = new CountDownLatch(1);
         try {
             Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true);
@@ -122,13 +130,13 @@ final class LoadGenerator {
                     }
                 }).connect("127.0.0.1", port).sync();
             }
-            Thread atMeasure = Thread.ofVirtual().start(() -> {
-                long wait = measureFrom - System.nanoTime();
+            atMeasure = Thread.ofVirtual().start(() -> {
                 try {
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                    onMeasuredPhase.run();
+                    sleepUntil(measureFrom);
+                    atMeasureStart.run();
+                    // Woken early when the run ends at its request limit before the measured time is up.
+                    phaseOver.await(Math.max(0, stopAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    atMeasureEnd.run();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -138,13 +146,24 @@ final class LoadGenerator {
                 throw new IllegalStateException("load generator did not finish in time");
             }
             long end = Math.min(System.nanoTime(), stopAt);
+            phaseOver.countDown();
             atMeasure.join();
             var h = recorder.getIntervalHistogram();
             return new Result(completed.get(), errors.get(), accepted.get(), Duration.ofNanos(end - measureFrom),
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
                     h.getMaxValue(), List.copyOf(errorSamples));
         } finally {
+            if (atMeasure != null) {
+                atMeasure.interrupt(); // still running only if the run failed
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
         }
     }
 

@@ -54,7 +54,7 @@ final class ApnsPayloads {
      *
      * @throws IllegalArgumentException when the message cannot be sent at all (the reason is the message)
      */
-    static SimpleApnsPushNotification notification(ApplePushMessage message, Instant now) {
+    static SimpleApnsPushNotification notification(ApplePushMessage message, Instant now) { // one-off (tests)
         return notification(message, now, new LastPayload());
     }
 

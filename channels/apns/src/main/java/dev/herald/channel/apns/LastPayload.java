@@ -16,6 +16,7 @@ final class LastPayload {
 
     private final AtomicReference<Built> last = new AtomicReference<>();
 
+    /** The payload of {@code push}: the last one built if that was for an equal push, else built now. */
     Built of(ApplePush push) {
         Built b = last.get();
         if (b != null && b.push().equals(push)) {

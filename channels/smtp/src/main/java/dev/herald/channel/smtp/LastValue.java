@@ -14,6 +14,7 @@ final class LastValue<K, V> {
 
     private final AtomicReference<Entry<K, V>> last = new AtomicReference<>();
 
+    /** The value for {@code key}: the last one computed if that was for an equal key, else {@code compute}'s. */
     V get(K key, Function<K, V> compute) {
         Entry<K, V> e = last.get();
         if (e != null && e.key().equals(key)) {
