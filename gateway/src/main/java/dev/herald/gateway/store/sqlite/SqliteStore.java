@@ -56,9 +56,9 @@ import org.sqlite.SQLiteConfig;
  * <p>A failed batch (a full disk: SQLite may roll the whole transaction back by itself on {@code SQLITE_FULL}, leaving
  * the driver's idea of the transaction and its prepared statements behind) resets the writer: its statements are
  * closed and its connection reopened, carrying the in-memory claims over, so the next batch starts clean. Until a
- * write commits again the store reports {@link #writeProblem() why it cannot write} (readiness answers 503); while it
- * is idle in that state the writer probes every second (room for a typical write, then a one-page commit), so it
- * recovers by itself once space is back, without a restart.
+ * write commits again with room left for a typical write, the store reports {@link #writeProblem() why it cannot
+ * write} (readiness answers 503); while it is idle in that state the writer probes every second (room for a typical
+ * write, then a one-page commit), so it recovers by itself once space is back, without a restart.
  */
 public final class SqliteStore implements Store {
     static final int MAX_BATCH = 256;
@@ -381,7 +381,7 @@ public final class SqliteStore implements Store {
             failBatch(batch, e);
             return;
         }
-        writable();
+        writableIfRoom();
         usageReports.report(usage);
         List<PendingWrite<?>> done = List.copyOf(batch);
         completer.execute(() -> {
@@ -424,6 +424,30 @@ public final class SqliteStore implements Store {
             writeProblem = null;
             logger.info("store: writes commit again");
         }
+    }
+
+    /**
+     * After a batch committed: if the store was unable to write, it is able again only if there is room for a typical
+     * write too. A small batch (an outcome rewriting a page already allocated) can commit on a disk that refuses every
+     * accept; readiness would flap to 200 while sends still get 503.
+     */
+    private void writableIfRoom() {
+        if (writeProblem == null) {
+            return;
+        }
+        try (Statement s = writeConnection.createStatement()) {
+            askForRoom(s);
+            writable();
+        } catch (SQLException | RuntimeException e) {
+            unwritable(e);
+        }
+    }
+
+    /** Asks for {@value #PROBE_ROOM_BYTES} bytes of new pages in a transaction it rolls back, so nothing stays. */
+    private void askForRoom(Statement s) throws SQLException {
+        s.execute("CREATE TABLE herald_room_probe (b BLOB)");
+        s.execute("INSERT INTO herald_room_probe VALUES (zeroblob(" + PROBE_ROOM_BYTES + "))");
+        writeConnection.rollback();
     }
 
     /**
@@ -491,9 +515,7 @@ public final class SqliteStore implements Store {
         // count, a statement mid-step) that fails the next real write after the probe's one-page write succeeded.
         resetWriteConnection();
         try (Statement s = writeConnection.createStatement()) {
-            s.execute("CREATE TABLE herald_room_probe (b BLOB)");
-            s.execute("INSERT INTO herald_room_probe VALUES (zeroblob(" + PROBE_ROOM_BYTES + "))");
-            writeConnection.rollback();
+            askForRoom(s);
             int version;
             try (var rs = s.executeQuery("PRAGMA user_version")) {
                 version = rs.next() ? rs.getInt(1) : 0;

@@ -102,6 +102,46 @@ final class DiskFullRecoveryTest {
     }
 
     @Test
+    void aSmallWriteThatStillFitsDoesNotCallAFullJournalWritable() throws Exception {
+        try (var store = open()) {
+            insert(store, "before").get();
+            long pages = store.write(tx -> pageCount(((JdbcTx) tx).sql().connection())).get();
+            maxPages.set(pages);
+            store.write(tx -> {
+                capPages(((JdbcTx) tx).sql().connection(), pages);
+                return null;
+            }).get();
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> insert(store, "too-big").get());
+            assertInstanceOf(StoreUnavailableException.class, refused.getCause());
+            assertTrue(store.writeProblem().isPresent());
+
+            // An outcome-sized write rewrites a page the file already has: it commits, but an accept would not fit.
+            store.write(tx -> {
+                rewriteUserVersion(((JdbcTx) tx).sql().connection());
+                return null;
+            }).get();
+            assertTrue(store.writeProblem().isPresent(), "readiness stays 503 while an accept cannot be written");
+
+            maxPages.set(1_000_000);
+            Eventually.until(Duration.ofSeconds(10), "the store writable again by itself",
+                    () -> store.writeProblem().isEmpty());
+            insert(store, "after").get();
+        }
+    }
+
+    private static void rewriteUserVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int version;
+            try (var rs = s.executeQuery("PRAGMA user_version")) {
+                rs.next();
+                version = rs.getInt(1);
+            }
+            s.execute("PRAGMA user_version = " + version);
+        }
+    }
+
+    @Test
     void writesThatArriveWhileTheDiskIsFullDoNotWedgeTheWriter() throws Exception {
         try (var store = open()) {
             insert(store, "before").get();
