@@ -104,13 +104,7 @@ final class DiskFullRecoveryTest {
     @Test
     void aSmallWriteThatStillFitsDoesNotCallAFullJournalWritable() throws Exception {
         try (var store = open()) {
-            insert(store, "before").get();
-            long pages = store.write(tx -> pageCount(((JdbcTx) tx).sql().connection())).get();
-            maxPages.set(pages);
-            store.write(tx -> {
-                capPages(((JdbcTx) tx).sql().connection(), pages);
-                return null;
-            }).get();
+            fillTheDisk(store);
             var refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> insert(store, "too-big").get());
             assertInstanceOf(StoreUnavailableException.class, refused.getCause());
@@ -130,6 +124,17 @@ final class DiskFullRecoveryTest {
         }
     }
 
+    /** Writes a dispatch, then caps the file at the pages it has: no room for another. */
+    private void fillTheDisk(SqliteStore store) throws Exception {
+        insert(store, "before").get();
+        long pages = store.write(tx -> pageCount(((JdbcTx) tx).sql().connection())).get();
+        maxPages.set(pages);
+        store.write(tx -> {
+            capPages(((JdbcTx) tx).sql().connection(), pages);
+            return null;
+        }).get();
+    }
+
     private static void rewriteUserVersion(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             int version;
@@ -144,13 +149,7 @@ final class DiskFullRecoveryTest {
     @Test
     void writesThatArriveWhileTheDiskIsFullDoNotWedgeTheWriter() throws Exception {
         try (var store = open()) {
-            insert(store, "before").get();
-            long pages = store.write(tx -> pageCount(((JdbcTx) tx).sql().connection())).get();
-            maxPages.set(pages);
-            store.write(tx -> {
-                capPages(((JdbcTx) tx).sql().connection(), pages);
-                return null;
-            }).get();
+            fillTheDisk(store);
             for (int i = 0; i < 5; i++) { // each fails on its own, one after another
                 var e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                         () -> insert(store, "full-" + System.nanoTime()).get());
