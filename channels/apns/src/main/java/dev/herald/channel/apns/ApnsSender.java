@@ -2,9 +2,11 @@ package dev.herald.channel.apns;
 
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import dev.herald.channel.ApplePush;
 import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.SendOutcome;
 import dev.herald.channel.Sender;
+import dev.herald.channel.support.LastValue;
 import dev.herald.config.ApnsConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +52,8 @@ public final class ApnsSender implements Sender<ApplePushMessage> {
     private final ApnsTuning tuning;
     private final InFlightLimiter limiter;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** A send to many users builds its payload once (see {@link LastPayload}). */
-    private final LastPayload payloads = new LastPayload();
+    /** A send to many users builds its payload once (see {@link ApnsPayloads#notification}). */
+    private final LastValue<ApplePush, ApnsPayloads.Payload> payloads = new LastValue<>();
 
     private ApnsSender(ApnsClient client, String credential, ApnsTuning tuning) {
         this.client = client;

@@ -10,6 +10,7 @@ import com.eatthepath.pushy.apns.PushType;
 import dev.herald.channel.ApplePush;
 import dev.herald.channel.ApplePushMessage;
 import dev.herald.channel.DeliveryRef;
+import dev.herald.channel.support.LastValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -166,7 +167,7 @@ final class ApnsPayloadsTest {
 
     @Test
     void aSendToManyUsersBuildsItsPayloadOnceAndAPersonalisedOneIsBuiltForEach() {
-        var payloads = new LastPayload();
+        var payloads = new LastValue<ApplePush, ApnsPayloads.Payload>();
         var first = new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), "aa", "t",
                 ApplePush.builder().alert(ApplePush.Alert.of("Sale")).badge(1).build());
         var second = new ApplePushMessage(new DeliveryRef(UUID.randomUUID(), 1), "bb", "t",

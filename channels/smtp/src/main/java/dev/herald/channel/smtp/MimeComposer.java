@@ -2,6 +2,7 @@ package dev.herald.channel.smtp;
 
 import dev.herald.channel.EmailMessage;
 import dev.herald.channel.SendOutcome;
+import dev.herald.channel.support.LastValue;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
