@@ -160,14 +160,19 @@ final class AcceptBenchmark {
 
     /** Drives Herald nodes sharing one store with the accept load, the connections dealt out across them. */
     static LoadGenerator.Result drive(List<Running> nodes, Options o, Duration warmup) throws InterruptedException {
+        return load(nodes, o).run(warmup, o.measure(), o.maxRequests());
+    }
+
+    /** The accept load on Herald nodes, the connections dealt out across them; not started. */
+    private static LoadGenerator load(List<Running> nodes, Options o) {
         return new LoadGenerator(nodes.stream().map(Running::port).toList(), o.connections(), "/messages/send", KEY,
-                List.of(BODY)).run(warmup, o.measure(), o.maxRequests());
+                List.of(BODY));
     }
 
     private static Row herald(Options o, String java, Path dir) throws Exception {
         try (var herald = start(o, java, dir, HIGH_LIMITS)) {
             long[] allocated = {-1, -1}; // at the start and the end of the measured phase
-            var result = new LoadGenerator(herald.port(), o.connections(), "/messages/send", KEY, BODY)
+            var result = load(List.of(herald), o)
                     .onMeasuredPhase(() -> allocated[0] = herald.allocatedBytes(),
                             () -> allocated[1] = herald.allocatedBytes())
                     .run(o.warmup(), o.measure(), o.maxRequests());
