@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's memory rule ({@code herald_heap_opts} in {@code bin/jdk.sh}, used by {@code bin/herald}, the
- * Docker image and the benchmarks): half of a container's limit, 256m without one, {@code HERALD_HEAP} wins.
+ * Docker image and the benchmarks): half of a container's limit, 256m without one, {@code HERALD_HEAP} wins; on a
+ * JDK of 22 or newer, freed native memory is handed back to the system.
  */
 class LauncherMemoryTest {
     private static final Path JDK_SH = Path.of("..", "bin", "jdk.sh").toAbsolutePath().normalize();
@@ -71,9 +72,32 @@ class LauncherMemoryTest {
         assertEquals("exit 1", heapOptions(Map.of("HERALD_HEAP", "1mg")));
     }
 
+    @Test
+    void aJdkOf22OrNewerAlsoHandsFreedNativeMemoryBack() throws Exception {
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000",
+                heapOptions(Map.of(), jdkSaying("openjdk version \"25.0.3\" 2026-04-21 LTS")));
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000",
+                heapOptions(Map.of(), jdkSaying("openjdk version \"22\" 2024-03-19")));
+        assertEquals("-Xmx256m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC",
+                heapOptions(Map.of(), jdkSaying("openjdk version \"21.0.5\" 2024-10-15 LTS")), "21 has no such option");
+    }
+
+    /** A stand-in JDK whose {@code bin/java -version} prints {@code versionLine}, as a real one does, on stderr. */
+    private Path jdkSaying(String versionLine) throws IOException {
+        Path jdk = Files.createTempDirectory(cgroup, "jdk");
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho '" + versionLine + "' >&2\n");
+        java.toFile().setExecutable(true);
+        return jdk;
+    }
+
     private String heapOptions(Map<String, String> env) throws IOException, InterruptedException {
-        var pb = new ProcessBuilder("bash", "-c", ". \"$1\"; herald_heap_opts || echo \"exit $?\"", "bash",
-                JDK_SH.toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        return heapOptions(env, null);
+    }
+
+    private String heapOptions(Map<String, String> env, Path jdk) throws IOException, InterruptedException {
+        var pb = new ProcessBuilder("bash", "-c", ". \"$1\"; herald_heap_opts \"$2\" || echo \"exit $?\"", "bash",
+                JDK_SH.toString(), jdk == null ? "" : jdk.toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("HERALD_HEAP");
         pb.environment().remove("HERALD_JAVA_OPTS");
         pb.environment().remove("HERALD_BENCH_JVM_OPTS");
