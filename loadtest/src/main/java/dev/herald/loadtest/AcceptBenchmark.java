@@ -49,7 +49,20 @@ final class AcceptBenchmark {
             json.add(jsonCeiling(o, java, dir));
             herald.add(herald(o, java, dir.resolve("round-" + round)));
         }
-        print(o, median(bare), median(json), median(herald));
+        Row peak = median(herald);
+        print(o, median(bare), median(json), peak, halfRate(o, java, dir.resolve("half-rate"), peak));
+    }
+
+    /**
+     * Herald's latency at half its peak rate: a fresh Herald offered exactly half the median round's throughput,
+     * paced (open loop) over the same connections, latency counted from when each request was due.
+     */
+    private static Row halfRate(Options o, String java, Path dir, Row peak) throws Exception {
+        try (var herald = start(o, java, dir, HIGH_LIMITS)) {
+            var result = load(List.of(herald), o).paced(peak.result().throughput() / 2)
+                    .run(o.warmup(), o.measure(), o.maxRequests());
+            return new Row("herald at half that rate", result, herald.child().rss());
+        }
     }
 
     /** The ceiling: {@link BareServer} in its own JVM, driven like Herald. */
@@ -188,18 +201,21 @@ final class AcceptBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static void print(Options o, Row bare, Row json, Row herald) {
+    private static void print(Options o, Row bare, Row json, Row herald, Row half) {
         System.out.printf("%naccept benchmark: POST /messages/send, 1 recipient, webhook, sandbox workspace; %d keep-alive "
                         + "connections; %ds warm-up + %ds measured; %d round(s), median shown; JDK %s, %d cores%n",
                 o.connections(), o.warmup().toSeconds(), o.measure().toSeconds(), o.rounds(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("%-26s %10s %9s %9s %9s %8s  %s%n", "", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
                 "server RSS");
-        for (Row r : List.of(bare, json, herald)) {
+        for (Row r : List.of(bare, json, herald, half)) {
             var x = r.result();
             System.out.printf("%-26s %10.0f %9.2f %9.2f %9.2f %8d  %s%n", r.name(), x.throughput(),
                     x.p50Micros() / 1000, x.p99Micros() / 1000, x.p999Micros() / 1000, x.errors(), r.rss());
         }
+        System.out.printf("herald p99 at half its peak rate (%.0f req/s offered, open loop, from when each request was "
+                        + "due): %.2f ms (goal <= 10 ms)%n", herald.result().throughput() / 2,
+                half.result().p99Micros() / 1000);
         System.out.printf("herald heap allocation: %s per request (measured phase)%n",
                 HeraldAllocation.perUnit(herald.allocatedBytes(), herald.result().requests()));
         System.out.printf("ratio herald / ceiling: %.2f%n", herald.result().throughput() / bare.result().throughput());

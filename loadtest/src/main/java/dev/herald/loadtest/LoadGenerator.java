@@ -32,8 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop HTTP/1.1 load generator: {@code connections} keep-alive connections to 127.0.0.1, each
- * sending its next request as soon as the previous answer arrives. A warm-up phase is run and discarded;
+ * An HTTP/1.1 load generator: {@code connections} keep-alive connections to 127.0.0.1. Closed loop by default, each
+ * connection sending its next request as soon as the previous answer arrives; or paced ({@link #paced}): requests
+ * at a fixed total rate, each connection on its own schedule, latency counted from when a request was due to be
+ * sent, so a server that falls behind is charged for the wait its backlog causes (no coordinated omission, as
+ * wrk2 does). A warm-up phase is run and discarded;
  * the measured phase stops at its duration or at {@code maxRequests}, whichever comes first. Request bodies
  * are taken from a fixed list in turn (one body, or e.g. one per recipient). Given several ports (several
  * servers sharing one store), the connections are dealt out across them in turn.
@@ -68,6 +71,8 @@ final class LoadGenerator {
     };
     private Runnable atMeasureEnd = () -> {
     };
+    /** Nanoseconds between one connection's requests when paced; 0: closed loop. */
+    private long pacedIntervalNanos;
 
     LoadGenerator(int port, int connections, String path, String apiKey, String body) {
         this(port, connections, path, apiKey, List.of(body));
@@ -102,6 +107,21 @@ final class LoadGenerator {
         return this;
     }
 
+    /**
+     * Paces the load at {@code requestsPerSecond} in all (open loop): each connection sends every {@code connections /
+     * requestsPerSecond} seconds, the connections staggered, and a request that could not go on time (its
+     * connection still waiting for the previous answer) goes as soon as it can, its latency counted from when it was
+     * due (lateness left over from the warm-up is dropped when the measured phase begins). The rate reached is the
+     * result's throughput; below the pace means the server could not keep it.
+     */
+    LoadGenerator paced(double requestsPerSecond) {
+        if (!(requestsPerSecond > 0)) {
+            throw new IllegalArgumentException("a positive rate, not " + requestsPerSecond);
+        }
+        this.pacedIntervalNanos = Math.max(1, Math.round(connections * 1e9 / requestsPerSecond));
+        return this;
+    }
+
     Result run(Duration warmup, Duration measure, long maxRequests) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         var recorder = new Recorder(3);
@@ -121,12 +141,13 @@ final class LoadGenerator {
                     .option(ChannelOption.TCP_NODELAY, true);
             for (int i = 0; i < connections; i++) {
                 int port = ports.get(i % ports.size());
+                long firstDue = start + pacedIntervalNanos * i / connections; // paced: staggered across the interval
                 b.clone().handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
                                 new Connection(port, payloads, recorder, completed, errors, accepted, done,
-                                        measureFrom, stopAt, maxRequests));
+                                        measureFrom, stopAt, maxRequests, firstDue));
                     }
                 }).connect("127.0.0.1", port).sync();
             }
@@ -185,10 +206,14 @@ final class LoadGenerator {
         private final long measureFrom;
         private final long stopAt;
         private final long maxRequests;
+        /** When the request in flight was sent (closed loop) or was due (paced): its latency counts from here. */
         private long sentAt;
+        /** Paced: when the next request is due. */
+        private long due;
 
         Connection(int port, ByteBuf[] payloads, Recorder recorder, AtomicLong completed, AtomicLong errors,
-                   AtomicLong accepted, CountDownLatch done, long measureFrom, long stopAt, long maxRequests) {
+                   AtomicLong accepted, CountDownLatch done, long measureFrom, long stopAt, long maxRequests,
+                   long firstDue) {
             this.port = port;
             this.payloads = payloads;
             this.recorder = recorder;
@@ -199,14 +224,32 @@ final class LoadGenerator {
             this.measureFrom = measureFrom;
             this.stopAt = stopAt;
             this.maxRequests = maxRequests;
+            this.due = firstDue;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            send(ctx);
+            next(ctx);
+        }
+
+        /** Sends the next request: now when closed loop or when it is due or late, else once it is due. */
+        private void next(ChannelHandlerContext ctx) {
+            if (pacedIntervalNanos == 0) {
+                send(ctx);
+                return;
+            }
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                ctx.executor().schedule(() -> send(ctx), wait, TimeUnit.NANOSECONDS);
+            } else {
+                send(ctx);
+            }
         }
 
         private void send(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
             ByteBuf payload = payloads[(int) (sequence.getAndIncrement() % payloads.length)];
             FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
                     payload.duplicate());
@@ -214,7 +257,16 @@ final class LoadGenerator {
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
             r.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
             r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, payload.readableBytes());
-            sentAt = System.nanoTime();
+            if (pacedIntervalNanos == 0) {
+                sentAt = System.nanoTime();
+            } else {
+                long now = System.nanoTime();
+                if (due < measureFrom && now >= measureFrom) {
+                    due = now; // lateness from the warm-up (a cold JVM) is not carried into the measured phase
+                }
+                sentAt = due; // a late request is charged for its lateness
+                due += pacedIntervalNanos;
+            }
             ctx.writeAndFlush(r);
         }
 
@@ -234,7 +286,7 @@ final class LoadGenerator {
                 }
             }
             if (now < stopAt && completed.get() < maxRequests) {
-                send(ctx);
+                next(ctx);
             } else {
                 ctx.close();
             }
