@@ -9,6 +9,10 @@ import dev.herald.config.ConfigLoader;
 import dev.herald.config.SecretResolver;
 import dev.herald.testkit.Eventually;
 import dev.herald.testkit.PostgresServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -39,6 +43,9 @@ final class PostgresOutageTest {
                 assertEquals(503, refused.status(), refused.raw());
                 assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
                 assertTrue(refused.message().contains("could not be stored"), refused.raw());
+                var notReady = readyz(gw);
+                assertEquals(503, notReady.statusCode(), notReady.body());
+                assertTrue(notReady.body().contains("the journal cannot write: PostgreSQL at"), notReady.body());
 
                 pg.restart();
                 String after = Eventually.await(Duration.ofSeconds(30), () -> {
@@ -51,9 +58,20 @@ final class PostgresOutageTest {
                     }
                 }, id -> !id.isEmpty());
                 gw.awaitStatus(after, s -> GatewayFixture.allDeliveries(s, "delivered"));
+                Eventually.until(Duration.ofSeconds(10), "ready again once there is room for a batch",
+                        () -> readyz(gw).statusCode() == 200);
                 assertEquals(0, peer.received().stream().filter(r -> r.body().contains("lost")).count(),
                         "the refused send was not kept");
             }
+        }
+    }
+
+    private static HttpResponse<String> readyz(GatewayFixture gw) {
+        try (var http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.herald.opsPort() + "/readyz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError("the ops port did not answer", e);
         }
     }
 }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +34,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -58,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * that accepted requests ends with {@code NOTIFY}, so an idle node picks the work up at once; polling remains the
  * fallback. When the server is unreachable, writes fail within the pool's connection timeout with
  * {@link StoreUnavailableException} (ingress answers 503) and the writers reconnect once it is back.
+ *
+ * <p>A failed batch also makes {@link #writeProblem()} say why (readiness answers 503 with it), until a writer has
+ * found room for a batch again ({@link #askForRoom}): after a commit while the problem stands, or once a second
+ * while idle, so the store recovers by itself even when no traffic comes (a balancer stops sending it).
  */
 public final class PostgresStore implements Store {
     static final int MAX_BATCH = 256;
@@ -65,6 +72,9 @@ public final class PostgresStore implements Store {
     static final String CHANNEL = "herald_work";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final int MAX_TRIES = 3;
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The room a probe asks for before it calls the store writable again: a batch of ordinary writes, not a row. */
+    private static final int PROBE_ROOM_KIB = 64;
     private static final Logger logger = LoggerFactory.getLogger(PostgresStore.class);
 
     private record PendingWrite<T>(Work<T> work, CompletableFuture<T> future, boolean ingress) {
@@ -88,6 +98,10 @@ public final class PostgresStore implements Store {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
     private final UsageReports usageReports = new UsageReports();
+    /** Why writes cannot be made durable now, if they cannot: set by a failed batch, cleared by room found. */
+    private volatile @Nullable String writeProblem;
+    /** When a writer last asked for room while idle (any writer: one probe a second for the node). */
+    private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
 
     private PostgresStore(StoreConfig config, HikariDataSource pool, Clock clock, String owner) {
         this.server = config.postgres().orElseThrow();
@@ -284,6 +298,9 @@ public final class PostgresStore implements Store {
                     release(connection, tx, false);
                     return;
                 }
+                if (probeDue()) {
+                    probeForRoom();
+                }
                 continue;
             }
             batch.add(first);
@@ -301,12 +318,16 @@ public final class PostgresStore implements Store {
                 }
                 runBatch(connection, tx, batch);
             } catch (SQLException | RuntimeException e) {
+                unwritable(e);
                 failBatch(batch, e);
                 release(connection, tx, true); // a failed commit may have left it broken: start afresh
                 connection = null;
                 tx = null;
             }
             batch.clear();
+            if (writeProblem != null && connection != null) {
+                writableIfRoom(connection); // the batch committed: is there room for the next accepts too?
+            }
         }
     }
 
@@ -405,6 +426,9 @@ public final class PostgresStore implements Store {
                         errors[i] = e;
                         results[i] = null;
                         tx.sql().discardDeferred();
+                        if (serverCannotWrite(e) instanceof SQLException full) {
+                            throw full; // not this write's fault: the batch fails, its callers hear 503, not 500
+                        }
                         savepoints.execute("ROLLBACK TO w"); // throws if the connection is gone: the batch fails
                         claims.rolledBackTo(claimed);
                         if (!(e instanceof SQLException s && retryable(s)) || attempt == MAX_TRIES) {
@@ -415,6 +439,93 @@ public final class PostgresStore implements Store {
                 savepoints.execute(i + 1 < n ? "RELEASE w; SAVEPOINT w" : "RELEASE w");
             }
         }
+    }
+
+    @Override
+    public Optional<String> writeProblem() {
+        return Optional.ofNullable(writeProblem);
+    }
+
+    private void unwritable(Exception cause) {
+        writeProblem = "the journal cannot write: PostgreSQL at " + server.displayUrl() + " failed a commit ("
+                + rootMessage(cause) + ")";
+    }
+
+    /** Whether this idle writer should ask for room now: a problem stands and no writer asked in the last second. */
+    private boolean probeDue() {
+        long last = lastProbeNanos.get();
+        long now = System.nanoTime();
+        return writeProblem != null && now - last >= PROBE_INTERVAL_NANOS && lastProbeNanos.compareAndSet(last, now);
+    }
+
+    /** An idle writer's probe, on a connection of its own from the pool (one that fails is not given back). */
+    private void probeForRoom() {
+        try (Connection c = pool.getConnection()) {
+            writableIfRoom(c);
+        } catch (SQLException | RuntimeException e) {
+            unwritable(e); // the server cannot even be reached
+        }
+    }
+
+    /**
+     * Clears the write problem if there is one and the server has room for a batch again. Never throws: after a
+     * committed batch a failure here must not reach the batch's callers.
+     */
+    private void writableIfRoom(Connection connection) {
+        if (writeProblem == null) {
+            return;
+        }
+        try {
+            askForRoom(connection);
+        } catch (SQLException | RuntimeException e) {
+            if (serverCannotWrite(e) != null) {
+                unwritable(e);
+                return;
+            }
+            // The probe itself was refused (a user without CREATE on the schema, say), not for want of room: the
+            // batch that just committed, or the connection just made, is the best evidence left.
+            logger.debug("room probe refused: {}", rootMessage(e));
+        }
+        writeProblem = null;
+        logger.info("the PostgreSQL journal at {} takes writes again", server.displayUrl());
+    }
+
+    /**
+     * Asks the server for {@value #PROBE_ROOM_KIB} KiB of new pages in a transaction it rolls back, so nothing stays:
+     * a small write can still fit into pages a table already has after a full disk ({@code disk_full}), and would
+     * call the store writable only for the next accept to fail again. A table of its own, created in the same
+     * transaction, so that it has no page yet; named for this probe, so that probes of other nodes never wait on it.
+     * Rows of 1,000 bytes stay in the table (below the size PostgreSQL compresses or moves out of line).
+     */
+    private static void askForRoom(Connection connection) throws SQLException {
+        String table = "herald_room_probe_" + Long.toHexString(ThreadLocalRandom.current()
+                .nextLong() & Long.MAX_VALUE);
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE " + table + " (b TEXT)");
+            s.execute("INSERT INTO " + table + " SELECT repeat('x', 1000) FROM generate_series(1, " + PROBE_ROOM_KIB
+                    + ")");
+        } finally {
+            connection.rollback();
+        }
+    }
+
+    /**
+     * The server's refusal to write anything now, if that is why a write failed: out of room or resources (class 53:
+     * {@code disk_full}, {@code out_of_memory}, {@code too_many_connections}), a read-only server (25006, e.g. a
+     * standby after a failover), a lost connection (class 08), a shutdown (57P01-57P03) or an I/O error (class 58).
+     * Such a failure is the store's, not the request's.
+     */
+    static @Nullable SQLException serverCannotWrite(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && e.getSQLState() != null) {
+                String state = e.getSQLState();
+                if (state.startsWith("53") || state.startsWith("08") || state.startsWith("58")
+                        || state.equals("25006") || state.matches("57P0[123]")) {
+                    return e;
+                }
+            }
+        }
+        return null;
     }
 
     /**

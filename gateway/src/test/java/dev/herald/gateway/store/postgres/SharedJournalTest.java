@@ -27,6 +27,9 @@ import dev.herald.testkit.Eventually;
 import dev.herald.testkit.MutableClock;
 import dev.herald.testkit.PostgresServerProcess;
 import dev.herald.testkit.RedisServerProcess;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,8 +50,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes on one PostgreSQL journal: claims are never shared, a dead node's leases lapse and the survivor takes
  * the work over (the dead node's late outcome is dropped), the heartbeat keeps a running send's lease, a dispatch
- * is expanded and a single-node task run by one node at a time, a commit wakes the other node, and a server that
- * goes away fails writes cleanly until it is back.
+ * is expanded and a single-node task run by one node at a time, a commit wakes the other node, a server that
+ * goes away fails writes cleanly until it is back, and a full disk fails accepts as the store's fault (503) and
+ * keeps readiness down until there is room for a batch.
  */
 final class SharedJournalTest {
     private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
@@ -236,6 +240,7 @@ final class SharedJournalTest {
                     return null;
                 }).get(30, TimeUnit.SECONDS));
                 assertInstanceOf(StoreUnavailableException.class, failed.getCause());
+                assertTrue(node.writeProblem().isPresent(), "readiness says the journal cannot write");
                 server.restart();
                 Eventually.until(Duration.ofSeconds(30), "writes succeed again", () -> {
                     try {
@@ -254,6 +259,65 @@ final class SharedJournalTest {
                         tx.dispatches().find("2".repeat(32)).isPresent(),
                         tx.dispatches().find("3".repeat(32)).isPresent())).get();
                 assertEquals(List.of(true, false, true), ids, "kept, never half-written, kept after recovery");
+                Eventually.until(Duration.ofSeconds(10), "readiness back", () -> node.writeProblem().isEmpty());
+            }
+        }
+    }
+
+    /**
+     * A full disk as the server reports it ({@code disk_full}, SQLSTATE 53100), from triggers: new dispatch rows and
+     * new tables (the room probe's) are refused, and smaller writes into existing pages still commit.
+     */
+    @Test
+    void aFullDiskFailsAcceptsAs503AndReadinessWaitsForRoomForABatchNotForAWriteThatStillFits() throws Exception {
+        String url = PostgresStoreContractTest.database();
+        try (var node = PostgresStore.open(PostgresStoreContractTest.config(url, LEASE), clock)) {
+            insertDispatch(node, "1");
+            assertEquals(Optional.empty(), node.writeProblem());
+            String raise = " LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+                    + "'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$";
+            asSuperuser(url, "CREATE FUNCTION herald_test_full() RETURNS trigger" + raise,
+                    "CREATE FUNCTION herald_test_full_ddl() RETURNS event_trigger" + raise,
+                    "CREATE TRIGGER full_disk BEFORE INSERT ON dispatch FOR EACH ROW EXECUTE FUNCTION herald_test_full()",
+                    "CREATE EVENT TRIGGER full_disk ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
+                            + "EXECUTE FUNCTION herald_test_full_ddl()");
+
+            var refused = assertThrows(ExecutionException.class, () -> insertDispatch(node, "2"));
+            assertInstanceOf(StoreUnavailableException.class, refused.getCause(), "a 503 with Retry-After, not a 500");
+            assertTrue(node.writeProblem().orElseThrow().contains("No space left on device"),
+                    node.writeProblem().toString());
+            // An update that fits where the row already is commits, yet the journal still has no room for accepts.
+            node.write(tx -> {
+                tx.dispatches().advanceCursor("1".repeat(32), 7, T0);
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+            assertTrue(node.writeProblem().isPresent(), "a write that still fits does not call the journal writable");
+
+            asSuperuser(url, "DROP EVENT TRIGGER full_disk", "DROP TRIGGER full_disk ON dispatch");
+            Eventually.until(Duration.ofSeconds(10), "an idle writer finds room again",
+                    () -> node.writeProblem().isEmpty());
+            insertDispatch(node, "3");
+            var ids = node.read(tx -> List.of(tx.dispatches().find("1".repeat(32)).isPresent(),
+                    tx.dispatches().find("2".repeat(32)).isPresent(),
+                    tx.dispatches().find("3".repeat(32)).isPresent())).get();
+            assertEquals(List.of(true, false, true), ids);
+        }
+    }
+
+    private static void insertDispatch(PostgresStore node, String digit) throws Exception {
+        node.writeIngress(tx -> {
+            tx.dispatches().insert(new NewDispatch(digit.repeat(32), "acme", DispatchKind.MESSAGES_SEND,
+                    Lane.STANDARD, spec(), T0, T0.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(),
+                    Optional.empty()), T0);
+            return null;
+        }).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Statements as the cluster's superuser in the database at {@code url} (triggers on Herald's tables). */
+    private static void asSuperuser(String url, String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
             }
         }
     }
