@@ -17,6 +17,7 @@ import dev.herald.gateway.store.Deliveries.SendCount;
 import dev.herald.gateway.store.Store;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -194,17 +195,20 @@ public final class SendsEndpoints {
     }
 
     private static Instant instant(String raw) {
+        Instant at;
         try {
-            return Lenient.inRange(OffsetDateTime.parse(raw.trim()).toInstant(), "ending_at", raw);
-        } catch (DateTimeParseException e) {
+            at = OffsetDateTime.parse(raw.trim()).toInstant();
+        } catch (DateTimeParseException notATime) {
             try {
-                return Lenient.inRange(LocalDate.parse(raw.trim()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                        .minusMillis(1), "ending_at", raw);
-            } catch (DateTimeParseException e2) {
+                // The day's last millisecond. Outside java.time's range (the last day it knows has no next day)
+                // is a bad time like any other, not a 500.
+                at = LocalDate.parse(raw.trim()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1);
+            } catch (DateTimeException notADay) {
                 throw ApiException.badRequest("ending_at must be an ISO-8601 time such as 2026-01-31T23:59:59Z, was "
                         + raw);
             }
         }
+        return Lenient.inRange(at, "ending_at", raw);
     }
 
     private static String newSendId() {
