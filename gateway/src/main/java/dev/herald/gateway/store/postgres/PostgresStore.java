@@ -98,8 +98,12 @@ public final class PostgresStore implements Store {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
     private final UsageReports usageReports = new UsageReports();
-    /** Why writes cannot be made durable now, if they cannot: set by a failed batch, cleared by room found. */
+    /** Why writes cannot be made durable now, if they cannot: set by a refused write, cleared by room found. */
     private volatile @Nullable String writeProblem;
+    /** Guards clearing {@link #writeProblem} against a refusal another writer met during the probe. */
+    private final Object problemLock = new Object();
+    /** Refusals met so far (under {@link #problemLock}): a probe clears the problem only if none came meanwhile. */
+    private long problems;
     /** When a writer last asked for room while idle (any writer: one probe a second for the node). */
     private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
 
@@ -299,7 +303,13 @@ public final class PostgresStore implements Store {
                     return;
                 }
                 if (probeDue()) {
-                    probeForRoom();
+                    if (connection == null) {
+                        probeForRoom();
+                    } else if (!writableIfRoom(connection)) {
+                        release(connection, tx, true);
+                        connection = null;
+                        tx = null;
+                    }
                 }
                 continue;
             }
@@ -325,8 +335,12 @@ public final class PostgresStore implements Store {
                 tx = null;
             }
             batch.clear();
-            if (writeProblem != null && connection != null) {
-                writableIfRoom(connection); // the batch committed: is there room for the next accepts too?
+            // The batch committed while a problem stands: is there room for the next accepts too? (At most once a
+            // second for the node, like the idle probe: a probe writes pages, which a full disk can least spare.)
+            if (connection != null && probeDue() && !writableIfRoom(connection)) {
+                release(connection, tx, true);
+                connection = null;
+                tx = null;
             }
         }
     }
@@ -426,8 +440,15 @@ public final class PostgresStore implements Store {
                         errors[i] = e;
                         results[i] = null;
                         tx.sql().discardDeferred();
-                        if (serverCannotWrite(e) instanceof SQLException full) {
-                            throw full; // not this write's fault: the batch fails, its callers hear 503, not 500
+                        if (serverCannotWrite(e) instanceof SQLException refused) {
+                            if (connectionCannotWrite(refused)) {
+                                throw refused; // nothing on this connection can commit: the batch fails (503)
+                            }
+                            // Out of room or resources: the store's fault, not the request's (503, not 500); the
+                            // batch's other writes may still fit and commit.
+                            unwritable(refused);
+                            errors[i] = new StoreUnavailableException("the write could not be made durable in "
+                                    + "PostgreSQL at " + server.displayUrl() + ": " + rootMessage(refused), refused);
                         }
                         savepoints.execute("ROLLBACK TO w"); // throws if the connection is gone: the batch fails
                         claims.rolledBackTo(claimed);
@@ -447,8 +468,11 @@ public final class PostgresStore implements Store {
     }
 
     private void unwritable(Exception cause) {
-        writeProblem = "the journal cannot write: PostgreSQL at " + server.displayUrl() + " failed a commit ("
-                + rootMessage(cause) + ")";
+        synchronized (problemLock) {
+            writeProblem = "the journal cannot write: PostgreSQL at " + server.displayUrl() + " refused a write ("
+                    + rootMessage(cause) + ")";
+            problems++;
+        }
     }
 
     /** Whether this idle writer should ask for room now: a problem stands and no writer asked in the last second. */
@@ -458,55 +482,83 @@ public final class PostgresStore implements Store {
         return writeProblem != null && now - last >= PROBE_INTERVAL_NANOS && lastProbeNanos.compareAndSet(last, now);
     }
 
-    /** An idle writer's probe, on a connection of its own from the pool (one that fails is not given back). */
+    /** An idle writer's probe when it holds no connection: one from the pool, evicted if it fails. */
     private void probeForRoom() {
-        try (Connection c = pool.getConnection()) {
-            writableIfRoom(c);
+        Connection c;
+        try {
+            c = pool.getConnection();
         } catch (SQLException | RuntimeException e) {
             unwritable(e); // the server cannot even be reached
+            return;
+        }
+        if (writableIfRoom(c)) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the pool replaces it
+            }
+        } else {
+            pool.evictConnection(c);
         }
     }
 
     /**
-     * Clears the write problem if there is one and the server has room for a batch again. Never throws: after a
-     * committed batch a failure here must not reach the batch's callers.
+     * Clears the write problem if there is one and the server has room for a batch again, unless another writer
+     * met a new refusal meanwhile. Never throws: after a committed batch a failure here must not reach the batch's
+     * callers. False when the connection can no longer be used (lost, or the server shut down).
      */
-    private void writableIfRoom(Connection connection) {
-        if (writeProblem == null) {
-            return;
+    private boolean writableIfRoom(Connection connection) {
+        long seen;
+        synchronized (problemLock) {
+            if (writeProblem == null) {
+                return true;
+            }
+            seen = problems;
         }
         try {
             askForRoom(connection);
         } catch (SQLException | RuntimeException e) {
-            if (serverCannotWrite(e) != null) {
-                unwritable(e);
-                return;
+            if (serverCannotWrite(e) instanceof SQLException refused) {
+                unwritable(refused);
+                return !connectionCannotWrite(refused);
             }
             // The probe itself was refused (a user without CREATE on the schema, say), not for want of room: the
             // batch that just committed, or the connection just made, is the best evidence left.
             logger.debug("room probe refused: {}", rootMessage(e));
         }
-        writeProblem = null;
-        logger.info("the PostgreSQL journal at {} takes writes again", server.displayUrl());
+        synchronized (problemLock) {
+            if (problems == seen) {
+                writeProblem = null;
+                logger.info("the PostgreSQL journal at {} takes writes again", server.displayUrl());
+            }
+        }
+        return true;
     }
 
     /**
      * Asks the server for {@value #PROBE_ROOM_KIB} KiB of new pages in a transaction it rolls back, so nothing stays:
      * a small write can still fit into pages a table already has after a full disk ({@code disk_full}), and would
      * call the store writable only for the next accept to fail again. A table of its own, created in the same
-     * transaction, so that it has no page yet; named for this probe, so that probes of other nodes never wait on it.
+     * transaction, so that it has no page yet; named for this probe, so that probes of other nodes never wait on it;
+     * unlogged, so that its pages cost the write-ahead log nothing (a full log is what a full disk can least spare).
      * Rows of 1,000 bytes stay in the table (below the size PostgreSQL compresses or moves out of line).
      */
     private static void askForRoom(Connection connection) throws SQLException {
         String table = "herald_room_probe_" + Long.toHexString(ThreadLocalRandom.current()
                 .nextLong() & Long.MAX_VALUE);
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE " + table + " (b TEXT)");
+            s.execute("CREATE UNLOGGED TABLE " + table + " (b TEXT)");
             s.execute("INSERT INTO " + table + " SELECT repeat('x', 1000) FROM generate_series(1, " + PROBE_ROOM_KIB
                     + ")");
-        } finally {
-            connection.rollback();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
         }
+        connection.rollback();
     }
 
     /**
@@ -526,6 +578,12 @@ public final class PostgresStore implements Store {
             }
         }
         return null;
+    }
+
+    /** A refusal that holds for everything on the connection: lost (08), shut down (57P0x), read-only (25006). */
+    private static boolean connectionCannotWrite(SQLException refused) {
+        String state = refused.getSQLState();
+        return state.startsWith("08") || state.startsWith("57P0") || state.equals("25006");
     }
 
     /**
