@@ -61,9 +61,10 @@ herald_memory_limit() {
 #   set is small and bounded, and on the 2-core benchmark machine it used ~40 MiB less than G1's remembered sets and
 #   marking structures, with equal or better throughput and p99. A collector named in HERALD_JAVA_OPTS,
 #   HERALD_BENCH_JVM_OPTS, JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS wins: the JVM refuses two.
-#   Given the JDK that will run Herald (herald_heap_opts JDK) and it is 22 or newer, the JVM also hands memory glibc
-#   keeps after a free (the JIT's compiler arenas, SQLite's and Netty's buffers) back to the system every second:
-#   16 MiB less RSS at the push benchmark's peak and 15 MiB less with a 100,000-delivery backlog (JDK 25).
+#   Given the major version of the JDK that will run Herald (herald_heap_opts 25: the caller has it already, and
+#   asking the JDK again costs a JVM start) and it is 22 or newer, the JVM also hands memory glibc keeps after a
+#   free (the JIT's compiler arenas, SQLite's and Netty's buffers) back to the system every second: 16 MiB less RSS
+#   at the push benchmark's peak and 15 MiB less with a 100,000-delivery backlog (JDK 25).
 herald_heap_opts() {
   local limit heap direct mib gc="" trim=""
   limit=$(herald_memory_limit)
@@ -87,7 +88,7 @@ herald_heap_opts() {
     *-XX:+Use*GC*) ;;
     *) [ "$mib" -le 1024 ] && gc=" -XX:+UseSerialGC" ;;
   esac
-  if [ -n "${1:-}" ] && [ "$(herald_jdk_version "$1")" -ge 22 ]; then
+  if [ "${1:-0}" -ge 22 ]; then
     trim=" -XX:TrimNativeHeapInterval=1000"
   fi
   echo "-Xmx$heap -XX:MaxDirectMemorySize=$direct$gc$trim"
