@@ -62,9 +62,10 @@ import org.slf4j.LoggerFactory;
  * fallback. When the server is unreachable, writes fail within the pool's connection timeout with
  * {@link StoreUnavailableException} (ingress answers 503) and the writers reconnect once it is back.
  *
- * <p>A failed batch also makes {@link #writeProblem()} say why (readiness answers 503 with it), until a writer has
- * found room for a batch again ({@link #askForRoom}): after a commit while the problem stands, or once a second
- * while idle, so the store recovers by itself even when no traffic comes (a balancer stops sending it).
+ * <p>A failed batch, or a write the server refused for want of room, also makes {@link #writeProblem()} say why
+ * (readiness answers 503 with it) until a writer has found room for a batch again ({@link #askForRoom}), asked at
+ * most once a second, after a commit or while idle: the store recovers by itself even when no traffic comes (a
+ * balancer stops sending it).
  */
 public final class PostgresStore implements Store {
     static final int MAX_BATCH = 256;
@@ -104,7 +105,7 @@ public final class PostgresStore implements Store {
     private final Object problemLock = new Object();
     /** Refusals met so far (under {@link #problemLock}): a probe clears the problem only if none came meanwhile. */
     private long problems;
-    /** When a writer last asked for room while idle (any writer: one probe a second for the node). */
+    /** When a writer last asked for room, idle or after a commit (any writer: one probe a second for the node). */
     private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
 
     private PostgresStore(StoreConfig config, HikariDataSource pool, Clock clock, String owner) {
@@ -447,8 +448,7 @@ public final class PostgresStore implements Store {
                             // Out of room or resources: the store's fault, not the request's (503, not 500); the
                             // batch's other writes may still fit and commit.
                             unwritable(refused);
-                            errors[i] = new StoreUnavailableException("the write could not be made durable in "
-                                    + "PostgreSQL at " + server.displayUrl() + ": " + rootMessage(refused), refused);
+                            errors[i] = notDurable(refused);
                         }
                         savepoints.execute("ROLLBACK TO w"); // throws if the connection is gone: the batch fails
                         claims.rolledBackTo(claimed);
@@ -475,7 +475,7 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /** Whether this idle writer should ask for room now: a problem stands and no writer asked in the last second. */
+    /** Whether this writer should ask for room now: a problem stands and no writer asked in the last second. */
     private boolean probeDue() {
         long last = lastProbeNanos.get();
         long now = System.nanoTime();
@@ -602,11 +602,16 @@ public final class PostgresStore implements Store {
 
     private void failBatch(List<PendingWrite<?>> batch, Exception cause) {
         logger.error("store commit failed; {} writes in the batch were not kept: {}", batch.size(), rootMessage(cause));
-        var failure = new StoreUnavailableException("the write could not be made durable in PostgreSQL at "
-                + server.displayUrl() + ": " + rootMessage(cause), cause);
+        var failure = notDurable(cause);
         for (PendingWrite<?> w : batch) {
             w.future().completeExceptionally(failure);
         }
+    }
+
+    /** What a caller whose write was not kept hears (ingress answers 503 with {@code Retry-After}). */
+    private StoreUnavailableException notDurable(Throwable cause) {
+        return new StoreUnavailableException("the write could not be made durable in PostgreSQL at "
+                + server.displayUrl() + ": " + rootMessage(cause), cause);
     }
 
     private void release(@Nullable Connection c, @Nullable JdbcTx tx, boolean broken) {

@@ -226,39 +226,21 @@ final class SharedJournalTest {
         try (var server = PostgresServerProcess.start()) {
             String url = server.createDatabase();
             try (var node = PostgresStore.open(PostgresStoreContractTest.config(url, LEASE), clock)) {
-                node.writeIngress(tx -> {
-                    tx.dispatches().insert(new NewDispatch("1".repeat(32), "acme", DispatchKind.MESSAGES_SEND,
-                            Lane.STANDARD, spec(), T0, T0.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(),
-                            Optional.empty()), T0);
-                    return null;
-                }).get();
+                insertDispatch(node, "1");
                 server.stop();
-                var failed = assertThrows(ExecutionException.class, () -> node.writeIngress(tx -> {
-                    tx.dispatches().insert(new NewDispatch("2".repeat(32), "acme", DispatchKind.MESSAGES_SEND,
-                            Lane.STANDARD, spec(), T0, T0.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty(),
-                            Optional.empty()), T0);
-                    return null;
-                }).get(30, TimeUnit.SECONDS));
+                var failed = assertThrows(ExecutionException.class, () -> insertDispatch(node, "2"));
                 assertInstanceOf(StoreUnavailableException.class, failed.getCause());
                 assertTrue(node.writeProblem().isPresent(), "readiness says the journal cannot write");
                 server.restart();
                 Eventually.until(Duration.ofSeconds(30), "writes succeed again", () -> {
                     try {
-                        node.writeIngress(tx -> {
-                            tx.dispatches().insert(new NewDispatch("3".repeat(32), "acme",
-                                    DispatchKind.MESSAGES_SEND, Lane.STANDARD, spec(), T0, T0.plus(Duration.ofDays(1)),
-                                    Optional.empty(), Optional.empty(), Optional.empty()), T0);
-                            return null;
-                        }).get(30, TimeUnit.SECONDS);
+                        insertDispatch(node, "3");
                         return true;
                     } catch (Exception notYet) {
                         return false;
                     }
                 });
-                var ids = node.read(tx -> List.of(tx.dispatches().find("1".repeat(32)).isPresent(),
-                        tx.dispatches().find("2".repeat(32)).isPresent(),
-                        tx.dispatches().find("3".repeat(32)).isPresent())).get();
-                assertEquals(List.of(true, false, true), ids, "kept, never half-written, kept after recovery");
+                assertEquals(List.of(true, false, true), kept(node), "kept, never half-written, kept after recovery");
                 Eventually.until(Duration.ofSeconds(10), "readiness back", () -> node.writeProblem().isEmpty());
             }
         }
@@ -297,10 +279,7 @@ final class SharedJournalTest {
             Eventually.until(Duration.ofSeconds(10), "an idle writer finds room again",
                     () -> node.writeProblem().isEmpty());
             insertDispatch(node, "3");
-            var ids = node.read(tx -> List.of(tx.dispatches().find("1".repeat(32)).isPresent(),
-                    tx.dispatches().find("2".repeat(32)).isPresent(),
-                    tx.dispatches().find("3".repeat(32)).isPresent())).get();
-            assertEquals(List.of(true, false, true), ids);
+            assertEquals(List.of(true, false, true), kept(node));
         }
     }
 
@@ -311,6 +290,17 @@ final class SharedJournalTest {
                     Optional.empty()), T0);
             return null;
         }).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Whether the dispatches {@link #insertDispatch inserted} as "1", "2" and "3" are in the journal. */
+    private static List<Boolean> kept(PostgresStore node) throws Exception {
+        return node.read(tx -> {
+            List<Boolean> kept = new ArrayList<>();
+            for (String digit : List.of("1", "2", "3")) {
+                kept.add(tx.dispatches().find(digit.repeat(32)).isPresent());
+            }
+            return kept;
+        }).get();
     }
 
     /** Statements as the cluster's superuser in the database at {@code url} (triggers on Herald's tables). */
