@@ -234,11 +234,7 @@ final class LoadGenerator {
 
         /** Sends the next request: now when closed loop or when it is due or late, else once it is due. */
         private void next(ChannelHandlerContext ctx) {
-            if (pacedIntervalNanos == 0) {
-                send(ctx);
-                return;
-            }
-            long wait = due - System.nanoTime();
+            long wait = pacedIntervalNanos == 0 ? 0 : due - System.nanoTime();
             if (wait > 0) {
                 ctx.executor().schedule(() -> send(ctx), wait, TimeUnit.NANOSECONDS);
             } else {
