@@ -69,6 +69,12 @@ public final class SqliteStore implements Store {
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The room a probe asks for before it calls the store writable: a batch of ordinary writes, not one page. */
     private static final int PROBE_ROOM_BYTES = 64 * 1024;
+    /**
+     * The free space the journal's file system must have before a full journal is called writable again. In WAL mode
+     * the probe's rolled-back pages may never reach the disk (they fit in the page cache), so the probe alone cannot
+     * tell a full disk from a nearly full one: an accept with a 60 KB body failed on a disk where it succeeded.
+     */
+    private static final long MIN_FREE_BYTES = 1024 * 1024;
 
     /** Commits the writer's transaction; a seam so tests can make the fsync fail. */
     @FunctionalInterface
@@ -443,8 +449,22 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /** Asks for {@value #PROBE_ROOM_BYTES} bytes of new pages in a transaction it rolls back, so nothing stays. */
+    /**
+     * Asks for {@value #PROBE_ROOM_BYTES} bytes of new pages in a transaction it rolls back, so nothing stays (what a
+     * cap on the file's pages refuses), after checking that the file system has {@value #MIN_FREE_BYTES} bytes free
+     * (what a full disk refuses).
+     */
     private void askForRoom(Statement s) throws SQLException {
+        long free;
+        try {
+            free = Files.getFileStore(path.getParent()).getUsableSpace();
+        } catch (IOException unknown) {
+            free = Long.MAX_VALUE; // no evidence either way: the page probe below decides
+        }
+        if (free < MIN_FREE_BYTES) {
+            throw new SQLException("[SQLITE_FULL] only " + free / 1024 + " KiB free on the journal's disk ("
+                    + path.getParent() + "), waiting for " + MIN_FREE_BYTES / 1024 + " KiB");
+        }
         s.execute("CREATE TABLE herald_room_probe (b BLOB)");
         s.execute("INSERT INTO herald_room_probe VALUES (zeroblob(" + PROBE_ROOM_BYTES + "))");
         writeConnection.rollback();
