@@ -1,7 +1,5 @@
 package dev.herald.gateway.delivery;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.channel.DeliveryRef;
 import dev.herald.channel.OutboundMessage;
 import dev.herald.channel.SendOutcome;
@@ -55,9 +53,7 @@ final class Attempts {
     private final Clock clock;
     /** Told when a provider's answer frees an egress slot, before the outcome is written. */
     private final Runnable answered;
-    /** A dispatch's deliveries come in runs: its spec is read once, not once per recipient. */
-    private final Cache<String, DispatchSpec> specs = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterAccess(Duration.ofMinutes(5)).build();
+    private final SpecCache specs = new SpecCache(SpecCache.DEFAULT_CHARS);
 
     Attempts(Store store, ChannelSenders senders, Function<String, Optional<WorkspaceConfig>> workspaces,
              TemplateEngine templates, Optional<URI> publicUrl, Outcomes outcomes, OutcomeRecorder recorder,
@@ -102,14 +98,8 @@ final class Attempts {
     }
 
     private DispatchSpec spec(ClaimedDelivery c) throws Unsendable {
-        DispatchSpec cached = specs.getIfPresent(c.delivery().dispatchId());
-        if (cached != null) {
-            return cached;
-        }
         try {
-            DispatchSpec spec = c.spec().decode();
-            specs.put(c.delivery().dispatchId(), spec);
-            return spec;
+            return specs.spec(c.delivery().dispatchId(), c.spec());
         } catch (SpecCodec.UnreadableSpecException e) {
             throw new Unsendable(e.getMessage());
         }
