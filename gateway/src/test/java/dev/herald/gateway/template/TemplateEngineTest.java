@@ -265,4 +265,21 @@ final class TemplateEngineTest {
             assertTrue(TemplateEngine.syntaxError(conditions).isPresent());
         }, "a hang, not a 400");
     }
+
+    @Test
+    void parsedTemplatesStayWithinTheirWeightHoweverManySourcesArrive() {
+        // A receipt whose items the sender writes into the template itself: a new source per request.
+        String rows = "<tr><td>Item for {{${first_name}}}</td><td>{{ ${city} | default: 'x' }}</td></tr>\n".repeat(40);
+        long perSource = (long) rows.length() * TemplateEngine.PARSED_BYTES_PER_CHAR * 2;
+        long bound = 10 * perSource;
+        try (TemplateEngine small = new TemplateEngine(TemplateEngine.Limits.defaults(), 2, System::nanoTime, bound)) {
+            for (int order = 0; order < 200; order++) {
+                String receipt = "<p>Order " + order + "</p>" + rows;
+                assertInstanceOf(Rendered.Text.class, small.render(receipt, vars(Optional.of(ana()))));
+            }
+
+            assertTrue(small.parsedWeight() <= bound, () -> small.parsedWeight() + " bytes kept, bound " + bound);
+            assertTrue(small.parsedWeight() > 0, "the latest sources are kept");
+        }
+    }
 }
