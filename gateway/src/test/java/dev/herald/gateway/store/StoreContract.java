@@ -610,6 +610,24 @@ public abstract class StoreContract {
         }
     }
 
+    @Test
+    void anOutcomeGivenTwiceInOneCallIsAppliedOnce() throws Exception {
+        String id = "4".repeat(32);
+        NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
+        seed(id, d);
+        ClaimToken token = claim(Lane.STANDARD, 1).get(0).token();
+        var delivered = new DeliveryUpdate(d.id(), DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(),
+                Optional.of("p-1"), Optional.empty());
+        long staleBefore = store.staleOutcomes();
+        boolean[] applied = store.write(tx -> tx.claims().recordAll(List.of(new AttemptOutcome(token, delivered),
+                new AttemptOutcome(token, update(d, DeliveryStatus.FAILED))), NOW)).get();
+        assertArrayEquals(new boolean[] {true, false}, applied);
+        assertEquals(1, store.staleOutcomes() - staleBefore);
+        DeliveryRow row = only(id);
+        assertEquals(DeliveryStatus.DELIVERED, row.status());
+        assertEquals(1, row.attempts());
+    }
+
     private static DeliveryUpdate update(NewDelivery d, DeliveryStatus status) {
         return new DeliveryUpdate(d.id(), status, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty());

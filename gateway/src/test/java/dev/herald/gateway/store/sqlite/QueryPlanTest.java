@@ -55,13 +55,17 @@ final class QueryPlanTest {
     }
 
     @Test
-    void aClaimPassesOverTheDeliveriesInFlightByTheirDueIndexEntryAndAnOutcomeFindsItsRowByNumber() throws Exception {
+    void aClaimPassesOverTheDeliveriesInFlightByTheirDueIndexEntryAndOutcomesFindTheirClaimsByIdAndRowsByNumber() throws Exception {
         String claim = plan(SqliteClaims.CLAIM_DUE, true);
         assertTrue(claim.contains("USING INDEX delivery_due_key (lane=? AND workspace=? AND egress_key=? AND "
                 + "next_attempt_at<?)") && claim.contains("USING ROWID SEARCH ON TABLE claimed FOR IN-OPERATOR")
                 && !claim.contains("TEMP B-TREE"), claim);
-        String outcome = plan(SqliteClaims.OUTCOME, true);
-        assertTrue(outcome.contains("SEARCH delivery USING INTEGER PRIMARY KEY (rowid=?)"), outcome);
+        String release = plan(SqliteClaims.release(64), true);
+        assertTrue(release.contains("SEARCH c USING INDEX") && release.contains("(id=?)")
+                && !release.contains("SCAN c"), release);
+        String outcome = plan(SqliteClaims.outcomes(64), true);
+        assertTrue(outcome.contains("SEARCH delivery USING INTEGER PRIMARY KEY (rowid=?)")
+                && !outcome.contains("SCAN delivery"), outcome);
     }
 
     @Test
