@@ -47,6 +47,11 @@ public final class TemplateEngine implements AutoCloseable {
     static final int PARSED_BYTES_PER_CHAR = 80;
     /** The share of the heap that parsed templates may take. */
     private static final int HEAP_SHARE = 8;
+    /**
+     * A source longer than this keeps one parsed copy, not a pool: the longest allowed (256 KiB) takes about 20 MB
+     * parsed, and a pool of them would not fit the share of a small heap, so it would never be kept at all.
+     */
+    private static final int LARGE_SOURCE_CHARS = 16 * 1024;
 
     private final TemplateParser parser;
     private final Limits limits;
@@ -56,7 +61,7 @@ public final class TemplateEngine implements AutoCloseable {
      * Parsed copies by source, bounded by what they weigh, not by their number: parsed, a 51 KB template takes 4 MB,
      * so the 2,000 sources this once kept by count could hold gigabytes, and a sender that writes each message's
      * text into its template (a receipt listing the order) parsed a new source per request until the heap ran out.
-     * An entry weighs as its pool would when full.
+     * An entry weighs as its pool would when full (see {@link #poolSize}).
      */
     private final Cache<String, ConcurrentLinkedQueue<Template>> parsed;
     private final ExecutorService renderers;
@@ -86,7 +91,7 @@ public final class TemplateEngine implements AutoCloseable {
         this.poolPerTemplate = Math.max(1, Math.min(POOL_PER_TEMPLATE, threads));
         this.parsed = Caffeine.newBuilder().maximumWeight(parsedBytes)
                 .weigher((String source, ConcurrentLinkedQueue<Template> pool) -> (int) Math.min(Integer.MAX_VALUE,
-                        (long) source.length() * PARSED_BYTES_PER_CHAR * poolPerTemplate))
+                        (long) source.length() * PARSED_BYTES_PER_CHAR * poolSize(source)))
                 .expireAfterAccess(Duration.ofMinutes(30))
                 .build();
         // Herald's for, output and filters replace Liqp's: they bound sizes before building and check the deadline.
@@ -147,6 +152,11 @@ public final class TemplateEngine implements AutoCloseable {
             return Optional.of(TOO_DEEP_TO_PARSE); // past what NestingDepth counts, e.g. a very long expression
         }
         return LiteralRanges.beyond(liquid, limits.maxIterations());
+    }
+
+    /** The parsed copies of {@code source} worth keeping: one per render that can run at once, one of a large one. */
+    private int poolSize(String source) {
+        return source.length() > LARGE_SOURCE_CHARS ? 1 : poolPerTemplate;
     }
 
     /** The estimated bytes of the parsed templates kept now. */
@@ -252,7 +262,7 @@ public final class TemplateEngine implements AutoCloseable {
         } catch (StackOverflowError e) {
             return new Rendered.Failed("template failed to render: it recursed too deeply");
         } finally {
-            if (pool.size() < poolPerTemplate) {
+            if (pool.size() < poolSize(source)) {
                 pool.offer(template);
             }
         }

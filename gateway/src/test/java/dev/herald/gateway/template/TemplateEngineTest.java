@@ -267,6 +267,19 @@ final class TemplateEngineTest {
     }
 
     @Test
+    void theLongestAllowedTemplateIsStillKeptParsedWithinTheDefaultShareOfASmallHeap() {
+        // 256 KiB of Liquid, a tag every 50 characters: about 20 MB parsed; an eighth of a 256 MiB heap is 32 MiB.
+        String row = "<tr><td>Item for {{${first_name}}}</td><td>{{ ${city} | default: 'x' }}</td></tr>\n";
+        String longest = row.repeat(TemplateEngine.Limits.defaults().maxTemplateBytes() / row.length());
+        try (TemplateEngine engine256 = new TemplateEngine(TemplateEngine.Limits.defaults(), 2, System::nanoTime,
+                256L * 1024 * 1024 / 8)) {
+            assertInstanceOf(Rendered.Text.class, engine256.render(longest, vars(Optional.of(ana()))));
+
+            assertTrue(engine256.parsedWeight() > 0, "kept, so the next recipient's render does not parse it again");
+        }
+    }
+
+    @Test
     void parsedTemplatesStayWithinTheirWeightHoweverManySourcesArrive() {
         // A receipt whose items the sender writes into the template itself: a new source per request.
         String rows = "<tr><td>Item for {{${first_name}}}</td><td>{{ ${city} | default: 'x' }}</td></tr>\n".repeat(40);
