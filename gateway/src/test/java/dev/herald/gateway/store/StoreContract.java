@@ -498,10 +498,8 @@ public abstract class StoreContract {
     void anOutcomeIsWrittenOnlyWithAClaimThatStillHolds() throws Exception {
         String id = "e".repeat(32);
         NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
-        seed(id, d);
-        ClaimToken token = claim(Lane.STANDARD, 1).get(0).token();
-        var delivered = new DeliveryUpdate(d.id(), DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(),
-                Optional.of("p-1"), Optional.empty());
+        ClaimToken token = seedAndClaim(id, d);
+        var delivered = deliveredAs(d, "p-1");
         long staleBefore = store.staleOutcomes();
         var forged = new ClaimToken(d.id(), 1, "another-node");
         assertFalse(store.write(tx -> tx.claims().record(forged, delivered, NOW)).get(), "not this store's claim");
@@ -614,18 +612,27 @@ public abstract class StoreContract {
     void anOutcomeGivenTwiceInOneCallIsAppliedOnce() throws Exception {
         String id = "4".repeat(32);
         NewDelivery d = delivery(id, "r", Lane.STANDARD, NOW);
-        seed(id, d);
-        ClaimToken token = claim(Lane.STANDARD, 1).get(0).token();
-        var delivered = new DeliveryUpdate(d.id(), DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(),
-                Optional.of("p-1"), Optional.empty());
+        ClaimToken token = seedAndClaim(id, d);
         long staleBefore = store.staleOutcomes();
-        boolean[] applied = store.write(tx -> tx.claims().recordAll(List.of(new AttemptOutcome(token, delivered),
+        boolean[] applied = store.write(tx -> tx.claims().recordAll(List.of(new AttemptOutcome(token,
+                        deliveredAs(d, "p-1")),
                 new AttemptOutcome(token, update(d, DeliveryStatus.FAILED))), NOW)).get();
         assertArrayEquals(new boolean[] {true, false}, applied);
         assertEquals(1, store.staleOutcomes() - staleBefore);
         DeliveryRow row = only(id);
         assertEquals(DeliveryStatus.DELIVERED, row.status());
         assertEquals(1, row.attempts());
+    }
+
+    /** Seeds {@code d} as the only delivery of dispatch {@code id} and claims it. */
+    private ClaimToken seedAndClaim(String id, NewDelivery d) throws Exception {
+        seed(id, d);
+        return claim(Lane.STANDARD, 1).get(0).token();
+    }
+
+    private static DeliveryUpdate deliveredAs(NewDelivery d, String providerId) {
+        return new DeliveryUpdate(d.id(), DeliveryStatus.DELIVERED, Optional.empty(), Optional.empty(),
+                Optional.of(providerId), Optional.empty());
     }
 
     private static DeliveryUpdate update(NewDelivery d, DeliveryStatus status) {
