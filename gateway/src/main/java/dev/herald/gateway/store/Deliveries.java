@@ -108,18 +108,28 @@ public final class Deliveries {
      */
     public static void bindOutcome(PreparedStatement ps, DeliveryUpdate u, Optional<Instant> nextAttemptAt,
                                    Instant now, ClaimToken token) throws SQLException {
-        ps.setString(1, u.status().dbName());
+        bindOutcome(ps, 0, u, nextAttemptAt, now, token);
+    }
+
+    /**
+     * Binds the same eight values as {@link #bindOutcome(PreparedStatement, DeliveryUpdate, Optional, Instant,
+     * ClaimToken)}, in the same order, to parameters {@code offset + 1} to {@code offset + 8}: one row of a
+     * statement that writes several outcomes.
+     */
+    public static void bindOutcome(PreparedStatement ps, int offset, DeliveryUpdate u, Optional<Instant> nextAttemptAt,
+                                   Instant now, ClaimToken token) throws SQLException {
+        ps.setString(offset + 1, u.status().dbName());
         if (nextAttemptAt.isPresent()) {
-            ps.setLong(2, Rows.millis(nextAttemptAt.get()));
+            ps.setLong(offset + 2, Rows.millis(nextAttemptAt.get()));
         } else {
-            ps.setNull(2, java.sql.Types.BIGINT);
+            ps.setNull(offset + 2, java.sql.Types.BIGINT);
         }
-        Rows.setOptional(ps, 3, u.lastError());
-        Rows.setOptional(ps, 4, u.providerMessageId());
-        Rows.setOptional(ps, 5, u.detail());
-        ps.setLong(6, Rows.millis(now));
-        ps.setString(7, u.id().toString());
-        ps.setInt(8, token.attempt() - 1); // the attempts counted before this one
+        Rows.setOptional(ps, offset + 3, u.lastError());
+        Rows.setOptional(ps, offset + 4, u.providerMessageId());
+        Rows.setOptional(ps, offset + 5, u.detail());
+        ps.setLong(offset + 6, Rows.millis(now));
+        ps.setString(offset + 7, u.id().toString());
+        ps.setInt(offset + 8, token.attempt() - 1); // the attempts counted before this one
     }
 
     /** Every delivery of a dispatch, in creation order. */

@@ -21,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -184,17 +185,18 @@ final class SqliteClaims implements Claims {
     }
 
     /**
-     * Writes {@code n} outcomes (journal row, id, status, next attempt, error, provider id, detail, attempts before
-     * this one; then the time), each only to its row still waiting on that attempt; returns the rows written.
+     * Writes {@code n} outcomes, each only to its row still waiting on that attempt; returns the rows written. A row
+     * of values is what {@link Deliveries#bindOutcome} binds (status, next attempt, error, provider id, detail, time,
+     * id, attempts before this one), then the journal row.
      */
     static String outcomes(int n) {
-        return "WITH v(r, id, status, next_at, err, pid, detail, prior) AS (VALUES "
-                + "(?,?,?,?,?,?,?,?),".repeat(n - 1) + "(?,?,?,?,?,?,?,?)) "
+        return "WITH v(status, next_at, err, pid, detail, at, id, prior, r) AS (VALUES "
+                + "(?,?,?,?,?,?,?,?,?),".repeat(n - 1) + "(?,?,?,?,?,?,?,?,?)) "
                 + "UPDATE delivery SET status = v.status, attempts = delivery.attempts + 1, "
                 + "next_attempt_at = COALESCE(v.next_at, delivery.next_attempt_at), "
                 + "last_error = COALESCE(v.err, delivery.last_error), "
                 + "provider_message_id = COALESCE(v.pid, delivery.provider_message_id), "
-                + "detail = COALESCE(v.detail, delivery.detail), updated_at = ? "
+                + "detail = COALESCE(v.detail, delivery.detail), updated_at = v.at "
                 + "FROM v WHERE delivery.rowid = v.r AND delivery.id = v.id AND delivery.status = 'queued' "
                 + "AND delivery.attempts = v.prior RETURNING rowid";
     }
@@ -208,7 +210,7 @@ final class SqliteClaims implements Claims {
             if (owner.equals(token.owner())) {
                 release.setString(2 * i + 1, token.delivery().toString());
             } else {
-                release.setNull(2 * i + 1, java.sql.Types.VARCHAR); // another process's claim: nothing to release
+                release.setNull(2 * i + 1, Types.VARCHAR); // another process's claim: nothing to release
             }
             release.setInt(2 * i + 2, token.attempt());
         }
@@ -230,25 +232,13 @@ final class SqliteClaims implements Claims {
             // A claim is released once: an outcome given twice in one call is applied once, like one by one.
             Long row = owner.equals(o.token().owner()) ? released.remove(o.token().delivery().toString()) : null;
             rows[i] = row == null ? -1 : row;
-            int k = 8 * i;
+            Deliveries.bindOutcome(write, 9 * i, u, u.nextAttemptAt(), now, o.token());
             if (row == null) {
-                write.setNull(k + 1, java.sql.Types.BIGINT); // matches no row
+                write.setNull(9 * i + 9, Types.BIGINT); // matches no row
             } else {
-                write.setLong(k + 1, row);
+                write.setLong(9 * i + 9, row);
             }
-            write.setString(k + 2, u.id().toString());
-            write.setString(k + 3, u.status().dbName());
-            if (u.nextAttemptAt().isPresent()) {
-                write.setLong(k + 4, u.nextAttemptAt().get().toEpochMilli());
-            } else {
-                write.setNull(k + 4, java.sql.Types.BIGINT);
-            }
-            write.setString(k + 5, u.lastError().orElse(null));
-            write.setString(k + 6, u.providerMessageId().orElse(null));
-            write.setString(k + 7, u.detail().orElse(null));
-            write.setInt(k + 8, o.token().attempt() - 1); // the attempts counted before this one
         }
-        write.setLong(8 * n + 1, now.toEpochMilli());
         Set<Long> written = new HashSet<>();
         try (ResultSet rs = write.executeQuery()) {
             while (rs.next()) {
