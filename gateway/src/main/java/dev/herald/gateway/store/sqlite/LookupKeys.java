@@ -25,11 +25,16 @@ final class LookupKeys {
     }
 
     static long of(LookupColumn column, String workspace, String value) {
+        return of(column, workspace.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same key from the values' UTF-8 bytes, as the journal stores them (the index's thread reads those). */
+    static long of(LookupColumn column, byte[] workspace, byte[] value) {
         MessageDigest d = SHA256.get();
         d.update(column.columnName().getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0);
-        d.update(workspace.getBytes(StandardCharsets.UTF_8));
+        d.update(workspace);
         d.update((byte) 0);
-        return ByteBuffer.wrap(d.digest(value.getBytes(StandardCharsets.UTF_8))).getLong();
+        return ByteBuffer.wrap(d.digest(value)).getLong();
     }
 }

@@ -196,7 +196,7 @@ final class SqliteLookupIndex implements AutoCloseable {
 
     private void follow(Connection source, Connection side) throws SQLException {
         Progress at = startingPoint(source, side);
-        try (PreparedStatement next = source.prepareStatement("SELECT rowid, workspace, recipient, address, id "
+        try (PreparedStatement next = source.prepareStatement("SELECT rowid, workspace, recipient, address "
                 + "FROM delivery WHERE rowid > ? ORDER BY rowid LIMIT " + BATCH);
              PreparedStatement still = source.prepareStatement("SELECT id FROM delivery WHERE rowid = ?");
              PreparedStatement newest = source.prepareStatement("SELECT COALESCE(MAX(rowid), 0) FROM delivery");
@@ -216,19 +216,28 @@ final class SqliteLookupIndex implements AutoCloseable {
                         continue;
                     }
                     next.setLong(1, at.through());
+                    long last = 0;
                     try (ResultSet rs = next.executeQuery()) {
+                        // The values' bytes, digested as they are: no String, no driver buffer per column.
                         while (rs.next()) {
                             long row = rs.getLong(1);
                             read++;
-                            String workspace = rs.getString(2);
-                            keys[n] = LookupKeys.of(LookupColumn.RECIPIENT, workspace, rs.getString(3));
+                            byte[] workspace = rs.getBytes(2);
+                            keys[n] = LookupKeys.of(LookupColumn.RECIPIENT, workspace, rs.getBytes(3));
                             rows[n++] = row;
-                            String address = rs.getString(4);
-                            if (!address.isEmpty()) { // a delivery that had nowhere to go
+                            byte[] address = rs.getBytes(4);
+                            if (address != null && address.length > 0) { // empty: a delivery that had nowhere to go
                                 keys[n] = LookupKeys.of(LookupColumn.ADDRESS, workspace, address);
                                 rows[n++] = row;
                             }
-                            reached = new Progress(row, rs.getString(5));
+                            last = row;
+                        }
+                    }
+                    if (read > 0) { // the batch's last delivery id, read once, in the same read transaction
+                        still.setLong(1, last);
+                        try (ResultSet rs = still.executeQuery()) {
+                            rs.next();
+                            reached = new Progress(last, rs.getString(1));
                         }
                     }
                 } finally {

@@ -126,6 +126,18 @@ final class SqliteLookupIndexTest {
         }
     }
 
+    @Test
+    void anAddressBeyondAsciiIsFoundThroughItsEntry() throws Exception {
+        Path journal = dir.resolve("herald.db");
+        try (SqliteStore store = open(journal)) {
+            UUID zoe = send(store, hex(1), "zoë@exämple.test");
+            caughtUp(store);
+            assertEquals(1, entries(journal, LookupColumn.ADDRESS, "zoë@exämple.test"),
+                    "the thread's key, from the journal's bytes, is the lookup's key");
+            assertEquals(List.of(zoe), byAddress(store, "zoë@exämple.test"));
+        }
+    }
+
     /** The side file's entries under a value's key, read directly. */
     private static long entries(Path journal, LookupColumn column, String value) throws Exception {
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + SqliteLookupIndex.pathFor(journal));
