@@ -95,11 +95,32 @@ public final class Deliveries {
      * ({@code where}, after an AND). Its first eight parameters are bound by {@link #bindOutcome}.
      */
     public static String outcomeUpdate(String set, String where) {
-        return "UPDATE delivery SET status = ?, attempts = attempts + 1, "
-                + "next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error), "
-                + "provider_message_id = COALESCE(?, provider_message_id), detail = COALESCE(?, detail), "
-                + "updated_at = ?" + (set.isEmpty() ? "" : ", " + set)
-                + " WHERE id = ? AND status = 'queued' AND attempts = ?" + (where.isEmpty() ? "" : " AND " + where);
+        return "UPDATE delivery SET " + outcomeAssignments("?", "?", "?", "?", "?", "?")
+                + (set.isEmpty() ? "" : ", " + set)
+                + " WHERE " + outcomeCondition("?", "?") + (where.isEmpty() ? "" : " AND " + where);
+    }
+
+    /**
+     * The {@code SET} list of an outcome, from the expressions of its values in {@link #bindOutcome}'s order: the
+     * status, the next attempt, error, provider message id and detail (each kept as it is when null), and the time.
+     * Shared by the one-row statement and statements that write several outcomes from a list of values, so both
+     * write the same columns the same way.
+     */
+    public static String outcomeAssignments(String status, String nextAttemptAt, String lastError,
+                                            String providerMessageId, String detail, String now) {
+        return "status = " + status + ", attempts = delivery.attempts + 1, "
+                + "next_attempt_at = COALESCE(" + nextAttemptAt + ", delivery.next_attempt_at), "
+                + "last_error = COALESCE(" + lastError + ", delivery.last_error), "
+                + "provider_message_id = COALESCE(" + providerMessageId + ", delivery.provider_message_id), "
+                + "detail = COALESCE(" + detail + ", delivery.detail), updated_at = " + now;
+    }
+
+    /**
+     * The condition an outcome is written under, from the expressions of the delivery's id and of the attempts it
+     * had before this one: the delivery is still waiting on that attempt.
+     */
+    public static String outcomeCondition(String id, String priorAttempts) {
+        return "delivery.id = " + id + " AND delivery.status = 'queued' AND delivery.attempts = " + priorAttempts;
     }
 
     /**

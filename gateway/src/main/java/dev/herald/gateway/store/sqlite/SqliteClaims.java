@@ -192,13 +192,10 @@ final class SqliteClaims implements Claims {
     static String outcomes(int n) {
         return "WITH v(status, next_at, err, pid, detail, at, id, prior, r) AS (VALUES "
                 + "(?,?,?,?,?,?,?,?,?),".repeat(n - 1) + "(?,?,?,?,?,?,?,?,?)) "
-                + "UPDATE delivery SET status = v.status, attempts = delivery.attempts + 1, "
-                + "next_attempt_at = COALESCE(v.next_at, delivery.next_attempt_at), "
-                + "last_error = COALESCE(v.err, delivery.last_error), "
-                + "provider_message_id = COALESCE(v.pid, delivery.provider_message_id), "
-                + "detail = COALESCE(v.detail, delivery.detail), updated_at = v.at "
-                + "FROM v WHERE delivery.rowid = v.r AND delivery.id = v.id AND delivery.status = 'queued' "
-                + "AND delivery.attempts = v.prior RETURNING rowid";
+                + "UPDATE delivery SET "
+                + Deliveries.outcomeAssignments("v.status", "v.next_at", "v.err", "v.pid", "v.detail", "v.at")
+                + " FROM v WHERE delivery.rowid = v.r AND " + Deliveries.outcomeCondition("v.id", "v.prior")
+                + " RETURNING rowid";
     }
 
     private void recordChunk(List<AttemptOutcome> chunk, Instant now, boolean[] applied, int offset)

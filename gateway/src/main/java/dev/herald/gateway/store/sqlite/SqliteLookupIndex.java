@@ -226,7 +226,7 @@ final class SqliteLookupIndex implements AutoCloseable {
                             keys[n] = LookupKeys.of(LookupColumn.RECIPIENT, workspace, rs.getBytes(3));
                             rows[n++] = row;
                             byte[] address = rs.getBytes(4);
-                            if (address != null && address.length > 0) { // empty: a delivery that had nowhere to go
+                            if (address.length > 0) { // empty: a delivery that had nowhere to go
                                 keys[n] = LookupKeys.of(LookupColumn.ADDRESS, workspace, address);
                                 rows[n++] = row;
                             }
